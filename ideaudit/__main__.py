@@ -1,0 +1,6 @@
+"""``python -m ideaudit``."""
+
+from ideaudit.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The environment an IDE hands the tools it starts (gopls, go, dlv).
+
+For VS Code, in order of preference:
+
+1. ``--ide-env FILE``: a dump the user took (``envdump`` formats);
+2. a running VS Code, read with psutil: preferably its *extension host*, the process
+   that spawns gopls and the debugger.  The main process is only a fallback: its
+   ``/proc/PID/environ`` is the environment it was *launched* with, before it resolved
+   the login shell (changes to ``process.env`` never show up there);
+3. the model of a GUI launch: VS Code runs ``$SHELL -i -l -c`` once at start-up and uses
+   what that prints, i.e. the ``vscode``-profile shell snapshot; if that failed or timed
+   out, VS Code carries on with its own process environment, the session's.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ideaudit.environ.envdump import load_env_dump
+from ideaudit.model import IdeEnvironment, Location, Problem, ShellSnapshot
+
+__all__ = ["VSCODE_PROCESS_NAMES", "find_running_vscode", "vscode_environment"]
+
+VSCODE_PROCESS_NAMES = ("code", "code-insiders", "codium", "cursor", "code-oss")
+
+
+def _score(cmdline: list[str], env: Mapping[str, str]) -> int:
+    """3: extension host; 1: main process; 0: a helper we do not want."""
+    args = " ".join(cmdline)
+    entry = env.get("VSCODE_ESM_ENTRYPOINT", "") + env.get("VSCODE_AMD_ENTRYPOINT", "")
+    if "--type=extensionHost" in args or "extensionHost" in entry:
+        return 3
+    if "--type=" in args:  # renderer, gpu-process, zygote, utility (pty host, ...)
+        return 0
+    if env.get("ELECTRON_RUN_AS_NODE"):  # the `code` CLI wrapper or a forked node helper
+        return 0
+    return 1
+
+
+def find_running_vscode() -> tuple[int, str, dict[str, str]] | None:
+    """(pid, name, env) of the best VS Code process of this user, or None.
+
+    Prefers an extension host (newest first), else a main process.  Processes of other
+    users, and ones psutil may not read, are skipped silently.
+    """
+    import psutil
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    best: tuple[int, float, int, str, dict[str, str]] | None = None
+    for proc in psutil.process_iter(["pid", "name", "uids", "create_time"]):
+        try:
+            info: dict[str, Any] = proc.info
+            name = info.get("name") or ""
+            if name not in VSCODE_PROCESS_NAMES:
+                continue
+            uids = info.get("uids")
+            if uid is not None and uids is not None and uids.real != uid:
+                continue
+            cmdline = proc.cmdline()
+            env = proc.environ()
+        except (psutil.Error, OSError):
+            continue
+        score = _score(cmdline, env)
+        if score == 0:
+            continue
+        rank = (score, float(info.get("create_time") or 0.0))
+        if best is None or rank > (best[0], best[1]):
+            best = (score, rank[1], int(info["pid"]), str(name), dict(env))
+    if best is None:
+        return None
+    return best[2], best[3], best[4]
+
+
+def _flags_label(snapshot: ShellSnapshot) -> str:
+    argv = list(snapshot.argv)
+    shell = os.path.basename(argv[0]) if argv else os.path.basename(snapshot.shell)
+    flags = [a for a in argv[1:-1] if a.startswith("-") and a not in ("-c", "-Command")]
+    return " ".join([shell, *flags])
+
+
+def vscode_environment(
+    *,
+    ide_env_file: str | None,
+    shell_snapshot_vscode: ShellSnapshot | None,
+    session_env: Mapping[str, str],
+    look_for_process: bool = True,
+) -> tuple[IdeEnvironment, list[Problem]]:
+    """The environment VS Code gives gopls, go and dlv, and where it came from.
+
+    ``look_for_process=False`` skips psutil entirely (tests, hermetic ``--home`` runs).
+    Problems: an unreadable or broken ``--ide-env`` file (we then go on down the list),
+    a shell resolution that failed (the model then uses ``session_env``).
+    """
+    problems: list[Problem] = []
+    if ide_env_file is not None:
+        env, file_problems = load_env_dump(ide_env_file)
+        problems += file_problems
+        if env is not None:
+            return (
+                IdeEnvironment(
+                    ide="vscode",
+                    env=env,
+                    kind="file",
+                    source=f"--ide-env {ide_env_file}",
+                    location=Location(ide_env_file),
+                ),
+                problems,
+            )
+
+    if look_for_process:
+        found = find_running_vscode()
+        if found is not None:
+            pid, name, env = found
+            return (
+                IdeEnvironment(
+                    ide="vscode",
+                    env=env,
+                    kind="process",
+                    source=f"running {name} (pid {pid})",
+                    location=Location(f"/proc/{pid}/environ"),
+                ),
+                problems,
+            )
+
+    snap = shell_snapshot_vscode
+    if snap is not None and snap.ok:
+        return (
+            IdeEnvironment(
+                ide="vscode",
+                env=dict(snap.env),
+                kind="model",
+                source=(f"model of a GUI launch: VS Code resolved your login shell ({_flags_label(snap)})"),
+            ),
+            problems,
+        )
+
+    if snap is None:
+        source = (
+            "model of a GUI launch: login shell not captured, so VS Code's own process "
+            "environment (the session's)"
+        )
+    else:
+        why = "timed out" if snap.timed_out else "failed"
+        source = (
+            f"model of a GUI launch: resolving your login shell ({_flags_label(snap)}) {why}, "
+            "so VS Code kept its own process environment (the session's)"
+        )
+        detail = snap.error or why
+        problems.append(
+            Problem(
+                kind="capture",
+                message=(
+                    f"VS Code could not resolve your shell environment: {_flags_label(snap)} "
+                    f"{detail}; VS Code then starts with the session's environment and none "
+                    "of your rc files' settings"
+                ),
+                detail=" ".join(snap.argv),
+            )
+        )
+    return (
+        IdeEnvironment(ide="vscode", env=dict(session_env), kind="model", source=source),
+        problems,
+    )

@@ -1,0 +1,274 @@
+"""One scan, end to end: target -> sources -> environments -> contexts -> rules -> report.
+
+This is the only module that knows the order of the stages.  The CLI parses options and
+picks a reporter; everything else lives in the stage modules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from ideaudit import __version__
+from ideaudit.contexts.vscode import FolderContexts, folder_contexts
+from ideaudit.environ import shell as shell_env
+from ideaudit.environ.ide import vscode_environment
+from ideaudit.environ.layers import EnvBuilder
+from ideaudit.model import (
+    Context,
+    ContextReport,
+    Finding,
+    IdeEnvironment,
+    Location,
+    Problem,
+    Report,
+    Severity,
+    ShellSnapshot,
+    Summary,
+    ToolLookup,
+)
+from ideaudit.rules.audit import Audit
+from ideaudit.rules.registry import load_all, selected
+from ideaudit.sources.vscode import load_workspace, user_settings_path
+from ideaudit.toolchain import path_lookup
+from ideaudit.workspace import find_go_mod, resolve_target
+
+# Variables a report shows for each context (the full env is available under -v/env).
+REPORTED_VARS = (
+    "PATH",
+    "GOROOT",
+    "GOPATH",
+    "GOBIN",
+    "GOFLAGS",
+    "GO111MODULE",
+    "GOPROXY",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOSUMDB",
+    "GOINSECURE",
+    "GOTOOLCHAIN",
+    "CGO_ENABLED",
+    "CC",
+    "CXX",
+    "GOOS",
+    "GOARCH",
+    "GOENV",
+)
+
+
+@dataclass
+class ScanOptions:
+    path: str = "."
+    home: str | None = None
+    shell: str | None = None
+    ide_env: str | None = None
+    vscode_user_dir: str | None = None
+    refresh: bool = False
+    timeout: float = 10.0
+    cache_dir: str | None = None
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    look_for_process: bool = True
+
+
+@dataclass
+class ScanResult:
+    report: Report
+    audit: Audit
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _capture_all(
+    shell: str, home: str, profiles: Sequence[str], options: ScanOptions, base: dict[str, str]
+) -> dict[str, ShellSnapshot]:
+    def one(profile: str) -> ShellSnapshot:
+        return shell_env.capture(
+            shell,
+            home,
+            profile,
+            timeout=options.timeout,
+            base_env=base,
+            cache_dir=options.cache_dir,
+            refresh=options.refresh,
+        )
+
+    if len(profiles) == 1:
+        return {profiles[0]: one(profiles[0])}
+    # Plain threads, not concurrent.futures: its import (logging, traceback) costs ~10 ms
+    # of start-up, and two shells in parallel need nothing more.
+    import threading
+
+    results: dict[str, ShellSnapshot] = {}
+
+    def run(profile: str) -> None:
+        results[profile] = one(profile)
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in profiles[1:]]
+    for t in threads:
+        t.start()
+    run(profiles[0])
+    for t in threads:
+        t.join()
+    return {p: results[p] for p in profiles}
+
+
+def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
+    """The reference: your terminal's environment and the tools it finds."""
+    name = os.path.basename(snapshot.shell)
+    flags = " ".join(a for a in snapshot.argv[1:-2] if a.startswith("-")) if snapshot.argv else ""
+    label = f"your terminal ({name} {flags})".replace(" )", ")")
+    env = EnvBuilder.from_plain(snapshot.env, f"your shell start-up ({name})").build()
+    plain = env.plain()
+    tools: dict[str, ToolLookup] = {"go": path_lookup("go", plain)}
+    for tool in ("dlv", "gopls"):
+        found = path_lookup(tool, plain)
+        if not found.found:
+            gopath = plain.get("GOPATH") or os.path.join(home, "go")
+            dirs = [plain.get("GOBIN", "")] + [os.path.join(g, "bin") for g in gopath.split(os.pathsep) if g]
+            for d in dirs:
+                candidate = os.path.join(d, tool) if d else ""
+                if candidate and os.access(candidate, os.X_OK) and os.path.isfile(candidate):
+                    found = ToolLookup(tool, candidate, "GOPATH/bin", None, tuple(dirs))
+                    break
+        tools[tool] = found
+    return Context("shell", label, "shell", "shell", env, tools)
+
+
+def scan(options: ScanOptions) -> ScanResult:
+    target = resolve_target(options.path)
+    home = os.path.abspath(options.home) if options.home else os.path.expanduser("~")
+    shell = options.shell or shell_env.default_shell()
+    if not os.path.isabs(shell):
+        import shutil
+
+        shell = shutil.which(shell) or shell
+    base = shell_env.session_base_env(home, shell)
+    hermetic = options.home is not None
+
+    profiles = ["terminal"] if options.ide_env else ["terminal", "vscode"]
+    snapshots = _capture_all(shell, home, profiles, options, base)
+    terminal = snapshots["terminal"]
+
+    ide, ide_problems = vscode_environment(
+        ide_env_file=options.ide_env,
+        shell_snapshot_vscode=snapshots.get("vscode"),
+        session_env=base,
+        look_for_process=options.look_for_process and not hermetic,
+    )
+    problems: list[Problem] = list(ide_problems)
+
+    workspace = load_workspace(
+        target.root, target.code_workspace, user_settings_path(options.vscode_user_dir, home)
+    )
+    problems.extend(workspace.problems)
+    all_folders = {f.name: f.path for f in workspace.folders}
+    folder_results: list[FolderContexts] = []
+    contexts: list[Context] = []
+    for folder in workspace.folders:
+        fc = folder_contexts(folder, ide, terminal, home, all_folders)
+        folder_results.append(fc)
+        contexts.extend(fc.contexts)
+        problems.extend(fc.problems)
+
+    reference = shell_context(terminal, home) if terminal.ok else None
+    audit = Audit(
+        shell=reference,
+        contexts=tuple(contexts),
+        problems=tuple(problems),
+        vscode=tuple(folder_results),
+        ide=ide,
+        snapshots=tuple(snapshots.values()),
+        home=home,
+        shell_resolution_timeout=options.timeout,
+        go_mod_folders=frozenset(f.path for f in workspace.folders if find_go_mod(f.path)),
+    )
+    findings = run_rules(audit, options.select, options.ignore)
+    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
+    return ScanResult(report, audit, findings)
+
+
+def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
+    rules = selected(load_all().values(), select, ignore)
+    findings: list[Finding] = []
+    seen: set[tuple[object, ...]] = set()
+    for r in rules:
+        for f in r.check(audit):
+            key = (f.code, f.context_id, f.location, f.message)
+            if key not in seen:
+                seen.add(key)
+                findings.append(_display(f))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _display(f: Finding) -> Finding:
+    """Paths under the current directory are shown relative to it, as ruff does."""
+    loc = f.location
+    if loc is None:
+        return f
+    return replace(
+        f,
+        location=_rel(loc),
+        provenance=tuple(
+            replace(layer, location=_rel(layer.location)) if layer.location else layer
+            for layer in f.provenance
+        ),
+    )
+
+
+def _rel(loc: Location) -> Location:
+    path = loc.file
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return loc
+        if not rel.startswith(".."):
+            return replace(loc, file=rel)
+    return loc
+
+
+def build_report(
+    workspace: str,
+    audit: Audit,
+    findings: list[Finding],
+    ide: IdeEnvironment,
+    terminal: ShellSnapshot,
+) -> Report:
+    ctxs = list(audit.contexts)
+    if audit.shell is not None:
+        ctxs.insert(0, audit.shell)
+    reports = tuple(
+        ContextReport(
+            id=c.id,
+            label=c.label,
+            ide=c.ide,
+            kind=c.kind,
+            folder=c.folder,
+            defined_at=c.defined_at,
+            tools=tuple(c.tools.values()),
+            env={n: v for n, v in c.env.vars.items() if n in REPORTED_VARS},
+        )
+        for c in ctxs
+    )
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
+    return Report(
+        version=__version__,
+        workspace=workspace,
+        shell=shell_desc,
+        ide_environment=ide.source,
+        contexts=reports,
+        findings=tuple(findings),
+        home=audit.home,
+        summary=Summary(
+            contexts=len(audit.contexts),
+            findings=len(findings),
+            errors=errors,
+            warnings=warnings,
+            infos=len(findings) - errors - warnings,
+        ),
+    )

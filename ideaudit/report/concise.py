@@ -1,0 +1,40 @@
+"""One line per finding, for editors and problem matchers.
+
+Every line has the shape ``path:line:col: severity CODE [context label] message``:
+the path is the finding's file, or the workspace when the finding has no location;
+line and column are 1 when unknown.  A VS Code problem matcher can use::
+
+    "regexp": "^(.+):(\\\\d+):(\\\\d+): (error|warning|info) ([A-Z]\\\\d{3}) (.*)$"
+
+Lines are sorted by path, line, column, code and message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from ideaudit.model import Finding, Report
+from ideaudit.report import labelled_message, one_line, position
+
+if TYPE_CHECKING:
+    from ideaudit.rules.registry import Rule
+
+
+def _line(f: Finding, workspace: str) -> tuple[tuple[str, int, int, str, str], str]:
+    path = f.location.file if f.location is not None else workspace
+    line, col = position(f.location)
+    message = one_line(labelled_message(f))
+    text = f"{path}:{line}:{col}: {f.severity.value} {f.code} {message}"
+    return (path, line, col, f.code, message), text
+
+
+def render(
+    report: Report,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    rules: Mapping[str, Rule] | None = None,
+) -> str:
+    lines = sorted(_line(f, report.workspace) for f in report.findings)
+    return "".join(text + "\n" for _, text in lines)

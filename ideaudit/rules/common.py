@@ -1,0 +1,183 @@
+"""Small helpers the rule families share: effective values, provenance, finding text."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+
+from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
+from ideaudit.toolchain import goroot_of, split_path, which
+
+# Layers that are the environment a context inherits, not configuration a user wrote.
+BASE_SOURCES = ("VS Code environment", "your shell start-up files", "vscode-go (")
+
+
+def is_config_layer(layer: Layer) -> bool:
+    return layer.location is not None and not layer.source.startswith(BASE_SOURCES)
+
+
+def value(ctx: Context, name: str) -> str | None:
+    var = ctx.env.var(name)
+    return var.value if var else None
+
+
+def layers(ctx: Context, name: str) -> tuple[Layer, ...]:
+    var: EnvVar | None = ctx.env.var(name)
+    return var.layers if var else ()
+
+
+def deciding_location(ctx: Context, name: str) -> Location | None:
+    """The file position of the layer that decided ``name`` in ``ctx`` (if it was a file)."""
+    for layer in reversed(layers(ctx, name)):
+        if layer.location is not None:
+            return layer.location
+        break
+    return ctx.defined_at
+
+
+def config_location(ctx: Context, name: str) -> Location | None:
+    """The last configuration file position that touched ``name`` (or the context's own)."""
+    for layer in reversed(layers(ctx, name)):
+        if is_config_layer(layer):
+            return layer.location
+    return ctx.defined_at
+
+
+def decided_by_config(ctx: Context, name: str) -> bool:
+    chain = layers(ctx, name)
+    return bool(chain) and is_config_layer(chain[-1])
+
+
+def effective_gopath(ctx: Context, home: str) -> str:
+    """GOPATH as go sees it: the variable, else ``$HOME/go`` (Go's default)."""
+    return value(ctx, "GOPATH") or os.path.join(value(ctx, "HOME") or home, "go")
+
+
+def effective_goroot(ctx: Context) -> str | None:
+    """GOROOT as go sees it: the variable, else the installation the ``go`` binary is in."""
+    explicit = value(ctx, "GOROOT")
+    if explicit:
+        return explicit
+    go = ctx.tools.get("go")
+    return goroot_of(go.path) if go and go.path else None
+
+
+def c_compiler(ctx: Context) -> str:
+    cc = value(ctx, "CC") or "gcc"
+    return cc.split()[0] if cc.strip() else "gcc"
+
+
+def finds_executable(name: str, path_value: str | None) -> str | None:
+    if os.path.isabs(name):
+        return name if os.access(name, os.X_OK) and os.path.isfile(name) else None
+    return which(name, path_value)
+
+
+def effective_cgo(ctx: Context) -> str:
+    """CGO_ENABLED as go (>= 1.20) decides it: the variable, else 1 only with a C compiler."""
+    explicit = value(ctx, "CGO_ENABLED")
+    if explicit is not None and explicit != "":
+        return explicit
+    return "1" if finds_executable(c_compiler(ctx), value(ctx, "PATH")) else "0"
+
+
+def same_path(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a == b
+    return os.path.realpath(a.rstrip("/")) == os.path.realpath(b.rstrip("/"))
+
+
+def path_dirs(ctx: Context) -> list[str]:
+    return split_path(value(ctx, "PATH"))
+
+
+def finding(
+    code: str,
+    severity: Severity,
+    message: str,
+    ctx: Context | None,
+    *,
+    fix: str | None = None,
+    location: Location | None = None,
+    variable: str | None = None,
+    context_value: str | None = None,
+    shell_value: str | None = None,
+    provenance: Iterable[Layer] = (),
+) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity,
+        message=message,
+        fix=fix,
+        context_id=ctx.id if ctx else None,
+        context_label=ctx.label if ctx else None,
+        location=location,
+        variable=variable,
+        context_value=context_value,
+        shell_value=shell_value,
+        provenance=tuple(provenance),
+    )
+
+
+def in_vscode_terms(path: str, home: str) -> str:
+    """A path as it should be written in a VS Code file: ``${userHome}/...`` under $HOME
+    (launch.json does not expand ``~``), so the suggestion works for every teammate."""
+    if home and (path == home or path.startswith(home.rstrip("/") + "/")):
+        return "${userHome}" + path[len(home.rstrip("/")) :]
+    return path
+
+
+def show(v: str | None) -> str:
+    return "(unset)" if v is None else f"{v!r}" if v == "" else v
+
+
+def compare_with_shell(
+    audit: object,
+    code: str,
+    severity: Severity,
+    name: str,
+    consequence: str,
+    kinds: tuple[str, ...] = ("debug", "tests", "tools", "attach"),
+    effective: Callable[[Context], str | None] | None = None,
+) -> Iterable[Finding]:
+    """One finding per context whose ``name`` differs from the reference shell's.
+
+    Used by the families whose rule is "this variable must be the same as in your
+    shell" (GOFLAGS, GOPROXY, CGO_ENABLED, ...).  ``audit`` is an
+    :class:`~ideaudit.rules.audit.Audit` (typed loosely to avoid an import cycle).
+    ``effective`` computes the value go really uses when the variable is unset (a
+    default); the finding still quotes the variables as written.
+    """
+    shell: Context | None = getattr(audit, "shell", None)
+    if shell is None:
+        return
+    shell_value = value(shell, name)
+    for ctx in audit.ide_contexts(*kinds):  # type: ignore[attr-defined]
+        ctx_value = value(ctx, name)
+        if (ctx_value or None) == (shell_value or None):
+            continue
+        if effective is not None and effective(ctx) == effective(shell):
+            continue
+        where = config_location(ctx, name)
+        if ctx_value is None:
+            fix = (
+                f"Set {name}={shell_value} in the IDE's environment "
+                "(go.toolsEnvVars reaches tools, tests and debug sessions)."
+            )
+        elif shell_value is None:
+            fix = f"Remove {name} at {where}, or set it in your shell too if you meant it."
+        else:
+            fix = f"Use the same {name} in both: {shell_value} (your shell) or {ctx_value} (here)."
+        yield finding(
+            code,
+            severity,
+            f"{name} is {show(ctx_value)} in {ctx.label} but {show(shell_value)} in your shell: "
+            + consequence,
+            ctx,
+            fix=fix,
+            location=where,
+            variable=name,
+            context_value=ctx_value,
+            shell_value=shell_value,
+            provenance=layers(ctx, name),
+        )

@@ -1,0 +1,273 @@
+"""P: PATH and tools — can each context find ``go``, ``dlv`` and ``gopls``, the same ones?"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from ideaudit.model import Finding, Severity, ToolLookup
+from ideaudit.rules.audit import Audit
+from ideaudit.rules.common import (
+    config_location,
+    deciding_location,
+    finding,
+    in_vscode_terms,
+    is_config_layer,
+    layers,
+    value,
+)
+from ideaudit.rules.registry import rule
+from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
+
+GO_USERS = ("debug", "tests", "tools", "terminal")
+
+
+def shell_tool(audit: Audit, tool: str) -> str | None:
+    """Where your shell finds ``tool``: on PATH, else in its GOBIN or GOPATH/bin."""
+    shell = audit.shell
+    if shell is None:
+        return None
+    lookup = shell.tools.get(tool)
+    if lookup is not None and lookup.path:
+        return lookup.path
+    return None
+
+
+def _searched(lookup: ToolLookup) -> str:
+    dirs = list(dict.fromkeys(lookup.searched))
+    if len(dirs) > 6:
+        dirs = [*dirs[:6], f"... {len(dirs) - 6} more"]
+    return ", ".join(dirs) or "(nothing: PATH is empty)"
+
+
+def _version(go_path: str) -> str:
+    root = goroot_of(go_path)
+    version = go_version_of_root(root) if root else None
+    return f"{go_path} ({version})" if version else go_path
+
+
+@rule(
+    "P001",
+    "go-not-found",
+    "`go` is not found in this context, but your shell finds it",
+    Severity.ERROR,
+    """
+    The IDE, its debugger or its tools do not see the PATH your terminal has.  Typical
+    causes: the line that puts Go on PATH is in an interactive-only file (~/.bashrc,
+    ~/.zshrc) that a GUI-launched IDE never reads, the IDE was started from a desktop
+    launcher before the change, or a configuration replaces PATH.  vscode-go then
+    reports `Failed to find the "go" binary in either GOROOT() or PATH`.
+    """,
+    "Put the directory of your `go` on PATH where the IDE reads it (~/.profile, "
+    "~/.bash_profile, ~/.zprofile), restart the IDE, or set go.alternateTools.go.",
+)
+def go_not_found(audit: Audit) -> Iterator[Finding]:
+    shell_go = shell_tool(audit, "go")
+    if shell_go is None:
+        return
+    go_dir = os.path.dirname(shell_go)
+    go_dir_vscode = in_vscode_terms(go_dir, audit.home)
+    for ctx in audit.ide_contexts(*GO_USERS):
+        lookup = ctx.tools.get("go")
+        if lookup is None or lookup.found:
+            continue
+        where = config_location(ctx, "PATH")
+        if ctx.kind == "debug":
+            fix = (
+                f'Add the directory to this configuration\'s env: "PATH": '
+                f'"{go_dir_vscode}:${{env:PATH}}", or fix the IDE\'s PATH at its source.'
+            )
+        else:
+            fix = (
+                f"Make {go_dir} part of PATH where a GUI-launched IDE reads it (~/.profile, "
+                f'~/.bash_profile or ~/.zprofile), or set "go.alternateTools": {{"go": "{shell_go}"}}.'
+            )
+        yield finding(
+            "P001",
+            Severity.ERROR,
+            f"go is not found in {ctx.label}; your shell runs {shell_go}. Looked in: " + _searched(lookup),
+            ctx,
+            fix=fix,
+            location=where,
+            variable="PATH",
+            context_value=value(ctx, "PATH"),
+            shell_value=value(audit.shell, "PATH") if audit.shell else None,
+            provenance=layers(ctx, "PATH"),
+        )
+
+
+def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) -> Iterator[Finding]:
+    shell_has = shell_tool(audit, tool)
+    for ctx in audit.ide_contexts(*kinds):
+        lookup = ctx.tools.get(tool)
+        if lookup is None or lookup.found:
+            continue
+        if shell_has:
+            msg = f"{tool} is not found in {ctx.label}; your shell finds {shell_has}"
+            fix = (
+                f'Set "go.alternateTools": {{"{tool}": "{shell_has}"}}, or make '
+                f"{os.path.dirname(shell_has)} visible to the IDE (GOBIN, GOPATH/bin or PATH)."
+            )
+        else:
+            pkg = {
+                "dlv": "github.com/go-delve/delve/cmd/dlv@latest",
+                "gopls": "golang.org/x/tools/gopls@latest",
+            }[tool]
+            msg = f"{tool} is not installed: neither {ctx.label} nor your shell finds it"
+            fix = f"Run `go install {pkg}` (it lands in GOBIN or GOPATH/bin)."
+        yield finding(
+            code,
+            Severity.ERROR if tool == "dlv" else Severity.WARNING,
+            msg + ". vscode-go looked in: " + _searched(lookup),
+            ctx,
+            fix=fix,
+            location=ctx.defined_at or config_location(ctx, "GOPATH"),
+            variable="GOPATH",
+            context_value=value(ctx, "GOPATH"),
+            shell_value=value(audit.shell, "GOPATH") if audit.shell else None,
+            provenance=layers(ctx, "GOPATH"),
+        )
+
+
+@rule(
+    "P002",
+    "dlv-not-found",
+    "The debugger (dlv) is not found",
+    Severity.ERROR,
+    """
+    vscode-go looks for dlv in go.alternateTools.dlv, $GOBIN, each GOPATH/bin,
+    GOROOT/bin and PATH (``dlvToolPath`` in launch.json is ignored).  When `go install`
+    put dlv in a GOPATH/bin that the IDE does not know (a GOPATH set only in your
+    shell), debugging fails with "cannot find Delve debugger".
+    """,
+    "Point go.alternateTools.dlv at the binary, or give the IDE the same GOPATH/GOBIN.",
+)
+def dlv_not_found(audit: Audit) -> Iterator[Finding]:
+    return _tool_missing(audit, "dlv", ("debug", "attach"), "P002")
+
+
+@rule(
+    "P003",
+    "gopls-not-found",
+    "The language server (gopls) is not found",
+    Severity.WARNING,
+    """
+    Without gopls there is no completion, navigation or diagnostics; vscode-go offers
+    to install it, often with a different Go than your shell's.
+    """,
+    "Point go.alternateTools.gopls at the binary, or give the IDE the same GOPATH/GOBIN.",
+)
+def gopls_not_found(audit: Audit) -> Iterator[Finding]:
+    if audit.shell is None:
+        return iter(())
+    return _tool_missing(audit, "gopls", ("tools",), "P003")
+
+
+@rule(
+    "P004",
+    "different-go",
+    "This context runs a different `go` than your shell",
+    Severity.WARNING,
+    """
+    Two Go installations on one machine: the IDE finds one, your terminal another
+    (another version, another GOROOT, another GOPATH default).  Builds and tests then
+    differ in ways that look unrelated: "go.mod requires go >= ...", vet or gopls
+    errors only in the editor, different test results.
+    """,
+    "Make both find the same go: fix the PATH order, or set go.alternateTools.go / "
+    "go.goroot to the shell's Go.",
+)
+def different_go(audit: Audit) -> Iterator[Finding]:
+    shell_go = shell_tool(audit, "go")
+    if shell_go is None:
+        return
+    for ctx in audit.ide_contexts(*GO_USERS):
+        lookup = ctx.tools.get("go")
+        if lookup is None or not lookup.path or same_file(lookup.path, shell_go):
+            continue
+        via = f" (found via {lookup.via})"
+        yield finding(
+            "P004",
+            Severity.WARNING,
+            f"{ctx.label} runs {_version(lookup.path)}{via}; your shell runs {_version(shell_go)}",
+            ctx,
+            fix=f'Set "go.alternateTools": {{"go": "{shell_go}"}} or fix the PATH order so '
+            f"{os.path.dirname(shell_go)} comes first.",
+            location=lookup.location or config_location(ctx, "PATH"),
+            variable="PATH",
+            context_value=lookup.path,
+            shell_value=shell_go,
+            provenance=layers(ctx, "PATH") if lookup.via == "PATH" else (),
+        )
+
+
+@rule(
+    "P005",
+    "path-override",
+    "A configuration replaces PATH instead of extending it",
+    Severity.ERROR,
+    """
+    ``"PATH": "/usr/local/go/bin"`` in launch.json env, go.toolsEnvVars or a terminal
+    env replaces the whole inherited PATH: go may be found, but git, gcc, the
+    compiler tool chain and everything else are not.  Keep the inherited value with
+    ``${env:PATH}``.
+    """,
+    'Write "PATH": "/your/dir:${env:PATH}" so the inherited PATH is kept.',
+)
+def path_override(audit: Audit) -> Iterator[Finding]:
+    for ctx in audit.ide_contexts():
+        chain = layers(ctx, "PATH")
+        previous: str | None = None
+        for layer in chain:
+            if is_config_layer(layer) and previous and layer.value is not None:
+                kept = set(split_path(layer.value))
+                lost = [d for d in split_path(previous) if d not in kept]
+                if lost:
+                    yield finding(
+                        "P005",
+                        Severity.ERROR,
+                        f"{layer.source} sets PATH to {layer.raw or layer.value!r}, dropping "
+                        f"{len(lost)} inherited entr{'y' if len(lost) == 1 else 'ies'} "
+                        f"({', '.join(lost[:4])}{', ...' if len(lost) > 4 else ''})",
+                        ctx,
+                        fix=f'Write "PATH": "{layer.raw or layer.value}:${{env:PATH}}".',
+                        location=layer.location,
+                        variable="PATH",
+                        context_value=layer.value,
+                        shell_value=previous,
+                        provenance=chain,
+                    )
+            previous = layer.value if layer.value is not None else previous
+
+
+@rule(
+    "P006",
+    "go-fallback-only",
+    "`go` is found only through vscode-go's fallback locations",
+    Severity.WARNING,
+    """
+    When go is on neither GOROOT/bin nor PATH, vscode-go tries /usr/local/go/bin/go and
+    /usr/local/bin/go.  It works for the extension, but anything started outside it
+    (tasks, other extensions, a terminal opened before) does not find go, and the
+    fallback is often an old installation rather than the Go your shell uses.
+    """,
+    "Put the Go you use on PATH where the IDE reads it, or set go.alternateTools.go.",
+)
+def go_fallback_only(audit: Audit) -> Iterator[Finding]:
+    for ctx in audit.ide_contexts("tools"):
+        lookup = ctx.tools.get("go")
+        if lookup is None or lookup.via != "fallback" or not lookup.path:
+            continue
+        yield finding(
+            "P006",
+            Severity.WARNING,
+            f"{ctx.label} finds go only at the fallback {lookup.path}; it is not on PATH",
+            ctx,
+            fix="Put the directory of the Go you use on PATH where the IDE reads it, or set "
+            '"go.alternateTools": {"go": "/path/to/go"}.',
+            location=deciding_location(ctx, "PATH"),
+            variable="PATH",
+            context_value=value(ctx, "PATH"),
+            shell_value=value(audit.shell, "PATH") if audit.shell else None,
+            provenance=layers(ctx, "PATH"),
+        )

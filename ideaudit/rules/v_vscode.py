@@ -1,0 +1,335 @@
+"""V: VS Code hygiene — settings and launch attributes that do not do what they seem to."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+from ideaudit.model import Finding, Location, Severity
+from ideaudit.rules.audit import Audit
+from ideaudit.rules.common import finding, layers, value
+from ideaudit.rules.registry import rule
+from ideaudit.sources.vscode import PLATFORM_KEY
+
+
+def _ctx(audit: Audit, ctx_id: str):  # type: ignore[no-untyped-def]
+    return next((c for c in audit.contexts if c.id == ctx_id), None)
+
+
+@rule(
+    "V001",
+    "dlv-tool-path",
+    "`dlvToolPath` is ignored",
+    Severity.WARNING,
+    """
+    vscode-go no longer reads ``dlvToolPath`` in launch.json; the debugger is found
+    through ``go.alternateTools.dlv`` and the usual lookup.  The setting gives a false
+    sense that a specific dlv is used.
+    """,
+    'Remove dlvToolPath and set "go.alternateTools": {"dlv": "/path/to/dlv"} in settings.',
+)
+def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for ctx_id, config in fc.launch_by_context.items():
+            if "dlvToolPath" in config.effective:
+                yield finding(
+                    "V001",
+                    Severity.WARNING,
+                    f"dlvToolPath in '{config.name}' is ignored by vscode-go",
+                    _ctx(audit, ctx_id),
+                    fix='Remove it; set "go.alternateTools": {"dlv": "'
+                    + str(config.effective["dlvToolPath"])
+                    + '"} in settings.json instead.',
+                    location=config.loc("dlvToolPath"),
+                )
+
+
+@rule(
+    "V002",
+    "envfile-missing",
+    "An envFile does not exist",
+    Severity.ERROR,
+    """
+    A launch configuration's ``envFile`` (or ``go.testEnvFile``) that does not exist:
+    vscode-go refuses to start the debug session (or the tests run without the
+    variables you expect).  Often an untracked file that a teammate never created.
+    """,
+    "Create the file (and keep it out of git), or remove the envFile entry.",
+)
+def envfile_missing(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for ref in fc.env_files:
+            if ref.exists or not os.path.isabs(ref.path):
+                continue
+            yield finding(
+                "V002",
+                Severity.ERROR,
+                f"envFile {ref.raw!r} does not exist ({ref.path})",
+                _ctx(audit, ref.context_id),
+                fix=f"Create {ref.path} (and add it to .gitignore), or remove the envFile entry.",
+                location=ref.location,
+            )
+
+
+@rule(
+    "V003",
+    "envfile-relative",
+    "An envFile path is relative",
+    Severity.WARNING,
+    """
+    A relative ``envFile`` is resolved against the process's current directory, not the
+    workspace, so it works for one person and not another.
+    """,
+    'Anchor it: "${workspaceFolder}/.env".',
+)
+def envfile_relative(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for ref in fc.env_files:
+            if os.path.isabs(ref.path):
+                continue
+            yield finding(
+                "V003",
+                Severity.WARNING,
+                f"envFile {ref.raw!r} is relative; it is not read relative to the workspace",
+                _ctx(audit, ref.context_id),
+                fix=f'Write "${{workspaceFolder}}/{ref.raw.lstrip("./")}".',
+                location=ref.location,
+            )
+
+
+@rule(
+    "V004",
+    "platform-env-replaces-env",
+    "An env in a platform block replaces the whole env",
+    Severity.WARNING,
+    """
+    VS Code replaces top-level keys of a launch configuration with those of the
+    ``linux``/``osx``/``windows`` block shallowly: ``"linux": {"env": {...}}`` does not
+    add to ``env``, it replaces it, and the top-level variables vanish on that platform.
+    """,
+    "Repeat the shared variables inside the platform block, or move them to an envFile.",
+)
+def platform_env_replaces_env(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for ctx_id, config in fc.launch_by_context.items():
+            if "env" not in config.from_platform:
+                continue
+            top = config.doc.get(*config.path, "env")
+            block = config.effective.get("env")
+            if not isinstance(top, dict) or not isinstance(block, dict):
+                continue
+            lost = [k for k in top if k not in block]
+            if not lost:
+                continue
+            yield finding(
+                "V004",
+                Severity.WARNING,
+                f"'{config.name}': the {config.platform} env block replaces env, so "
+                f"{', '.join(lost)} {'is' if len(lost) == 1 else 'are'} not set on {PLATFORM_KEY}",
+                _ctx(audit, ctx_id),
+                fix=f"Copy {', '.join(lost)} into the {config.platform}.env block, "
+                "or move the shared variables to an envFile.",
+                location=config.loc("env"),
+            )
+
+
+def _unresolved(audit: Audit, kinds: tuple[str, ...]) -> Iterator[tuple[object, Location | None, str, str]]:
+    seen: set[tuple[str, str | None, int | None]] = set()
+    for fc in audit.vscode:
+        for item in fc.unresolved:
+            if item.kind not in kinds:
+                continue
+            key = (
+                item.text,
+                item.location.file if item.location else None,
+                item.location.line if item.location else None,
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            yield _ctx(audit, item.context_id), item.location, item.text, item.setting
+
+
+@rule(
+    "V005",
+    "undefined-env-variable",
+    "`${env:X}` refers to a variable the IDE does not have",
+    Severity.WARNING,
+    """
+    ``${env:NAME}`` is replaced with VS Code's own environment variable; when VS Code
+    does not have it (set only in ~/.bashrc, or only in the terminal) it silently
+    becomes the empty string, e.g. ``"GOPATH": "${env:MYGO}/go"`` turns into ``/go``.
+    """,
+    "Make the variable part of the IDE's environment, or write the value directly.",
+)
+def undefined_env_variable(audit: Audit) -> Iterator[Finding]:
+    for ctx, loc, text, setting in _unresolved(audit, ("undefined-env",)):
+        name = text[len("${env:") : -1]
+        shell_value = value(audit.shell, name) if audit.shell else None
+        yield finding(
+            "V005",
+            Severity.WARNING,
+            f"{text} in {setting} is undefined in VS Code's environment and becomes ''"
+            + (" (your shell has it)" if shell_value is not None else ""),
+            ctx,  # type: ignore[arg-type]
+            fix=f"Export {name} where a GUI-launched VS Code reads it (~/.profile, ~/.zprofile) "
+            "and restart VS Code, or write the value directly.",
+            location=loc,
+            variable=name,
+            context_value=None,
+            shell_value=shell_value,
+        )
+
+
+@rule(
+    "V006",
+    "env-in-test-env-vars",
+    "`${env:X}` is not substituted in go.testEnvVars",
+    Severity.WARNING,
+    """
+    vscode-go resolves only ``${workspaceFolder}`` and ``~`` in go.testEnvVars and
+    go.testEnvFile; ``${env:X}`` is passed to your tests literally.
+    """,
+    "Write the value directly, or set the variable in go.toolsEnvVars/the environment.",
+)
+def env_in_test_env_vars(audit: Audit) -> Iterator[Finding]:
+    for ctx, loc, text, setting in _unresolved(audit, ("literal-env",)):
+        yield finding(
+            "V006",
+            Severity.WARNING,
+            f"{text} in {setting} is passed to tests literally "
+            "(vscode-go does not substitute ${env:} there)",
+            ctx,  # type: ignore[arg-type]
+            fix="Write the value itself, or rely on the inherited environment instead.",
+            location=loc,
+        )
+
+
+@rule(
+    "V007",
+    "gcflags-in-debug",
+    "`-gcflags` in a debug configuration is removed",
+    Severity.WARNING,
+    """
+    vscode-go removes ``-gcflags`` from ``buildFlags`` and ``env.GOFLAGS`` of a debug
+    configuration (the debugger sets its own ``-gcflags=all=-N -l``), silently.
+    """,
+    "Drop -gcflags from the debug configuration; use a task for such builds.",
+)
+def gcflags_in_debug(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for ctx_id, config in fc.launch_by_context.items():
+            flags = config.effective.get("buildFlags")
+            texts = flags if isinstance(flags, list) else [flags] if isinstance(flags, str) else []
+            if any(isinstance(t, str) and "-gcflags" in t for t in texts):
+                yield finding(
+                    "V007",
+                    Severity.WARNING,
+                    f"'{config.name}': -gcflags in buildFlags is removed by vscode-go",
+                    _ctx(audit, ctx_id),
+                    fix="Remove -gcflags from buildFlags.",
+                    location=config.loc("buildFlags"),
+                )
+            env = config.effective.get("env")
+            goflags = env.get("GOFLAGS") if isinstance(env, dict) else None
+            if isinstance(goflags, str) and "-gcflags" in goflags:
+                yield finding(
+                    "V007",
+                    Severity.WARNING,
+                    f"'{config.name}': -gcflags in env.GOFLAGS is removed by vscode-go",
+                    _ctx(audit, ctx_id),
+                    fix="Remove -gcflags from env.GOFLAGS.",
+                    location=config.loc("env", "GOFLAGS"),
+                )
+
+
+@rule(
+    "V008",
+    "terminal-path-differs",
+    "The integrated terminal finds another `go` than the debugger and tools",
+    Severity.WARNING,
+    """
+    ``terminal.integrated.env.*`` changes PATH for the integrated terminal only.  "It
+    works in the VS Code terminal" then says nothing about the debugger, tests or gopls.
+    """,
+    "Put the same PATH change in go.toolsEnvVars (tools, tests, debug), or remove it.",
+)
+def terminal_path_differs(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        by_kind = {c.kind: c for c in fc.contexts if c.kind in ("terminal", "tools")}
+        terminal, tools = by_kind.get("terminal"), by_kind.get("tools")
+        if terminal is None or tools is None:
+            continue
+        chain = layers(terminal, "PATH")
+        if not chain or not chain[-1].source.startswith("terminal.integrated.env"):
+            continue
+        t_go, d_go = terminal.tools.get("go"), tools.tools.get("go")
+        t_path = t_go.path if t_go else None
+        d_path = d_go.path if d_go else None
+        if t_path == d_path:
+            continue
+        yield finding(
+            "V008",
+            Severity.WARNING,
+            f"the integrated terminal runs {t_path or 'no go'} but {tools.label} run "
+            f"{d_path or 'no go'}: {chain[-1].source} changes PATH for the terminal only",
+            terminal,
+            fix="Put the PATH change in go.toolsEnvVars too (it reaches tools, tests and "
+            "debug sessions), or remove it from the terminal settings.",
+            location=chain[-1].location,
+            variable="PATH",
+            context_value=value(terminal, "PATH"),
+            shell_value=value(tools, "PATH"),
+            provenance=chain,
+        )
+
+
+@rule(
+    "V009",
+    "terminal-inherit-env-off",
+    "`terminal.integrated.inheritEnv` is false",
+    Severity.WARNING,
+    """
+    With inheritEnv off the integrated terminal starts from a fresh login environment
+    instead of VS Code's, so it can find a Go that the debugger and tools do not.
+    """,
+    'Remove "terminal.integrated.inheritEnv": false unless you need it.',
+)
+def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        sv = fc.folder.settings.get("terminal.integrated.inheritEnv")
+        if sv is None or sv.value is not False:
+            continue
+        terminal = next((c for c in fc.contexts if c.kind == "terminal"), None)
+        yield finding(
+            "V009",
+            Severity.WARNING,
+            "terminal.integrated.inheritEnv is false: the integrated terminal does not see "
+            "VS Code's environment, so it is no picture of what the debugger and tools see",
+            terminal,
+            fix='Remove "terminal.integrated.inheritEnv": false.',
+            location=sv.location,
+        )
+
+
+@rule(
+    "V010",
+    "unresolvable-variable",
+    "A variable cannot be resolved without a running VS Code",
+    Severity.INFO,
+    """
+    ``${input:...}``, ``${command:...}`` and editor-dependent variables (``${file}``)
+    are filled in when a session starts.  ideaudit does not guess them; the value in
+    this context is incomplete.
+    """,
+    "Nothing to fix; check the value when the session starts.",
+)
+def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
+    for ctx, loc, text, setting in _unresolved(audit, ("unresolvable",)):
+        yield finding(
+            "V010",
+            Severity.INFO,
+            f"{text} in {setting} cannot be resolved statically; ideaudit leaves it as written",
+            ctx,  # type: ignore[arg-type]
+            location=loc,
+        )

@@ -1,0 +1,307 @@
+"""Redaction: the one place secrets are taken out of what ideaudit prints.
+
+Environments hold tokens.  Every reporter goes through :func:`ideaudit.report.render`,
+which calls :func:`scrub_report` first, so no output format can leak a value that this
+module recognises (DESIGN.md section 3, "Secrets").
+
+Three things are recognised:
+
+- variables whose *name* looks secret (:func:`is_secret_name`): their value becomes
+  ``****`` wherever it appears;
+- values that *look* like credentials whatever their name (:func:`looks_like_secret_value`):
+  GitHub/AWS/Slack tokens, private keys, JWTs;
+- URLs with a password (``https://user:pass@host``): only the password is replaced, also
+  inside longer strings such as a ``GOPROXY`` list.
+
+The mask is a constant ``****``: it never reveals the length of what it hides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+
+from ideaudit.model import ContextReport, Edit, EnvVar, Finding, Layer, Report
+
+MASK = "****"
+
+# Substrings that make a name secret.  ``PRIVATE_KEY``, not ``PRIVATE``: GOPRIVATE is not.
+_SECRET_PARTS = (
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "CREDENTIAL",
+    "PRIVATE_KEY",
+    "PRIVATEKEY",
+    "APIKEY",
+    "API_KEY",
+    "ACCESS_KEY",
+    "AUTH_KEY",
+)
+_SECRET_PREFIXES = ("AWS_", "GITHUB_", "GH_", "GITLAB_", "NPM_TOKEN", "AZURE_CLIENT_SECRET")
+_SECRET_SUFFIXES = ("_KEY", "_PASS", "_PWD", "_AUTH")
+
+# Names that match a rule above but are known to be harmless.  Go's own variables are
+# listed in full (``go help environment``) so that no future pattern can catch them.
+_NOT_SECRET = frozenset(
+    {
+        # Go
+        "GOROOT",
+        "GOPATH",
+        "GOBIN",
+        "GOCACHE",
+        "GOMODCACHE",
+        "GOENV",
+        "GOFLAGS",
+        "GOPROXY",
+        "GOPRIVATE",
+        "GONOPROXY",
+        "GONOSUMDB",
+        "GONOSUMCHECK",
+        "GOSUMDB",
+        "GOINSECURE",
+        "GOAUTH",
+        "GOTOOLCHAIN",
+        "GO111MODULE",
+        "GOOS",
+        "GOARCH",
+        "GOWORK",
+        "GOEXPERIMENT",
+        "GODEBUG",
+        "GOTELEMETRY",
+        "GOTELEMETRYDIR",
+        "GOVCS",
+        "GOTMPDIR",
+        "CGO_ENABLED",
+        # AWS: configuration, not credentials
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        # GitHub Actions' default variables (docs.github.com "Variables reference"): none
+        # is a credential, and the workspace path is in nearly every message of a CI run.
+        "GITHUB_ACTION",
+        "GITHUB_ACTION_PATH",
+        "GITHUB_ACTION_REPOSITORY",
+        "GITHUB_ACTIONS",
+        "GITHUB_ACTOR",
+        "GITHUB_ACTOR_ID",
+        "GITHUB_API_URL",
+        "GITHUB_BASE_REF",
+        "GITHUB_ENV",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_GRAPHQL_URL",
+        "GITHUB_HEAD_REF",
+        "GITHUB_JOB",
+        "GITHUB_OUTPUT",
+        "GITHUB_PATH",
+        "GITHUB_REF",
+        "GITHUB_REF_NAME",
+        "GITHUB_REF_PROTECTED",
+        "GITHUB_REF_TYPE",
+        "GITHUB_REPOSITORY",
+        "GITHUB_REPOSITORY_ID",
+        "GITHUB_REPOSITORY_OWNER",
+        "GITHUB_REPOSITORY_OWNER_ID",
+        "GITHUB_RETENTION_DAYS",
+        "GITHUB_RUN_ATTEMPT",
+        "GITHUB_RUN_ID",
+        "GITHUB_RUN_NUMBER",
+        "GITHUB_SERVER_URL",
+        "GITHUB_SHA",
+        "GITHUB_STATE",
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_TRIGGERING_ACTOR",
+        "GITHUB_WORKFLOW",
+        "GITHUB_WORKFLOW_REF",
+        "GITHUB_WORKFLOW_SHA",
+        "GITHUB_WORKSPACE",
+    }
+)
+
+# Credential-looking values, whatever the variable is called.
+_TOKEN_RE = re.compile(
+    r"""
+      \bgh[pousr]_[A-Za-z0-9]{16,}                  # GitHub tokens (classic, OAuth, app, user)
+    | \bgithub_pat_[A-Za-z0-9_]{16,}                # GitHub fine-grained PAT
+    | (?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])   # AWS access key id
+    | \bxox[baprs]-[A-Za-z0-9-]{8,}                 # Slack
+    | \beyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?  # JWT
+    | -----BEGIN\ [A-Z0-9 ]*PRIVATE\ KEY-----
+      (?:.*?-----END\ [A-Z0-9 ]*PRIVATE\ KEY-----|.*)    # PEM private key, to its end
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+# scheme://user:password@ -- the password may not contain '/', '@' or blanks (RFC 3986
+# requires those percent-encoded), which keeps ``http://host:8080/a@b`` from matching.
+_URL_CRED_RE = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)(?P<pw>[^/\s@]+)@")
+
+# A raw value made only of ``${...}`` references names where the value comes from; it
+# carries no secret itself and is worth showing.
+_ONLY_REFS_RE = re.compile(r"(?:\$\{[^}]*\})+")
+
+# Known secret values shorter than this are not replaced inside free text: "1" or "true"
+# would turn every message into asterisks, and are no secret worth the name.
+_MIN_KNOWN_LEN = 4
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a variable called ``name`` should have its value hidden."""
+    upper = name.upper()
+    if upper in _NOT_SECRET:
+        return False
+    if any(part in upper for part in _SECRET_PARTS):
+        return True
+    return upper.startswith(_SECRET_PREFIXES) or upper.endswith(_SECRET_SUFFIXES)
+
+
+def looks_like_secret_value(value: str) -> bool:
+    """Whether ``value`` contains a credential: a known token shape or a URL password."""
+    return bool(_TOKEN_RE.search(value) or _URL_CRED_RE.search(value))
+
+
+def _redact_urls(text: str) -> str:
+    return _URL_CRED_RE.sub(lambda m: f"{m['head']}{MASK}@", text)
+
+
+def redact_text(text: str, known: Iterable[str] = ()) -> str:
+    """Redact free text (a message, a fix): known secret values, token shapes, URL passwords.
+
+    ``known`` should be sorted longest first so that a secret containing another is
+    replaced whole.
+    """
+    for secret in known:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    text = _TOKEN_RE.sub(MASK, text)
+    return _redact_urls(text)
+
+
+def redact_value(name: str | None, value: str) -> str:
+    """The printable form of variable ``name``'s ``value``.
+
+    ``****`` when the name looks secret or the value contains a token; otherwise only the
+    passwords of URLs inside it are replaced; otherwise the value unchanged.  An empty
+    value stays empty: "set but empty" is useful and reveals nothing.
+    """
+    if not value:
+        return value
+    if (name is not None and is_secret_name(name)) or _TOKEN_RE.search(value):
+        return MASK
+    return _redact_urls(value)
+
+
+def _redact_raw(name: str | None, raw: str, known: Iterable[str]) -> str:
+    if _ONLY_REFS_RE.fullmatch(raw):
+        return raw
+    if name is not None and is_secret_name(name):
+        return MASK if raw else raw
+    return redact_text(raw, known)
+
+
+# --- collecting what is secret in a report -------------------------------------------
+
+
+def _secret_values(name: str | None, values: Iterable[str | None]) -> Iterable[str]:
+    secret_name = name is not None and is_secret_name(name)
+    for value in values:
+        if not value:
+            continue
+        if secret_name or _TOKEN_RE.search(value):
+            yield value
+        # URL passwords are not collected: free text is URL-redacted in place anyway, and
+        # a short password ("test") would blank out every "go test" in the messages.
+
+
+def _layer_values(layers: Iterable[Layer]) -> Iterable[str | None]:
+    for layer in layers:
+        yield layer.value
+        if layer.raw is not None and not _ONLY_REFS_RE.fullmatch(layer.raw):
+            yield layer.raw
+
+
+def known_secrets(report: Report) -> list[str]:
+    """Every secret value the report carries, longest first (for substring replacement)."""
+    found: set[str] = set()
+    for ctx in report.contexts:
+        for key, var in ctx.env.items():
+            for name in {key, var.name}:
+                found.update(_secret_values(name, [var.value, *_layer_values(var.layers)]))
+    for f in report.findings:
+        values = [f.context_value, f.shell_value, *_layer_values(f.provenance)]
+        found.update(_secret_values(f.variable, values))
+    return sorted((s for s in found if len(s) >= _MIN_KNOWN_LEN), key=lambda s: (-len(s), s))
+
+
+# --- rebuilding the report -------------------------------------------------------------
+
+
+def _opt_text(text: str | None, known: list[str]) -> str | None:
+    return None if text is None else redact_text(text, known)
+
+
+def _opt_value(name: str | None, value: str | None, known: list[str]) -> str | None:
+    if value is None:
+        return None
+    return redact_text(redact_value(name, value), known)
+
+
+def _scrub_layer(name: str | None, layer: Layer, known: list[str]) -> Layer:
+    return dataclasses.replace(
+        layer,
+        source=redact_text(layer.source, known),
+        value=_opt_value(name, layer.value, known),
+        raw=None if layer.raw is None else _redact_raw(name, layer.raw, known),
+    )
+
+
+def _scrub_var(key: str, var: EnvVar, known: list[str]) -> EnvVar:
+    name = key if is_secret_name(key) else var.name  # they should agree; take the safer
+    return dataclasses.replace(
+        var,
+        value=_opt_value(name, var.value, known),
+        layers=tuple(_scrub_layer(name, layer, known) for layer in var.layers),
+    )
+
+
+def _scrub_context(ctx: ContextReport, known: list[str]) -> ContextReport:
+    env: Mapping[str, EnvVar] = {k: _scrub_var(k, v, known) for k, v in ctx.env.items()}
+    return dataclasses.replace(ctx, label=redact_text(ctx.label, known), env=env)
+
+
+def _scrub_edit(edit: Edit, known: list[str]) -> Edit:
+    return dataclasses.replace(edit, text=redact_text(edit.text, known))
+
+
+def _scrub_finding(f: Finding, known: list[str]) -> Finding:
+    return dataclasses.replace(
+        f,
+        message=redact_text(f.message, known),
+        context_label=_opt_text(f.context_label, known),
+        fix=_opt_text(f.fix, known),
+        context_value=_opt_value(f.variable, f.context_value, known),
+        shell_value=_opt_value(f.variable, f.shell_value, known),
+        provenance=tuple(_scrub_layer(f.variable, layer, known) for layer in f.provenance),
+        edits=tuple(_scrub_edit(e, known) for e in f.edits),
+    )
+
+
+def scrub_report(report: Report) -> Report:
+    """A copy of ``report`` with every value that could carry a secret redacted.
+
+    Values of secret-named variables and credential-looking values become ``****``; URL
+    passwords become ``****`` in place; and every known secret value is also replaced
+    wherever free text (messages, fixes, layer sources, edit texts) quotes it.
+    """
+    known = known_secrets(report)
+    return dataclasses.replace(
+        report,
+        ide_environment=redact_text(report.ide_environment, known),
+        shell=_opt_text(report.shell, known),
+        contexts=tuple(_scrub_context(c, known) for c in report.contexts),
+        findings=tuple(_scrub_finding(f, known) for f in report.findings),
+    )

@@ -1,0 +1,54 @@
+"""What ``ideaudit scan PATH`` is pointed at: a folder, or a ``*.code-workspace`` file.
+
+Discovery looks only where IDEs look (the folder itself, its ``.vscode/``, ``.idea/``,
+``.run/``, and ``go.mod`` files) and never walks ``node_modules``, ``vendor`` or ``.git``,
+so a scan of a large repository stays instant.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    root: str
+    code_workspace: str | None
+
+
+class TargetError(ValueError):
+    """The path given on the command line cannot be audited (exit status 2)."""
+
+
+def resolve_target(path: str) -> Target:
+    """A ``.code-workspace`` file is audited through its folders; so is a folder that
+    holds exactly one ``.code-workspace`` file and has no ``.vscode/`` of its own."""
+    full = os.path.abspath(path)
+    if os.path.isfile(full):
+        if full.endswith(".code-workspace"):
+            return Target(os.path.dirname(full), full)
+        raise TargetError(f"{path}: not a folder or a .code-workspace file")
+    if not os.path.isdir(full):
+        raise TargetError(f"{path}: no such file or folder")
+    try:
+        names = os.listdir(full)
+    except OSError as exc:
+        raise TargetError(f"{path}: cannot list the folder: {exc.strerror}") from exc
+    workspaces = sorted(n for n in names if n.endswith(".code-workspace"))
+    if len(workspaces) == 1 and ".vscode" not in names:
+        return Target(full, os.path.join(full, workspaces[0]))
+    return Target(full, None)
+
+
+def find_go_mod(folder: str) -> str | None:
+    """The ``go.mod`` of a folder, or of its nearest parent (as ``go`` finds it)."""
+    current = os.path.abspath(folder)
+    while True:
+        candidate = os.path.join(current, "go.mod")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent

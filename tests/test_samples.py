@@ -1,0 +1,173 @@
+"""Acceptance: every sample workspace gives exactly its expected findings.
+
+Data-driven (as check-jsonschema's acceptance tests): each
+``sample_workspaces/<case>/expected.json`` lists the findings as (code, context, file,
+line) under real bash, zsh and fish on the sample's own ``home/``; ``by_shell``
+overrides the list for shells where the pitfall does not exist (zsh and fish read
+their rc files in the login shell VS Code starts, so a ``.bashrc``-only PATH is a bash
+pitfall).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from ideaudit.pipeline import ScanOptions, scan
+from tests.conftest import SAMPLES, shell_path
+
+CASES = sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.json").is_file())
+SHELLS = ("bash", "zsh", "fish")
+
+
+def load_expected(case: str, shell: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    data = json.loads((SAMPLES / case / "expected.json").read_text())
+    findings = data.get("by_shell", {}).get(shell, data["findings"])
+    return data.get("args", {}), findings
+
+
+def as_rows(items: list[dict[str, Any]]) -> list[tuple[str, str, str, int]]:
+    return sorted((i["code"], i["context"] or "", i["file"] or "", i["line"] or 0) for i in items)
+
+
+def test_there_are_enough_samples() -> None:
+    assert len(CASES) >= 8
+    assert "clean" in CASES
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("case", CASES)
+def test_sample_gives_exactly_its_findings(case: str, shell: str, cache_dir: str) -> None:
+    sh = shell_path(shell)
+    sample = SAMPLES / case
+    args, expected = load_expected(case, shell)
+    result = scan(
+        ScanOptions(
+            path=str(sample),
+            home=str(sample / "home"),
+            shell=sh,
+            ide_env=str(sample / args["ide_env"]) if args.get("ide_env") else None,
+            cache_dir=cache_dir,
+        )
+    )
+    got = []
+    for f in result.findings:
+        loc = f.location
+        file = os.path.relpath(os.path.abspath(loc.file), sample) if loc is not None and loc.line else None
+        got.append(
+            {
+                "code": f.code,
+                "context": f.context_id,
+                "file": file,
+                "line": loc.line if file else None,
+            }
+        )
+    assert as_rows(got) == as_rows(expected), "\n".join(
+        f"{f.code} {f.context_id} {f.location}: {f.message}" for f in result.findings
+    )
+
+
+def test_every_sample_has_a_readme_line_and_a_home() -> None:
+    for case in CASES:
+        readme = (SAMPLES / case / "README.md").read_text().strip()
+        assert readme and "\n" not in readme, case
+        assert (SAMPLES / case / "home").is_dir(), case
+
+
+def _cli(*args: str, cache_dir: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir}
+    return subprocess.run(
+        [sys.executable, "-m", "ideaudit", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_cli_on_the_showcase_prints_locations_contexts_values_and_fixes(cache_dir: str) -> None:
+    bash = shell_path("bash")
+    sample = SAMPLES / "path-only-in-bashrc"
+    proc = _cli("scan", str(sample), "--home", str(sample / "home"), "--shell", bash, cache_dir=cache_dir)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout
+    assert "✗ VS Code debug 'Launch API'" in out
+    assert "P001" in out and "launch.json:5:9" in out
+    assert "in your shell:" in out and "in this context:" in out and "fix:" in out
+    assert "\x1b[" not in out  # NO_COLOR and not a terminal
+    assert "3 errors" in out
+
+
+def test_cli_clean_sample_exits_zero(cache_dir: str) -> None:
+    bash = shell_path("bash")
+    sample = SAMPLES / "clean"
+    proc = _cli("scan", str(sample), "--home", str(sample / "home"), "--shell", bash, cache_dir=cache_dir)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No problems found" in proc.stdout
+
+
+@pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "sarif"])
+def test_planted_secrets_appear_in_no_output_format(fmt: str, cache_dir: str) -> None:
+    bash = shell_path("bash")
+    sample = SAMPLES / "secret-in-launch"
+    proc = _cli(
+        "scan",
+        str(sample),
+        "--home",
+        str(sample / "home"),
+        "--shell",
+        bash,
+        "--output-format",
+        fmt,
+        "-v",
+        cache_dir=cache_dir,
+    )
+    assert proc.returncode == 1, proc.stderr
+    for secret in (
+        "ghp_plantedTokenAbcdef0123456789ABCDEFabcd",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLANTEDKEY",
+        "pl4nted-pass",
+    ):
+        assert secret not in proc.stdout and secret not in proc.stderr
+    assert "X001" in proc.stdout
+
+
+def test_select_and_ignore(cache_dir: str) -> None:
+    bash = shell_path("bash")
+    sample = SAMPLES / "vscode-hygiene"
+    base = [
+        "scan",
+        str(sample),
+        "--home",
+        str(sample / "home"),
+        "--shell",
+        bash,
+        "--output-format",
+        "concise",
+    ]
+    only = _cli(*base, "--select", "V001,V002", cache_dir=cache_dir)
+    codes = {line.split()[2] for line in only.stdout.splitlines()}
+    assert codes == {"V001", "V002"}
+    rest = _cli(*base, "--ignore", "V", cache_dir=cache_dir)
+    assert rest.returncode == 0 and rest.stdout == ""
+
+
+def test_usage_errors_exit_2(cache_dir: str) -> None:
+    assert _cli("scan", "/nonexistent/workspace", cache_dir=cache_dir).returncode == 2
+    assert _cli("scan", "--output-format", "xml", cache_dir=cache_dir).returncode == 2
+    assert _cli("frobnicate", cache_dir=cache_dir).returncode == 2
+
+
+def test_version_and_rule_explanations(cache_dir: str) -> None:
+    proc = _cli("--version", cache_dir=cache_dir)
+    assert proc.returncode == 0 and proc.stdout.startswith("ideaudit ")
+    listing = _cli("rule", cache_dir=cache_dir).stdout
+    for code in ("E001", "E003", "P001", "P005", "R002", "G002", "M001", "C003", "V005", "X001"):
+        assert code in listing
+    explained = _cli("rule", "p001", cache_dir=cache_dir)
+    assert explained.returncode == 0 and "Fix:" in explained.stdout
