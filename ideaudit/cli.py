@@ -16,8 +16,13 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ideaudit import __version__
+
+if TYPE_CHECKING:
+    from ideaudit.config import Config
+    from ideaudit.pipeline import ScanOptions
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
 
@@ -79,6 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the IDE's environment: an `env -0` dump, KEY=VALUE lines or JSON",
     )
+    scan.add_argument(
+        "--goland-env",
+        metavar="FILE",
+        help="GoLand's environment (same formats as --ide-env, which is VS Code's)",
+    )
+    scan.add_argument(
+        "--goland-loads-shell-env",
+        action="store_true",
+        help="GoLand on Linux loads the login shell's environment (ij.load.shell.env=true)",
+    )
+    scan.add_argument(
+        "--jetbrains-config-dir",
+        metavar="DIR",
+        help="JetBrains config folder holding GoLand<version>/options (default: the "
+        "platform's; with --home, HOME/.config/JetBrains)",
+    )
     scan.add_argument("--vscode-user-dir", metavar="DIR", help="folder of the VS Code user settings.json")
     scan.add_argument("--refresh", action="store_true", help="capture the shell again, ignoring the cache")
     scan.add_argument(
@@ -88,8 +109,115 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="shell resolution timeout (VS Code's default: 10)",
     )
+    scan.add_argument(
+        "--trust",
+        action="store_true",
+        help="trust this workspace: allow running the go binaries it names (go env, go version)",
+    )
+    scan.add_argument(
+        "--no-go-env", action="store_true", help="do not run `go env` (compare environments only)"
+    )
     scan.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: the user cache folder)")
+    scan.add_argument("--diff", action="store_true", help="print the fixes as unified diffs; write nothing")
+    scan.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    scan.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: also the unsafe fixes")
+    scan.add_argument(
+        "--fix-shell",
+        action="store_true",
+        help="also edit your shell start-up files (never done by --fix alone)",
+    )
     scan.set_defaults(func=_scan)
+
+    watch = sub.add_parser(
+        "watch",
+        help="re-audit whenever a config, go.mod or shell start-up file changes",
+        description="Stay in the background and print new and resolved findings whenever "
+        "the workspace configuration, go.mod/go.work, your shell start-up files, the "
+        "`go env -w` file or the IDE settings change; warn when a running IDE still has an "
+        "old environment.  Ctrl-C stops it.",
+    )
+    _copy_options(
+        scan, watch, skip={"output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell"}
+    )
+    watch.add_argument(
+        "--output-format",
+        choices=("text", "concise"),
+        default=None,
+        help="text (default), or concise: one file:line:col line per finding between "
+        "marker lines, for a VS Code background task (`ideaudit gen task`)",
+    )
+    watch.add_argument("--notify", action="store_true", help="desktop notifications (notify-send)")
+    watch.add_argument(
+        "--no-ide-check",
+        action="store_true",
+        help="do not look for running VS Code/GoLand processes that need a restart",
+    )
+    watch.add_argument(
+        "--debounce",
+        type=float,
+        default=0.1,
+        metavar="SECONDS",
+        help="audit after this much quiet following a change (default: 0.1)",
+    )
+    watch.add_argument(
+        "--ide-poll",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="while an IDE needs a restart, check this often whether it was (default: 5)",
+    )
+    watch.set_defaults(func=_watch)
+
+    gen = sub.add_parser("gen", help="generate IDE configuration", description="Generate IDE configuration.")
+    gen_sub = gen.add_subparsers(dest="gen_command", metavar="WHAT")
+    task = gen_sub.add_parser(
+        "task",
+        help="add an `ideaudit watch` background task to .vscode/tasks.json",
+        description="Add a VS Code background task that runs `ideaudit watch --output-format "
+        "concise` with a problem matcher, so findings appear in the Problems panel.  "
+        "Comments and the rest of tasks.json are kept.",
+    )
+    task.add_argument("path", nargs="?", default=".", help="workspace folder (default: .)")
+    task.add_argument("--diff", action="store_true", help="print the change instead of writing it")
+    task.set_defaults(func=_gen_task)
+    from ideaudit.gen import add_gen_commands
+
+    add_gen_commands(gen_sub)
+
+    fix = sub.add_parser(
+        "fix", help="undo the last --fix", description="Restore the files the last `scan --fix` changed."
+    )
+    fix.add_argument("--undo", action="store_true", required=True, help="restore the last run's backups")
+    fix.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: the user cache folder)")
+    fix.set_defaults(func=_fix_undo)
+
+    env = sub.add_parser(
+        "env",
+        help="show a context's effective environment beside your shell's",
+        description="Show the effective environment of IDE contexts side by side with your "
+        "shell's, each value with the chain of layers (and file:line) that set it.",
+    )
+    _copy_options(
+        scan,
+        env,
+        skip={
+            "output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell",
+            "select", "ignore", "verbose",
+        },
+    )  # fmt: skip
+    env.add_argument(
+        "--context",
+        action="append",
+        default=[],
+        metavar="ID",
+        help='context id, short id ("debug:Launch API") or part of its label; repeatable',
+    )
+    env.add_argument(
+        "--var", action="append", default=[], metavar="NAME", help="variable to show; repeatable"
+    )
+    env.add_argument("--all", action="store_true", help="every variable, not only Go's")
+    env.add_argument("--output-format", choices=("text", "json"), default="text")
+    env.set_defaults(func=_env)
 
     rule = sub.add_parser(
         "rule",
@@ -112,7 +240,7 @@ def _flatten(groups: list[list[str]]) -> list[str]:
 
 def _scan(args: argparse.Namespace) -> int:
     from ideaudit.config import ConfigError, load_config
-    from ideaudit.pipeline import ScanOptions, scan
+    from ideaudit.pipeline import scan
     from ideaudit.workspace import TargetError
 
     try:
@@ -125,18 +253,7 @@ def _scan(args: argparse.Namespace) -> int:
         return _error(f"{cfg.source}: unknown output-format {fmt!r}; choose from {', '.join(FORMATS)}")
     if args.timeout is not None and not 0 < args.timeout <= 120:
         return _error("--timeout must be between 0 and 120 seconds")
-    options = ScanOptions(
-        path=args.path,
-        home=args.home,
-        shell=args.shell,
-        ide_env=args.ide_env,
-        vscode_user_dir=args.vscode_user_dir,
-        refresh=args.refresh,
-        timeout=args.timeout or cfg.timeout or 10.0,
-        cache_dir=args.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR"),
-        select=_flatten(args.select) or cfg.select,
-        ignore=_flatten(args.ignore) or cfg.ignore,
-    )
+    options = _scan_options(args, cfg)
     try:
         result = scan(options)
     except TargetError as exc:
@@ -145,9 +262,123 @@ def _scan(args: argparse.Namespace) -> int:
     from ideaudit.rules.registry import RULES
 
     color = fmt == "text" and not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+    if args.diff or args.fix or args.fix_shell:
+        from ideaudit.fixes.run import run_scan_fixes
+
+        return run_scan_fixes(
+            args,
+            options,
+            result,
+            lambda r: render(r.report, fmt, color=color, verbose=args.verbose, rules=RULES),
+        )
     sys.stdout.write(render(result.report, fmt, color=color, verbose=args.verbose, rules=RULES))
     sys.stdout.flush()
     return 1 if result.findings and not args.exit_zero else 0
+
+
+def _scan_options(args: argparse.Namespace, cfg: Config) -> ScanOptions:
+    """The pipeline options from the command line and the config file (scan and watch)."""
+    from ideaudit.pipeline import ScanOptions
+
+    return ScanOptions(
+        path=args.path,
+        home=args.home,
+        shell=args.shell,
+        ide_env=args.ide_env,
+        vscode_user_dir=args.vscode_user_dir,
+        goland_env=args.goland_env,
+        goland_loads_shell_env=args.goland_loads_shell_env,
+        jetbrains_config_dir=args.jetbrains_config_dir,
+        refresh=args.refresh,
+        timeout=args.timeout or cfg.timeout or 10.0,
+        cache_dir=args.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR"),
+        trust=args.trust,
+        go_env=not args.no_go_env,
+        select=_flatten(args.select) or cfg.select,
+        ignore=_flatten(args.ignore) or cfg.ignore,
+    )
+
+
+def _copy_options(source: argparse.ArgumentParser, target: argparse.ArgumentParser, skip: set[str]) -> None:
+    """Give ``target`` every option of ``source`` except ``skip`` (by dest), so ``watch``
+    keeps accepting what ``scan`` does as options are added.  argparse's ``parents=``
+    cannot leave options out, so this does what it does (share the action objects)."""
+    for action in source._actions:
+        if action.dest in skip or action.dest == "help":
+            continue
+        target._add_action(action)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from ideaudit.config import ConfigError, load_config
+    from ideaudit.workspace import TargetError, resolve_target
+
+    try:
+        root = args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path))
+        cfg = load_config(root)
+        resolve_target(args.path)
+    except (ConfigError, TargetError) as exc:
+        return _error(str(exc))
+    fmt = args.output_format or ("concise" if cfg.output_format == "concise" else "text")
+    if args.timeout is not None and not 0 < args.timeout <= 120:
+        return _error("--timeout must be between 0 and 120 seconds")
+    if args.debounce < 0 or args.ide_poll <= 0:
+        return _error("--debounce must be >= 0 and --ide-poll > 0 seconds")
+    from ideaudit.watch import WatchOptions, watch
+
+    try:
+        import watchdog  # noqa: F401
+    except ImportError:
+        return _error("`ideaudit watch` needs the watchdog package: pip install watchdog")
+    return watch(
+        WatchOptions(
+            scan=_scan_options(args, cfg),
+            output_format=fmt,
+            verbose=args.verbose,
+            notify=args.notify,
+            ide_check=not args.no_ide_check,
+            debounce=args.debounce,
+            ide_poll=args.ide_poll,
+            color=fmt == "text" and not os.environ.get("NO_COLOR") and sys.stdout.isatty(),
+        )
+    )
+
+
+def _gen_task(args: argparse.Namespace) -> int:
+    from ideaudit.gen_task import GenTaskError, add_watch_task
+
+    try:
+        message = add_watch_task(args.path, dry_run=args.diff)
+    except GenTaskError as exc:
+        return _error(str(exc))
+    sys.stdout.write(message)
+    return 0
+
+
+def _fix_undo(args: argparse.Namespace) -> int:
+    from ideaudit.fixes.run import run_undo
+
+    return run_undo(args.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR"))
+
+
+def _env(args: argparse.Namespace) -> int:
+    from ideaudit.config import ConfigError, load_config
+    from ideaudit.envview import UnknownContext, names_for, pick, render_json, render_text
+    from ideaudit.pipeline import scan
+    from ideaudit.workspace import TargetError
+
+    args.select, args.ignore = [], []
+    try:
+        root = args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path))
+        result = scan(_scan_options(args, load_config(root)))
+        contexts = pick(result.audit.contexts, args.context)
+    except (ConfigError, TargetError, UnknownContext) as exc:
+        return _error(str(exc))
+    shell = result.audit.shell
+    names = names_for(contexts, shell, args.var, args.all)
+    render = render_json if args.output_format == "json" else render_text
+    sys.stdout.write(render(contexts, shell, names))
+    return 0
 
 
 def _rule(args: argparse.Namespace) -> int:

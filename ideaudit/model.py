@@ -124,6 +124,14 @@ class Context:
 
     ``id`` is stable and short ("vscode:debug:Launch API", "vscode:tools", "shell") so
     users can name it on the command line; ``label`` is what reports print.
+
+    ``kind`` is shared by every IDE so that rules need no IDE-specific code:
+    ``debug`` builds and runs a program (a VS Code ``type: go`` launch configuration, a
+    GoLand Go application run configuration), ``tests`` runs ``go test`` (VS Code code
+    lens, a GoLand test run configuration), ``attach`` attaches a debugger (no build),
+    ``tools`` is what the IDE's own go/gopls/dlv calls see, ``terminal`` the IDE's
+    integrated terminal, and ``shell`` the reference (your terminal).  ``ide`` is
+    ``vscode``, ``goland`` or ``shell``.
     """
 
     id: str
@@ -134,6 +142,7 @@ class Context:
     tools: Mapping[str, ToolLookup] = field(default_factory=dict)
     folder: str | None = None
     defined_at: Location | None = None
+    go_env: Mapping[str, str] | None = None  # `go env -json` run in this context, if trusted
 
 
 @dataclass(frozen=True)
@@ -222,6 +231,30 @@ class IdeEnvironment:
 
 
 @dataclass(frozen=True)
+class IdeProcess:
+    """A running IDE (its main process) and when it started, in seconds since the epoch.
+
+    An IDE takes its environment once, at start-up; ``ideaudit watch`` compares
+    ``started`` with :class:`EnvInput` mtimes to tell that it must be restarted.
+    """
+
+    ide: str  # "vscode" | "goland"
+    name: str
+    pid: int
+    started: float
+
+
+@dataclass(frozen=True)
+class EnvInput:
+    """A file an IDE's environment is made from at its start, and when it last changed."""
+
+    path: str
+    mtime: float
+    what: str  # "shell start-up file" | "go env -w file"
+    ides: tuple[str, ...]  # the IDEs whose environment it changes
+
+
+@dataclass(frozen=True)
 class Summary:
     contexts: int
     findings: int
@@ -242,6 +275,7 @@ class ContextReport:
     defined_at: Location | None
     tools: tuple[ToolLookup, ...]
     env: Mapping[str, EnvVar]
+    go_env: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,12 @@ picks a reporter; everything else lives in the stage modules.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from ideaudit import __version__
+from ideaudit import __version__, gofacts
 from ideaudit.contexts.vscode import FolderContexts, folder_contexts
 from ideaudit.environ import shell as shell_env
 from ideaudit.environ.ide import vscode_environment
@@ -32,7 +34,11 @@ from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import load_all, selected
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup
-from ideaudit.workspace import find_go_mod, resolve_target
+from ideaudit.workspace import find_go_mod, has_goland_project, resolve_target
+
+if TYPE_CHECKING:
+    from ideaudit.contexts.goland import GoLandContexts
+    from ideaudit.fixes import FixSet
 
 # Variables a report shows for each context (the full env is available under -v/env).
 REPORTED_VARS = (
@@ -71,6 +77,11 @@ class ScanOptions:
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
     look_for_process: bool = True
+    trust: bool = False
+    go_env: bool = True
+    goland_env: str | None = None
+    goland_loads_shell_env: bool = False
+    jetbrains_config_dir: str | None = None
 
 
 @dataclass
@@ -78,6 +89,7 @@ class ScanResult:
     report: Report
     audit: Audit
     findings: list[Finding] = field(default_factory=list)
+    fixes: FixSet | None = None  # the edits of the findings, for --diff/--fix
 
 
 def _capture_all(
@@ -137,6 +149,9 @@ def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
 
 
 def scan(options: ScanOptions) -> ScanResult:
+    from ideaudit.toolchain import clear_caches
+
+    clear_caches()  # a scan sees the file system as it is now (watch re-scans)
     target = resolve_target(options.path)
     home = os.path.abspath(options.home) if options.home else os.path.expanduser("~")
     shell = options.shell or shell_env.default_shell()
@@ -147,7 +162,16 @@ def scan(options: ScanOptions) -> ScanResult:
     base = shell_env.session_base_env(home, shell)
     hermetic = options.home is not None
 
-    profiles = ["terminal"] if options.ide_env else ["terminal", "vscode"]
+    # GoLand: a project with .idea/ or .run/; VS Code too unless it is GoLand-only.
+    # GoLand's modules (XML parsing) are imported only for a GoLand project.
+    goland = has_goland_project(target.root)
+    vscode = (
+        not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
+    )
+    profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
+    if goland and not options.goland_env:
+        loads = options.goland_loads_shell_env or sys.platform == "darwin"
+        profiles.append("jetbrains" if loads else "desktop")
     snapshots = _capture_all(shell, home, profiles, options, base)
     terminal = snapshots["terminal"]
 
@@ -157,27 +181,82 @@ def scan(options: ScanOptions) -> ScanResult:
         session_env=base,
         look_for_process=options.look_for_process and not hermetic,
     )
-    problems: list[Problem] = list(ide_problems)
+    # A failed resolution is reported once, from its snapshot (E003 with the time it took).
+    problems: list[Problem] = [p for p in ide_problems if p.kind != "capture"]
 
     workspace = load_workspace(
         target.root, target.code_workspace, user_settings_path(options.vscode_user_dir, home)
     )
-    problems.extend(workspace.problems)
+    if vscode:
+        problems.extend(workspace.problems)
     all_folders = {f.name: f.path for f in workspace.folders}
     folder_results: list[FolderContexts] = []
     contexts: list[Context] = []
-    for folder in workspace.folders:
+    for folder in workspace.folders if vscode else ():
         fc = folder_contexts(folder, ide, terminal, home, all_folders)
         folder_results.append(fc)
         contexts.extend(fc.contexts)
         problems.extend(fc.problems)
+    goland_results: list[GoLandContexts] = []
+    if goland:
+        from ideaudit.contexts.goland import goland_contexts
+        from ideaudit.environ.ide import goland_environment
+        from ideaudit.sources.goland import load_goland_project
+
+        gl_ide, gl_problems = goland_environment(
+            goland_env_file=options.goland_env,
+            jetbrains_snapshot=snapshots.get("jetbrains"),
+            desktop_snapshot=snapshots.get("desktop"),
+            session_env=base,
+            loads_shell_env=options.goland_loads_shell_env or sys.platform == "darwin",
+            look_for_process=options.look_for_process and not hermetic,
+        )
+        problems.extend(p for p in gl_problems if p.kind != "capture")
+        project = load_goland_project(target.root, home, options.jetbrains_config_dir, hermetic)
+        gc = goland_contexts(project, gl_ide, terminal)
+        goland_results.append(gc)
+        contexts.extend(gc.contexts)
+        problems.extend(gc.problems)
+        ide = replace(ide, source=f"{ide.source}; GoLand: {gl_ide.source}") if vscode else gl_ide
 
     reference = shell_context(terminal, home) if terminal.ok else None
+    go = gofacts.collect(
+        contexts,
+        reference,
+        [f.path for f in workspace.folders],
+        root=target.root,
+        home=home,
+        trust=options.trust,
+        run_go=options.go_env,
+        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        refresh=options.refresh,
+    )
+    contexts, reference = go.contexts, go.shell
+    problems.extend(go.problems)
+    from ideaudit.environ.startup import analyze_startup
+
+    startup = (
+        analyze_startup(
+            shell,
+            home,
+            base,
+            terminal=terminal,
+            ide=snapshots.get("vscode"),
+            timeout=options.timeout,
+            cache_dir=options.cache_dir,
+            refresh=options.refresh,
+        )
+        if terminal.ok
+        else None
+    )
     audit = Audit(
         shell=reference,
         contexts=tuple(contexts),
+        go=go,
+        startup=startup,
         problems=tuple(problems),
         vscode=tuple(folder_results),
+        goland=tuple(goland_results),
         ide=ide,
         snapshots=tuple(snapshots.values()),
         home=home,
@@ -185,8 +264,11 @@ def scan(options: ScanOptions) -> ScanResult:
         go_mod_folders=frozenset(f.path for f in workspace.folders if find_go_mod(f.path)),
     )
     findings = run_rules(audit, options.select, options.ignore)
+    from ideaudit.fixes import attach_fixes
+
+    findings, fixes = attach_fixes(findings, audit)
     report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
-    return ScanResult(report, audit, findings)
+    return ScanResult(report, audit, findings, fixes)
 
 
 def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
@@ -250,6 +332,7 @@ def build_report(
             defined_at=c.defined_at,
             tools=tuple(c.tools.values()),
             env={n: v for n, v in c.env.vars.items() if n in REPORTED_VARS},
+            go_env=c.go_env,
         )
         for c in ctxs
     )

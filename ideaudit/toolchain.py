@@ -6,6 +6,7 @@ Everything here is ``stat``: a workspace can name binaries (``go.alternateTools`
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 
@@ -16,6 +17,7 @@ from ideaudit.model import Location, ToolLookup
 GO_FALLBACKS = ("/usr/local/go/bin/go", "/usr/local/bin/go")
 
 
+@functools.lru_cache(maxsize=4096)
 def is_executable(path: str) -> bool:
     """vscode-go's ``executableFileExists``: a regular file with an execute bit."""
     try:
@@ -25,6 +27,14 @@ def is_executable(path: str) -> bool:
     import stat
 
     return stat.S_ISREG(st.st_mode) and os.access(path, os.X_OK)
+
+
+def clear_caches() -> None:
+    """Forget every stat and version read.  The caches make one scan of 200 contexts
+    that share a PATH cheap; a long-running ``watch`` calls this before each audit so
+    it sees files that appeared or changed."""
+    for fn in (is_executable, goroot_of, go_version_of_root, goroot_problem, go_build_version):
+        fn.cache_clear()
 
 
 def split_path(value: str | None) -> list[str]:
@@ -109,6 +119,7 @@ def vscode_go_lookup(
     return ToolLookup(tool, None, "not found", None, tuple(searched))
 
 
+@functools.lru_cache(maxsize=512)
 def goroot_of(go_binary: str) -> str | None:
     """The GOROOT a ``go`` binary belongs to, by layout (``GOROOT/bin/go``), following links.
 
@@ -122,6 +133,7 @@ def goroot_of(go_binary: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def goroot_problem(goroot: str) -> str | None:
     """Why ``goroot`` is not a usable Go installation, or ``None`` when it is."""
     if not os.path.isabs(goroot):
@@ -135,6 +147,7 @@ def goroot_problem(goroot: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
 def go_version_of_root(goroot: str) -> str | None:
     """The version in ``GOROOT/VERSION`` (first line), read, not executed."""
     try:
@@ -151,3 +164,40 @@ def same_file(a: str | None, b: str | None) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.realpath(a) == os.path.realpath(b)
+
+
+_BUILDINFO_MAGIC = b"\xff Go buildinf:"
+
+
+@functools.lru_cache(maxsize=64)
+def go_build_version(binary: str) -> str | None:
+    """The Go version a Go binary was built with, read from its build info (as
+    ``go version -m`` does), without executing it.
+
+    Go >= 1.18 writes a 32-byte header ``\\xff Go buildinf:`` + pointer size + flags;
+    with flag 2 the version follows inline as a varint-length string.  Older binaries
+    (pointer-based header) give ``None`` rather than a guess.  Hand-written: reading
+    one string from a known header needs no ELF library.
+    """
+    import mmap
+
+    try:
+        with open(binary, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            at = data.find(_BUILDINFO_MAGIC)
+            if at < 0 or at + 33 > len(data):
+                return None
+            flags = data[at + 15]
+            if not flags & 2:
+                return None
+            pos, length, shift = at + 32, 0, 0
+            while pos < len(data):
+                byte = data[pos]
+                length |= (byte & 0x7F) << shift
+                pos += 1
+                if not byte & 0x80:
+                    break
+                shift += 7
+            version = bytes(data[pos : pos + length]).decode("utf-8", "replace")
+            return version if version.startswith("go") else None
+    except (OSError, ValueError):
+        return None

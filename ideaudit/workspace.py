@@ -41,6 +41,11 @@ def resolve_target(path: str) -> Target:
     return Target(full, None)
 
 
+def has_goland_project(root: str) -> bool:
+    """A JetBrains project: ``.idea/`` or shared ``.run/`` configurations."""
+    return os.path.isdir(os.path.join(root, ".idea")) or os.path.isdir(os.path.join(root, ".run"))
+
+
 def find_go_mod(folder: str) -> str | None:
     """The ``go.mod`` of a folder, or of its nearest parent (as ``go`` finds it)."""
     current = os.path.abspath(folder)

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ideaudit.pipeline import ScanOptions, scan
 from tests.conftest import SAMPLES, shell_path
+from tests.toolchains import toolchain
 
 CASES = sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.json").is_file())
 SHELLS = ("bash", "zsh", "fish")
@@ -40,21 +43,43 @@ def test_there_are_enough_samples() -> None:
     assert "clean" in CASES
 
 
+def prepare(case: str, tmp_path: Path) -> Path:
+    """The sample folder to scan.  A sample that needs real Go toolchains names them in
+    ``args.links`` (``{"home/sdk/go1.27": "go1.27"}``); it is copied and the links made,
+    since a toolchain's path differs from machine to machine."""
+    sample = SAMPLES / case
+    args = json.loads((sample / "expected.json").read_text()).get("args", {})
+    links = args.get("links", {})
+    if not links:
+        return sample
+    copy = tmp_path / case
+    shutil.copytree(sample, copy, symlinks=True)
+    for rel, name in links.items():
+        target = copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(toolchain(name), target_is_directory=True)
+    return copy
+
+
+def options(sample: Path, args: dict[str, Any], shell: str, cache_dir: str) -> ScanOptions:
+    return ScanOptions(
+        path=str(sample),
+        home=str(sample / "home"),
+        shell=shell,
+        ide_env=str(sample / args["ide_env"]) if args.get("ide_env") else None,
+        cache_dir=cache_dir,
+        go_env=args.get("go_env", True),
+        trust=args.get("trust", False),
+    )
+
+
 @pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize("case", CASES)
-def test_sample_gives_exactly_its_findings(case: str, shell: str, cache_dir: str) -> None:
+def test_sample_gives_exactly_its_findings(case: str, shell: str, cache_dir: str, tmp_path: Path) -> None:
     sh = shell_path(shell)
-    sample = SAMPLES / case
     args, expected = load_expected(case, shell)
-    result = scan(
-        ScanOptions(
-            path=str(sample),
-            home=str(sample / "home"),
-            shell=sh,
-            ide_env=str(sample / args["ide_env"]) if args.get("ide_env") else None,
-            cache_dir=cache_dir,
-        )
-    )
+    sample = prepare(case, tmp_path)
+    result = scan(options(sample, args, sh, cache_dir))
     got = []
     for f in result.findings:
         loc = f.location
@@ -93,11 +118,20 @@ def _cli(*args: str, cache_dir: str) -> subprocess.CompletedProcess[str]:
 def test_cli_on_the_showcase_prints_locations_contexts_values_and_fixes(cache_dir: str) -> None:
     bash = shell_path("bash")
     sample = SAMPLES / "path-only-in-bashrc"
-    proc = _cli("scan", str(sample), "--home", str(sample / "home"), "--shell", bash, cache_dir=cache_dir)
+    proc = _cli(
+        "scan",
+        str(sample),
+        "--home",
+        str(sample / "home"),
+        "--shell",
+        bash,
+        "--no-go-env",
+        cache_dir=cache_dir,
+    )
     assert proc.returncode == 1, proc.stderr
     out = proc.stdout
     assert "✗ VS Code debug 'Launch API'" in out
-    assert "P001" in out and "launch.json:5:9" in out
+    assert "P001" in out and "home/.bashrc:2" in out
     assert "in your shell:" in out and "in this context:" in out and "fix:" in out
     assert "\x1b[" not in out  # NO_COLOR and not a terminal
     assert "3 errors" in out
@@ -106,7 +140,16 @@ def test_cli_on_the_showcase_prints_locations_contexts_values_and_fixes(cache_di
 def test_cli_clean_sample_exits_zero(cache_dir: str) -> None:
     bash = shell_path("bash")
     sample = SAMPLES / "clean"
-    proc = _cli("scan", str(sample), "--home", str(sample / "home"), "--shell", bash, cache_dir=cache_dir)
+    proc = _cli(
+        "scan",
+        str(sample),
+        "--home",
+        str(sample / "home"),
+        "--shell",
+        bash,
+        "--no-go-env",
+        cache_dir=cache_dir,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "No problems found" in proc.stdout
 
@@ -122,6 +165,7 @@ def test_planted_secrets_appear_in_no_output_format(fmt: str, cache_dir: str) ->
         str(sample / "home"),
         "--shell",
         bash,
+        "--no-go-env",
         "--output-format",
         fmt,
         "-v",
@@ -147,6 +191,7 @@ def test_select_and_ignore(cache_dir: str) -> None:
         str(sample / "home"),
         "--shell",
         bash,
+        "--no-go-env",
         "--output-format",
         "concise",
     ]

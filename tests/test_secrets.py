@@ -5,16 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from tests.test_reporters import (
-    AWS_KEY_ID,
-    AWS_SECRET,
-    GH_TOKEN,
-    NPM_SECRET,
-    PROXY_CTX,
-    RAW_SECRET,
-    SECRETS,
-    make_report,
-)
 
 from ideaudit.model import EnvVar, Finding, Layer, Report, Severity, Summary
 from ideaudit.report.json_format import to_plain
@@ -25,6 +15,16 @@ from ideaudit.secrets import (
     redact_text,
     redact_value,
     scrub_report,
+)
+from tests.test_reporters import (
+    AWS_KEY_ID,
+    AWS_SECRET,
+    GH_TOKEN,
+    NPM_SECRET,
+    PROXY_CTX,
+    RAW_SECRET,
+    SECRETS,
+    make_report,
 )
 
 SECRET_NAMES = [

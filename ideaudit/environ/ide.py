@@ -21,7 +21,14 @@ from typing import Any
 from ideaudit.environ.envdump import load_env_dump
 from ideaudit.model import IdeEnvironment, Location, Problem, ShellSnapshot
 
-__all__ = ["VSCODE_PROCESS_NAMES", "find_running_vscode", "vscode_environment"]
+__all__ = [
+    "GOLAND_PROCESS_NAMES",
+    "VSCODE_PROCESS_NAMES",
+    "find_running_goland",
+    "find_running_vscode",
+    "goland_environment",
+    "vscode_environment",
+]
 
 VSCODE_PROCESS_NAMES = ("code", "code-insiders", "codium", "cursor", "code-oss")
 
@@ -161,5 +168,151 @@ def vscode_environment(
         )
     return (
         IdeEnvironment(ide="vscode", env=dict(session_env), kind="model", source=source),
+        problems,
+    )
+
+
+# --------------------------------------------------------------------------- GoLand
+
+#: Process names of a running GoLand: the native launcher, the script, and the
+#: JetBrains runtime's JVM (recognised by its command line, see _is_goland_jvm).
+GOLAND_PROCESS_NAMES = ("goland", "goland64", "goland.sh", "GoLand")
+
+
+def _is_goland_jvm(name: str, cmdline: list[str]) -> bool:
+    if name not in ("java", "java.exe"):
+        return False
+    args = " ".join(cmdline)
+    return "idea.paths.selector=GoLand" in args or "idea.platform.prefix=GoLand" in args
+
+
+def find_running_goland() -> tuple[int, str, dict[str, str]] | None:
+    """(pid, name, env) of the newest GoLand process of this user, or None."""
+    import psutil
+
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    best: tuple[float, int, str, dict[str, str]] | None = None
+    for proc in psutil.process_iter(["pid", "name", "uids", "create_time"]):
+        try:
+            info: dict[str, Any] = proc.info
+            name = info.get("name") or ""
+            if name not in GOLAND_PROCESS_NAMES and name not in ("java", "java.exe"):
+                continue
+            uids = info.get("uids")
+            if uid is not None and uids is not None and uids.real != uid:
+                continue
+            if name in ("java", "java.exe") and not _is_goland_jvm(name, proc.cmdline()):
+                continue
+            env = proc.environ()
+        except (psutil.Error, OSError):
+            continue
+        created = float(info.get("create_time") or 0.0)
+        if best is None or created > best[0]:
+            best = (created, int(info["pid"]), str(name), dict(env))
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _from_terminal(env: Mapping[str, str]) -> bool:
+    """IntelliJ's ``EnvironmentUtil``: started from a terminal when SHLVL > 0."""
+    try:
+        return int(env.get("SHLVL", "0")) > 0
+    except ValueError:
+        return False
+
+
+def goland_environment(
+    *,
+    goland_env_file: str | None,
+    jetbrains_snapshot: ShellSnapshot | None,
+    desktop_snapshot: ShellSnapshot | None,
+    session_env: Mapping[str, str],
+    loads_shell_env: bool,
+    look_for_process: bool = True,
+) -> tuple[IdeEnvironment, list[Problem]]:
+    """The environment GoLand hands its run configurations, tools and terminal.
+
+    In order: ``--goland-env FILE``; a running GoLand (psutil; started from a terminal,
+    SHLVL > 0, means that terminal's environment); the model of a launch.  The model
+    follows intellij-community ``EnvironmentUtil``: on macOS, and on Linux only when
+    shell loading is on (``ij.load.shell.env``, ``loads_shell_env``), the IDE reads
+    ``$SHELL -l -i -c`` (the ``jetbrains`` snapshot; on failure it keeps its own
+    environment); otherwise the IDE has the desktop session's environment, which a
+    login ``/bin/sh`` reading ``~/.profile`` builds (the ``desktop`` snapshot).
+    """
+    problems: list[Problem] = []
+    if goland_env_file is not None:
+        env, file_problems = load_env_dump(goland_env_file)
+        problems += file_problems
+        if env is not None:
+            return (
+                IdeEnvironment(
+                    ide="goland",
+                    env=env,
+                    kind="file",
+                    source=f"--goland-env {goland_env_file}",
+                    location=Location(goland_env_file),
+                ),
+                problems,
+            )
+    if look_for_process:
+        found = find_running_goland()
+        if found is not None:
+            pid, name, env = found
+            how = " started from a terminal, so that terminal's environment" if _from_terminal(env) else ""
+            return (
+                IdeEnvironment(
+                    ide="goland",
+                    env=env,
+                    kind="process",
+                    source=f"running {name} (pid {pid}){how}",
+                    location=Location(f"/proc/{pid}/environ"),
+                ),
+                problems,
+            )
+    if loads_shell_env:
+        snap = jetbrains_snapshot
+        if snap is not None and snap.ok:
+            return (
+                IdeEnvironment(
+                    ide="goland",
+                    env=dict(snap.env),
+                    kind="model",
+                    source=f"model of a GUI launch: GoLand loaded your login shell ({_flags_label(snap)})",
+                ),
+                problems,
+            )
+        if snap is not None:
+            why = "timed out" if snap.timed_out else "failed"
+            problems.append(
+                Problem(
+                    kind="capture",
+                    message=(
+                        f"GoLand could not load your shell environment: {_flags_label(snap)} "
+                        f"{snap.error or why}; GoLand then keeps its own process environment"
+                    ),
+                    detail=" ".join(snap.argv),
+                )
+            )
+    snap = desktop_snapshot
+    if snap is not None and snap.ok:
+        return (
+            IdeEnvironment(
+                ide="goland",
+                env=dict(snap.env),
+                kind="model",
+                source="model of a desktop launch: the session's login /bin/sh read ~/.profile "
+                "(GoLand does not load your shell environment on Linux)",
+            ),
+            problems,
+        )
+    return (
+        IdeEnvironment(
+            ide="goland",
+            env=dict(session_env),
+            kind="model",
+            source="model of a desktop launch: the session's environment (no start-up file read)",
+        ),
         problems,
     )

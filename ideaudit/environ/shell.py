@@ -8,6 +8,10 @@ Three *profiles* say how the shell is started (see DESIGN.md §4):
 ``jetbrains``
     IntelliJ's ``ShellEnvironmentReader``: ``$SHELL -l -i -c CMD`` (fish ``-l -c``,
     tcsh/csh ``-i -c``) with ``INTELLIJ_ENVIRONMENT_READER=true``; timeout 20 s.
+``desktop``
+    The model of a Linux desktop session (what GoLand gets when it does not load the
+    shell environment itself): ``/bin/sh -l -c CMD``, a login POSIX shell reading
+    ``/etc/profile`` and ``~/.profile`` only, whatever ``$SHELL`` is (see ``DESKTOP_SHELL``).
 ``terminal``
     What a terminal emulator starts, the reference the IDE is compared with: an
     interactive non-login shell on Linux (``-i -c``), an interactive login shell on
@@ -39,27 +43,28 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 import os
 import re
-import selectors
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ideaudit.model import ShellSnapshot
 
+# subprocess, selectors, signal, tempfile and shutil are imported inside the functions
+# that start or kill a shell: a warm scan hits the snapshot cache and needs none of them
+# (together ~10 ms of start-up).
+
 __all__ = [
     "DEFAULT_TIMEOUTS",
+    "DESKTOP",
+    "DESKTOP_SHELL",
     "MARKERS",
     "PROFILES",
     "SESSION_PATH",
+    "VARIANTS",
     "capture",
     "default_cache_dir",
     "default_shell",
@@ -71,6 +76,17 @@ __all__ = [
 
 PROFILES = ("terminal", "vscode", "jetbrains")
 
+#: The model of a Linux desktop session (GoLand without shell loading); not a profile of
+#: the user's shell, since it always runs ``DESKTOP_SHELL``.
+DESKTOP = "desktop"
+
+#: The four ways a shell can start, named for what they are rather than who starts
+#: them (``ideaudit.environ.startup`` captures all four to explain a divergence).
+VARIANTS = ("login-interactive", "login", "interactive", "plain")
+
+#: The shell a display manager runs the session start-up with (Xsession is ``#!/bin/sh``).
+DESKTOP_SHELL = "/bin/sh"
+
 #: The variable each IDE sets in the child so rc files can tell they are being read.
 MARKERS: Mapping[str, tuple[str, str]] = {
     "vscode": ("VSCODE_RESOLVING_ENVIRONMENT", "1"),
@@ -79,7 +95,12 @@ MARKERS: Mapping[str, tuple[str, str]] = {
 
 #: How long each IDE waits before giving up.
 #: (VS Code: ``application.shellEnvironmentResolutionTimeout``, IntelliJ: 20 s.)
-DEFAULT_TIMEOUTS: Mapping[str, float] = {"terminal": 10.0, "vscode": 10.0, "jetbrains": 20.0}
+DEFAULT_TIMEOUTS: Mapping[str, float] = {
+    "terminal": 10.0,
+    "vscode": 10.0,
+    "jetbrains": 20.0,
+    "desktop": 10.0,
+}
 
 #: Variables that are shell noise, not configuration: never part of a snapshot.
 _NOISE = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
@@ -148,12 +169,21 @@ def _flags(kind: str, profile: str, macos: bool) -> list[str]:
         if kind == "fish":
             return ["-l", "-c"]
         return ["-l", "-i", "-c"]
+    if profile == "desktop":
+        return ["-l", "-c"]
     if profile == "terminal":
         if kind == "pwsh":
             return ["-Login", "-Command"] if macos else ["-Command"]
         if kind in ("csh", "sh") or not macos:
             return ["-i", "-c"]
         return ["-i", "-l", "-c"]
+    if profile in VARIANTS:
+        login, interactive = profile.startswith("login"), "interactive" in profile
+        if kind == "pwsh":
+            return [*(["-Login"] if login else []), "-Command"]
+        if kind == "csh":  # csh/tcsh take -l only as their sole argument
+            return ["-i", "-c"] if interactive else ["-c"]
+        return [*(["-i"] if interactive else []), *(["-l"] if login else []), "-c"]
     raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
 
 
@@ -192,6 +222,8 @@ def _dump_command(kind: str, env_bin: str, out: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _env_binary() -> str:
+    import shutil
+
     found = shutil.which("env") or "/usr/bin/env"
     found = os.path.abspath(found)
     return found if _SAFE_PATH.match(found) else "/usr/bin/env"
@@ -276,6 +308,8 @@ def _dir_files(directory: str, suffix: str = "") -> list[str]:
 
 def _fish_dirs(shell: str, home: str, env: Mapping[str, str]) -> tuple[str, str, str]:
     """(data dir, sysconf dir, user config dir) of a fish installation."""
+    import shutil
+
     real = os.path.realpath(shell) if os.path.isabs(shell) else (shutil.which(shell) or shell)
     prefix = os.path.dirname(os.path.dirname(real)) or "/usr"
     data = os.path.join(prefix, "share", "fish")
@@ -420,7 +454,19 @@ def _cache_key(
         "files": [_stat_entry(f) for f in files],
     }
     blob = json.dumps(material, sort_keys=True, ensure_ascii=True).encode("ascii")
-    return hashlib.sha256(blob).hexdigest()
+    return _sha256_hex(blob)
+
+
+def _sha256_hex(blob: bytes) -> str:
+    """sha256 from the builtin ``_sha256`` module when there is one: ``hashlib`` loads
+    OpenSSL's ``_hashlib`` (~5 ms of start-up on every scan) for the same digest."""
+    import importlib
+
+    try:
+        module: Any = importlib.import_module("_sha256")
+    except ImportError:
+        module = importlib.import_module("hashlib")
+    return str(module.sha256(blob).hexdigest())
 
 
 def _snapshot_to_json(snap: ShellSnapshot) -> dict[str, Any]:
@@ -485,6 +531,8 @@ def _same_result(a: ShellSnapshot, b: ShellSnapshot) -> bool:
 
 def _cache_write(directory: str, path: str, snap: ShellSnapshot) -> None:
     """Write atomically (temp file + ``os.replace``); a cache that cannot be written is no error."""
+    import tempfile
+
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
@@ -545,6 +593,8 @@ def _session_members(sid: int) -> list[int]:
 
 def _kill_session(sid: int, until: float) -> None:
     """SIGKILL the process group ``sid`` and then whatever else is left in session ``sid``."""
+    import signal
+
     with contextlib.suppress(OSError):
         os.killpg(sid, signal.SIGKILL)
     while True:
@@ -568,6 +618,9 @@ def _run(
     selector, so neither a chatty rc file nor a background process that keeps the
     pipes open can hold us past the deadline.
     """
+    import selectors
+    import subprocess
+
     proc = subprocess.Popen(
         argv,
         stdin=subprocess.DEVNULL,
@@ -640,6 +693,8 @@ def _run(
 
 
 def _resolve_shell(shell: str, path: str | None) -> str | None:
+    import shutil
+
     if os.sep in shell:
         return shell if os.path.exists(shell) else None
     return shutil.which(shell, path=path) or shutil.which(shell)
@@ -652,6 +707,8 @@ def _dump_dir() -> str:
     start-up), else the temp dir.  The file itself is made by ``mkstemp`` (0600,
     unpredictable name, O_EXCL), so a world-writable directory is safe.
     """
+    import tempfile
+
     candidates = [os.environ.get("XDG_RUNTIME_DIR") or "", "/dev/shm", tempfile.gettempdir()]
     for d in candidates:
         if d and _SAFE_PATH.match(d) and os.path.isdir(d) and os.access(d, os.W_OK | os.X_OK):
@@ -660,6 +717,8 @@ def _dump_dir() -> str:
 
 
 def _describe_failure(status: int | None) -> str:
+    import signal
+
     if status is not None and status < 0:
         try:
             name = signal.Signals(-status).name
@@ -685,10 +744,14 @@ def capture(
     ``session_base_env(home, shell)``.  Never raises for a broken shell or rc file: the
     snapshot's ``error``/``timed_out`` say what went wrong (``ok`` is False then).
     """
-    if profile not in PROFILES:
+    import tempfile
+
+    if profile not in PROFILES and profile not in VARIANTS and profile != DESKTOP:
         raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
     if timeout is None:
-        timeout = DEFAULT_TIMEOUTS[profile]
+        timeout = DEFAULT_TIMEOUTS.get(profile, 10.0)
+    if profile == "desktop":
+        shell = DESKTOP_SHELL
     t0 = time.perf_counter()
     base = dict(session_base_env(home, shell) if base_env is None else base_env)
     files = startup_files(shell, home, profile, base)
@@ -773,6 +836,11 @@ def capture(
 
     for name in _NOISE | _ALL_MARKERS:
         env.pop(name, None)
+    # fish exports _FISH_WARNED_<dir> when it could not create one of its own folders
+    # (two fish starting at once on a new $HOME race for ~/.local/share/fish): a note to
+    # itself, not configuration.
+    for name in [n for n in env if n.startswith("_FISH_WARNED")]:
+        del env[name]
     snap = ShellSnapshot(
         shell=shell,
         profile=profile,

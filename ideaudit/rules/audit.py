@@ -7,9 +7,15 @@ facts here is what lets rules be pure functions tested without a subprocess.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ideaudit.contexts.vscode import FolderContexts
-from ideaudit.model import Context, IdeEnvironment, Problem, ShellSnapshot
+from ideaudit.gofacts import GoFacts
+from ideaudit.model import Context, EnvInput, IdeEnvironment, IdeProcess, Problem, ShellSnapshot
+
+if TYPE_CHECKING:  # only for typing: GoLand's XML sources and the start-up tracer load lazily
+    from ideaudit.contexts.goland import GoLandContexts
+    from ideaudit.environ.startup import StartupAnalysis
 
 
 @dataclass(frozen=True)
@@ -18,11 +24,19 @@ class Audit:
     contexts: tuple[Context, ...]
     problems: tuple[Problem, ...] = ()
     vscode: tuple[FolderContexts, ...] = ()
+    goland: tuple[GoLandContexts, ...] = ()
     ide: IdeEnvironment | None = None
     snapshots: tuple[ShellSnapshot, ...] = ()
     home: str = ""
     shell_resolution_timeout: float = 10.0
     go_mod_folders: frozenset[str] = field(default_factory=frozenset)
+    # What Go itself said (go env per trusted context) and the module files.
+    go: GoFacts | None = None
+    # How the user's shell starts up, with the line behind each divergence (S rules).
+    startup: StartupAnalysis | None = None
+    # Filled by `ideaudit watch` only (a scan does not look at IDE start times):
+    ide_processes: tuple[IdeProcess, ...] = ()
+    env_inputs: tuple[EnvInput, ...] = ()
 
     def ide_contexts(self, *kinds: str) -> list[Context]:
         return [c for c in self.contexts if not kinds or c.kind in kinds]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Iterable, Iterator
 
 from ideaudit.model import Finding, Severity
@@ -73,7 +75,8 @@ def cc_differs(audit: Audit) -> Iterable[Finding]:
 )
 def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
-        if effective_cgo(ctx) != "1" or value(ctx, "CGO_ENABLED") != "1":
+        # Explicitly on, or on by go's own account (go env): either way cgo will run CC.
+        if effective_cgo(ctx) != "1" or (value(ctx, "CGO_ENABLED") != "1" and ctx.go_env is None):
             continue
         cc = c_compiler(ctx)
         if finds_executable(cc, value(ctx, "PATH")):
@@ -93,3 +96,88 @@ def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
             shell_value=value(audit.shell, "CC") if audit.shell else None,
             provenance=layers(ctx, "CC") or layers(ctx, "CGO_ENABLED"),
         )
+
+
+_FOREIGN = (
+    (re.compile(r"^[A-Za-z]:[\\/]"), "a Windows path"),
+    (re.compile(r"\.exe$", re.IGNORECASE), "a Windows executable"),
+    (re.compile(r"(^|/)(mingw32|mingw64|ucrt64|clang64|msys64)(/|$)", re.IGNORECASE), "an MSYS2 toolchain"),
+    (re.compile(r"^/mnt/[a-z]/"), "a Windows drive mounted in WSL"),
+    (re.compile(r"^/(opt/homebrew|usr/local/Cellar)/"), "a macOS Homebrew path"),
+)
+
+
+@rule(
+    "C004",
+    "compiler-from-another-environment",
+    "CC or CXX comes from another environment",
+    Severity.WARNING,
+    """
+    A C compiler path written for another system (a Windows ``C:\\...\\gcc.exe``, an MSYS2
+    ``/mingw64/bin/gcc`` used from WSL, a Homebrew path on Linux) in a shared config:
+    cgo fails with "exec: ...: not found", or mixes objects of two ABIs.
+    """,
+    "Set CC/CXX per machine (your shell, or the user settings), not in shared files.",
+)
+def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
+    if sys.platform == "win32":
+        return
+    contexts = audit.ide_contexts()
+    if audit.shell is not None:
+        contexts = [audit.shell, *contexts]
+    for ctx in contexts:
+        for name in ("CC", "CXX"):
+            cc = value(ctx, name)
+            if not cc:
+                continue
+            program = cc.split()[0]
+            what = next((desc for pattern, desc in _FOREIGN if pattern.search(program)), None)
+            if what is None or (what == "a macOS Homebrew path" and sys.platform == "darwin"):
+                continue
+            yield finding(
+                "C004",
+                Severity.WARNING,
+                f"{name}={cc} in {ctx.label} is {what}, not a compiler of this system",
+                ctx,
+                fix=f"Remove {name} from the shared configuration and set it per machine.",
+                location=config_location(ctx, name),
+                variable=name,
+                context_value=cc,
+                shell_value=value(audit.shell, name) if audit.shell else None,
+                provenance=layers(ctx, name),
+            )
+
+
+@rule(
+    "C005",
+    "goos-differs",
+    "GOOS differs from your shell",
+    Severity.WARNING,
+    """
+    A GOOS set in one place only cross-compiles there: the debugger cannot run the
+    binary, tests fail with "exec format error", and gopls type-checks other files
+    (build constraints).
+    """,
+    "Set GOOS only where you mean to cross-compile (a task), not in the IDE's environment.",
+)
+def goos_differs(audit: Audit) -> Iterable[Finding]:
+    return compare_with_shell(
+        audit, "C005", Severity.WARNING, "GOOS", "the IDE builds for another operating system"
+    )
+
+
+@rule(
+    "C006",
+    "goarch-differs",
+    "GOARCH differs from your shell",
+    Severity.WARNING,
+    """
+    A GOARCH set in one place only: binaries for another architecture (Apple silicon
+    vs amd64, arm64 servers), "exec format error", other build constraints.
+    """,
+    "Set GOARCH only where you mean to cross-compile, not in the IDE's environment.",
+)
+def goarch_differs(audit: Audit) -> Iterable[Finding]:
+    return compare_with_shell(
+        audit, "C006", Severity.WARNING, "GOARCH", "the IDE builds for another architecture"
+    )

@@ -6,10 +6,15 @@ import os
 from collections.abc import Callable, Iterable
 
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
-from ideaudit.toolchain import goroot_of, split_path, which
+from ideaudit.toolchain import go_version_of_root, goroot_of, split_path, which
 
 # Layers that are the environment a context inherits, not configuration a user wrote.
-BASE_SOURCES = ("VS Code environment", "your shell start-up files", "vscode-go (")
+BASE_SOURCES = (
+    "VS Code environment",
+    "GoLand environment",
+    "your shell start-up files",
+    "vscode-go (",
+)
 
 
 def is_config_layer(layer: Layer) -> bool:
@@ -48,14 +53,22 @@ def decided_by_config(ctx: Context, name: str) -> bool:
     return bool(chain) and is_config_layer(chain[-1])
 
 
+def go_value(ctx: Context, name: str) -> str | None:
+    """What ``go env`` said in this context (``""`` read as unset), if go was asked."""
+    if ctx.go_env is None or name not in ctx.go_env:
+        return None
+    return ctx.go_env[name] or None
+
+
 def effective_gopath(ctx: Context, home: str) -> str:
-    """GOPATH as go sees it: the variable, else ``$HOME/go`` (Go's default)."""
-    return value(ctx, "GOPATH") or os.path.join(value(ctx, "HOME") or home, "go")
+    """GOPATH as go sees it: ``go env``'s answer, else the variable, else ``$HOME/go``."""
+    return go_value(ctx, "GOPATH") or value(ctx, "GOPATH") or os.path.join(value(ctx, "HOME") or home, "go")
 
 
 def effective_goroot(ctx: Context) -> str | None:
-    """GOROOT as go sees it: the variable, else the installation the ``go`` binary is in."""
-    explicit = value(ctx, "GOROOT")
+    """GOROOT as go sees it: ``go env``'s answer, else the variable, else the installation
+    the ``go`` binary is in."""
+    explicit = go_value(ctx, "GOROOT") or value(ctx, "GOROOT")
     if explicit:
         return explicit
     go = ctx.tools.get("go")
@@ -74,11 +87,49 @@ def finds_executable(name: str, path_value: str | None) -> str | None:
 
 
 def effective_cgo(ctx: Context) -> str:
-    """CGO_ENABLED as go (>= 1.20) decides it: the variable, else 1 only with a C compiler."""
+    """CGO_ENABLED as go (>= 1.20) decides it: ``go env``'s answer, else the variable,
+    else 1 only with a C compiler on PATH."""
+    asked = go_value(ctx, "CGO_ENABLED")
+    if asked is not None:
+        return asked
     explicit = value(ctx, "CGO_ENABLED")
     if explicit is not None and explicit != "":
         return explicit
     return "1" if finds_executable(c_compiler(ctx), value(ctx, "PATH")) else "0"
+
+
+def go_version(ctx: Context) -> str | None:
+    """The Go version this context runs: ``go env GOVERSION``, else the VERSION file of
+    the installation its ``go`` belongs to (read, not executed)."""
+    asked = go_value(ctx, "GOVERSION")
+    if asked:
+        return asked
+    go = ctx.tools.get("go")
+    root = goroot_of(go.path) if go and go.path else None
+    root = root or value(ctx, "GOROOT")
+    return go_version_of_root(root) if root else None
+
+
+# The first Go version that reads each variable (older ones ignore it).
+INTRODUCED = {
+    "GOTOOLCHAIN": (1, 21),
+    "GOINSECURE": (1, 14),
+    "GOPRIVATE": (1, 13),
+    "GONOPROXY": (1, 13),
+    "GONOSUMDB": (1, 13),
+    "GOSUMDB": (1, 13),
+}
+
+
+def knows(ctx: Context, name: str) -> bool:
+    """Whether the Go this context runs reads ``name`` at all (unknown version: yes)."""
+    since = INTRODUCED.get(name)
+    if since is None:
+        return True
+    from ideaudit.sources.gomod import version_tuple
+
+    have = version_tuple(go_version(ctx))
+    return have is None or have >= since
 
 
 def same_path(a: str | None, b: str | None) -> bool:
@@ -127,6 +178,19 @@ def in_vscode_terms(path: str, home: str) -> str:
     return path
 
 
+def shell_origin(audit: object, name: str, entry: str | None = None) -> Location | None:
+    """The dotfile line that set ``name`` (or added ``entry`` to it) in your terminal but
+    not in what the IDE gets, from the start-up analysis when one was made."""
+    startup = getattr(audit, "startup", None)
+    if startup is None:
+        return None
+    for d in startup.divergences:
+        if d.variable == name and (entry is None or entry in d.entries) and d.origin is not None:
+            loc: Location = d.origin
+            return loc
+    return None
+
+
 def show(v: str | None) -> str:
     return "(unset)" if v is None else f"{v!r}" if v == "" else v
 
@@ -151,11 +215,21 @@ def compare_with_shell(
     shell: Context | None = getattr(audit, "shell", None)
     if shell is None:
         return
-    shell_value = value(shell, name)
     for ctx in audit.ide_contexts(*kinds):  # type: ignore[attr-defined]
-        ctx_value = value(ctx, name)
+        # Prefer what go itself said (defaults and the go env -w file included) when it
+        # was asked on both sides; otherwise compare the variables as set.
+        asked = (
+            ctx.go_env is not None
+            and shell.go_env is not None
+            and name in ctx.go_env
+            and name in shell.go_env  # an older Go may not know the variable at all
+        )
+        ctx_value = go_value(ctx, name) if asked else value(ctx, name)
+        shell_value = go_value(shell, name) if asked else value(shell, name)
         if (ctx_value or None) == (shell_value or None):
             continue
+        if not (knows(ctx, name) and knows(shell, name)):
+            continue  # e.g. GOTOOLCHAIN means nothing to a Go 1.19: no difference in behaviour
         if effective is not None and effective(ctx) == effective(shell):
             continue
         where = config_location(ctx, name)

@@ -98,3 +98,34 @@ def shell_capture_failed(audit: Audit) -> Iterator[Finding]:
     for p in audit.problems:
         if p.kind == "capture":
             yield finding("E003", Severity.ERROR, p.message, None, location=p.location)
+
+
+@rule(
+    "E004",
+    "go-env-failed",
+    "`go env` fails in this context",
+    Severity.ERROR,
+    """
+    ideaudit asked the context's own ``go`` for its environment and it failed: the same
+    happens to every go command the IDE runs there (a broken GOROOT, a GOFLAGS go does
+    not accept, a GOTOOLCHAIN it cannot satisfy).
+    """,
+    "Fix what go's message names; run `go env` with the same environment to check.",
+)
+def go_env_failed(audit: Audit) -> Iterator[Finding]:
+    if audit.go is None:
+        return
+    everyone = {c.id: c for c in audit.contexts}
+    if audit.shell is not None:
+        everyone[audit.shell.id] = audit.shell
+    for ctx_id, error in sorted(audit.go.go_env_errors.items()):
+        ctx = everyone.get(ctx_id)
+        go = ctx.tools.get("go") if ctx else None
+        yield finding(
+            "E004",
+            Severity.ERROR,
+            f"{go.path if go else 'go'} fails here: {error}",
+            ctx,
+            fix="Fix what go reports; `go env` in the same environment shows the same error.",
+            location=ctx.defined_at if ctx else None,
+        )

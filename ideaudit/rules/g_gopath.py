@@ -9,11 +9,13 @@ from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import (
     config_location,
+    decided_by_config,
     effective_gopath,
     effective_goroot,
     finding,
     layers,
     same_path,
+    shell_origin,
     value,
 )
 from ideaudit.rules.registry import rule
@@ -48,7 +50,11 @@ def gopath_differs(audit: Audit) -> Iterator[Finding]:
             ctx,
             fix=f"Give the IDE the same GOPATH ({shell_gopath}): export it in a login file "
             "(~/.profile, ~/.zprofile) or set go.gopath.",
-            location=config_location(ctx, "GOPATH"),
+            location=(
+                config_location(ctx, "GOPATH")
+                if decided_by_config(ctx, "GOPATH")
+                else shell_origin(audit, "GOPATH") or ctx.defined_at
+            ),
             variable="GOPATH",
             context_value=value(ctx, "GOPATH"),
             shell_value=value(audit.shell, "GOPATH"),
@@ -112,3 +118,105 @@ def gopath_malformed(audit: Audit) -> Iterator[Finding]:
             shell_value=value(audit.shell, "GOPATH") if audit.shell else None,
             provenance=layers(ctx, "GOPATH"),
         )
+
+
+@rule(
+    "G003",
+    "goenv-file-overridden",
+    "A `go env -w` setting is overridden by the environment in one place but not another",
+    Severity.WARNING,
+    """
+    ``go env -w NAME=value`` writes to the go env file (``$GOENV``, default
+    ``~/.config/go/env``); a non-empty environment variable of the same name beats it.
+    When one context sets the variable and the other does not, the value you chose with
+    ``go env -w`` applies in one and is silently ignored in the other.
+    """,
+    "Remove the variable from the configuration that overrides it, or set it the same way everywhere.",
+)
+def goenv_file_overridden(audit: Audit) -> Iterator[Finding]:
+    from ideaudit.sources.goenvfile import goenv_path
+
+    if audit.go is None or audit.shell is None:
+        return
+    shell = audit.shell
+
+    def entries(ctx_env: dict[str, str]) -> dict[str, tuple[str, object]]:
+        path = goenv_path(ctx_env, audit.home)
+        found = audit.go.goenv_files.get(path or "", ()) if audit.go else ()
+        return {e.name: (e.value, e.location) for e in found}
+
+    shell_file = entries(shell.env.plain())
+    for ctx in audit.ide_contexts("debug", "tests", "tools", "attach", "terminal"):
+        for name, (file_value, file_loc) in entries(ctx.env.plain()).items():
+            here = value(ctx, name)
+            there = value(shell, name)
+            overridden_here = bool(here) and here != file_value
+            overridden_there = bool(there) and there != shell_file.get(name, ("",))[0]
+            if overridden_here == overridden_there:
+                continue
+            if overridden_here:
+                chain = layers(ctx, name)
+                by = chain[-1].source if chain else "the environment"
+                msg = (
+                    f"your `go env -w {name}={file_value}` ({file_loc}) is ignored by {ctx.label} "
+                    f"because {by} sets {name}={here}"
+                )
+                where = config_location(ctx, name)
+            else:
+                msg = (
+                    f"your `go env -w {name}={file_value}` ({file_loc}) applies in {ctx.label}, "
+                    f"but your shell overrides it with {name}={there}"
+                )
+                where = None
+            yield finding(
+                "G003",
+                Severity.WARNING,
+                msg,
+                ctx,
+                fix=f"Set {name} in one place: remove the override, or `go env -u {name}` and "
+                "set it in the environment everywhere.",
+                location=where,
+                variable=name,
+                context_value=here or file_value,
+                shell_value=there or str(shell_file.get(name, ("",))[0]) or None,
+                provenance=layers(ctx, name),
+            )
+
+
+@rule(
+    "G004",
+    "module-path-mismatch-gopath",
+    "The module path does not match the folder under $GOPATH/src",
+    Severity.WARNING,
+    """
+    A module inside ``$GOPATH/src`` whose ``module`` line differs from its directory
+    (``$GOPATH/src/github.com/a/b`` declaring ``module example.com/x``): in GOPATH mode
+    (GO111MODULE=off, or auto with old Go) imports resolve by directory and break, and
+    tools disagree on the package's import path.
+    """,
+    "Move the module out of GOPATH, or make the module path match the directory.",
+)
+def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
+    if audit.go is None or audit.shell is None:
+        return
+    gopath = effective_gopath(audit.shell, audit.home)
+    for info in audit.go.modules:
+        mod = info.gomod
+        if not mod.module:
+            continue
+        folder = os.path.realpath(mod.folder)
+        for entry in gopath.split(os.pathsep):
+            src = os.path.realpath(os.path.join(entry, "src")) + os.sep
+            if not folder.startswith(src):
+                continue
+            expected = folder[len(src) :].replace(os.sep, "/")
+            if expected != mod.module:
+                yield finding(
+                    "G004",
+                    Severity.WARNING,
+                    f"module {mod.module} is in {os.path.join(entry, 'src', expected)}, "
+                    f"where GOPATH mode expects the import path {expected}",
+                    None,
+                    fix=f"Move the module out of {entry}/src, or change its module line to {expected}.",
+                    location=mod.module_location,
+                )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ideaudit.model import Finding, Severity, ToolLookup
+from ideaudit.model import Finding, Location, Severity, ToolLookup
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import (
     config_location,
+    decided_by_config,
     deciding_location,
     finding,
     in_vscode_terms,
     is_config_layer,
     layers,
+    shell_origin,
     value,
 )
 from ideaudit.rules.registry import rule
@@ -71,7 +73,10 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
         lookup = ctx.tools.get("go")
         if lookup is None or lookup.found:
             continue
-        where = config_location(ctx, "PATH")
+        # A configuration that set PATH here, else the dotfile line that gave your shell
+        # this directory (and that the IDE's start-up does not read).
+        where = config_location(ctx, "PATH") if decided_by_config(ctx, "PATH") else None
+        where = where or shell_origin(audit, "PATH", go_dir) or ctx.defined_at
         if ctx.kind == "debug":
             fix = (
                 f'Add the directory to this configuration\'s env: "PATH": '
@@ -270,4 +275,93 @@ def go_fallback_only(audit: Audit) -> Iterator[Finding]:
             context_value=value(ctx, "PATH"),
             shell_value=value(audit.shell, "PATH") if audit.shell else None,
             provenance=layers(ctx, "PATH"),
+        )
+
+
+def _minor(version: str | None) -> tuple[int, ...] | None:
+    from ideaudit.sources.gomod import version_tuple
+
+    parsed = version_tuple(version)
+    return parsed[:2] if parsed else None
+
+
+@rule(
+    "P007",
+    "tool-built-with-older-go",
+    "dlv or gopls was built with an older Go than the one it works with",
+    Severity.WARNING,
+    """
+    dlv and gopls are Go programs; their build info says which Go built them (what
+    `go version -m` prints, read here without running them).  A dlv built with an older
+    Go usually predates the Go it must debug ("Go version 1.22 is too recent (maximum
+    supported version 1.20)"); a gopls built with an older Go cannot type-check code
+    that uses newer language features.
+    """,
+    "Reinstall it with the Go this context uses: `go install github.com/go-delve/delve/cmd/dlv@latest` "
+    "or `go install golang.org/x/tools/gopls@latest`.",
+)
+def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
+    from ideaudit.rules.common import go_version
+    from ideaudit.toolchain import go_build_version
+
+    seen: set[tuple[str, str]] = set()
+    for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
+        runs = go_version(ctx)
+        runs_minor = _minor(runs)
+        if runs_minor is None:
+            continue
+        for tool in ("dlv", "gopls"):
+            lookup = ctx.tools.get(tool)
+            if lookup is None or not lookup.path or (tool, ctx.id) in seen:
+                continue
+            built = go_build_version(lookup.path)
+            built_minor = _minor(built)
+            if built_minor is None or built_minor >= runs_minor:
+                continue
+            seen.add((tool, ctx.id))
+            pkg = "github.com/go-delve/delve/cmd/dlv" if tool == "dlv" else "golang.org/x/tools/gopls"
+            yield finding(
+                "P007",
+                Severity.WARNING,
+                f"{lookup.path} was built with {built}, but {ctx.label} runs {runs}",
+                ctx,
+                fix=f"Reinstall it with {runs}: `go install {pkg}@latest`.",
+                location=lookup.location or ctx.defined_at,
+                context_value=built,
+                shell_value=runs,
+            )
+
+
+@rule(
+    "P008",
+    "untrusted-go-not-run",
+    "The workspace names a `go` that ideaudit did not run",
+    Severity.INFO,
+    """
+    The ``go`` of this context is named by the workspace (``go.alternateTools``,
+    ``go.goroot``, a PATH entry in a configuration).  Running it would execute code
+    from the workspace, so ideaudit compared environments only and did not ask that
+    ``go`` for ``go env``.  Trust the workspace to compare what Go itself says.
+    """,
+    "Run `ideaudit scan --trust`, or list the folder under trusted-folders in "
+    "~/.config/ideaudit/config.toml.",
+)
+def untrusted_go_not_run(audit: Audit) -> Iterator[Finding]:
+    if audit.go is None:
+        return
+    labels = {c.id: c.label for c in audit.contexts}
+    # One finding per binary and the place that names it, listing the contexts.
+    groups: dict[tuple[str | None, Location | None], list[str]] = {}
+    for item in audit.go.untrusted:
+        where = item.named_by.location if item.named_by is not None else None
+        groups.setdefault((item.lookup.path, where), []).append(labels.get(item.context_id, item.context_id))
+    for (path, where), names in groups.items():
+        yield finding(
+            "P008",
+            Severity.INFO,
+            f"did not run {path} (used by {', '.join(names)}): the workspace names it and is not trusted",
+            None,
+            fix="Run `ideaudit scan --trust` (or add the folder to trusted-folders in "
+            "~/.config/ideaudit/config.toml) to compare `go env` here.",
+            location=where,
         )

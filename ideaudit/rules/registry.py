@@ -64,10 +64,13 @@ def load_all() -> dict[str, Rule]:
         c_cgo,
         e_input,
         g_gopath,
+        j_goland,
         m_modules,
         p_path,
         r_goroot,
+        s_shell,
         v_vscode,
+        w_watch,
         x_secrets,
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.common import finding
+from ideaudit.rules.common import config_location, finding, go_value, layers, value
 from ideaudit.rules.registry import rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 
@@ -70,3 +70,50 @@ def committed_secret(audit: Audit) -> Iterator[Finding]:
             for name, sv in fc.folder.settings.entries(key).items():
                 if sv.scope != "user" and _literal_secret(name, sv.value):
                     yield from report(name, sv.location, key)
+
+
+@rule(
+    "X002",
+    "checksum-verification-disabled",
+    "Module checksum verification is disabled",
+    Severity.WARNING,
+    """
+    GOSUMDB=off, GONOSUMDB/GONOSUMCHECK covering everything, GOINSECURE or GOFLAGS=-insecure
+    turn off the check that the module code you download is the code everyone else
+    got: a compromised proxy or mirror can then serve anything.  Often copied from a
+    troubleshooting answer and forgotten.
+    """,
+    "Remove it; for private modules set GOPRIVATE to their paths instead.",
+)
+def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
+    contexts = audit.ide_contexts()
+    if audit.shell is not None:
+        contexts = [audit.shell, *contexts]
+    for ctx in contexts:
+        reasons: list[tuple[str, str]] = []
+        sumdb = go_value(ctx, "GOSUMDB") or value(ctx, "GOSUMDB")
+        if sumdb == "off":
+            reasons.append(("GOSUMDB", "GOSUMDB=off"))
+        goflags = go_value(ctx, "GOFLAGS") or value(ctx, "GOFLAGS") or ""
+        if "-insecure" in goflags.split():
+            reasons.append(("GOFLAGS", "GOFLAGS=-insecure"))
+        insecure = go_value(ctx, "GOINSECURE") or value(ctx, "GOINSECURE")
+        if insecure:
+            reasons.append(("GOINSECURE", f"GOINSECURE={insecure}"))
+        nosum = go_value(ctx, "GONOSUMDB") or value(ctx, "GONOSUMDB") or ""
+        if nosum.strip() in ("*", "*/*"):
+            reasons.append(("GONOSUMDB", f"GONOSUMDB={nosum}"))
+        if (value(ctx, "GONOSUMCHECK") or "") not in ("", "0"):
+            reasons.append(("GONOSUMCHECK", "GONOSUMCHECK=" + (value(ctx, "GONOSUMCHECK") or "")))
+        for name, text in reasons:
+            yield finding(
+                "X002",
+                Severity.WARNING,
+                f"checksum verification is off in {ctx.label}: {text}",
+                ctx,
+                fix=f"Remove {name} where it is set; use GOPRIVATE for private modules.",
+                location=config_location(ctx, name),
+                variable=name,
+                context_value=value(ctx, name) or go_value(ctx, name),
+                provenance=layers(ctx, name),
+            )

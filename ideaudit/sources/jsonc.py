@@ -58,9 +58,9 @@ _BOM = "\ufeff"
 # and the Unicode space separators) and comments, in any number.  A block comment with
 # no end is left unmatched, so the caller sees its "/" and reports it.
 _SKIP = re.compile(
-    r"(?:[ \t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"
-    r"|//[^\n\r\u2028\u2029]*"
-    r"|/\*[\s\S]*?\*/)*"
+    r"(?:[ \t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]++"
+    r"|//[^\n\r\u2028\u2029]*+"
+    r"|/\*[\s\S]*?\*/)*+"
 )
 # What plain JSON (and so the ``json`` module) accepts between tokens, and the
 # characters that start anything else _SKIP skips (a comment or JSON5-only whitespace).
@@ -73,9 +73,10 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 # Strings: any character but the quote, a backslash or a raw line break; a backslash
 # escapes any one character, or a line break (a JSON5 line continuation).  json5 checks
-# the escapes themselves.
-_DQ_STRING = re.compile(r'"(?:[^"\\\n\r]+|\\(?:\r\n|[\s\S]))*"')
-_SQ_STRING = re.compile(r"'(?:[^'\\\n\r]+|\\(?:\r\n|[\s\S]))*'")
+# the escapes themselves.  The possessive quantifiers keep an unterminated string from
+# backtracking exponentially.
+_DQ_STRING = re.compile(r'"(?:[^"\\\n\r]++|\\(?:\r\n|[\s\S]))*+"')
+_SQ_STRING = re.compile(r"'(?:[^'\\\n\r]++|\\(?:\r\n|[\s\S]))*+'")
 _NUMBER = re.compile(
     r"[+-]?(?:Infinity|NaN|0[xX][0-9a-fA-F]+"
     r"|(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"

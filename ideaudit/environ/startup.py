@@ -1,0 +1,425 @@
+"""Shell start-up, explained: the four ways a shell starts, and what each start-up file did.
+
+A shell reads different files depending on whether it is a *login* shell and whether it
+is *interactive*; your terminal is one combination (``bash -i`` on Linux), VS Code's
+environment resolution another (``bash -i -l`` with ``VSCODE_RESOLVING_ENVIRONMENT=1``),
+a desktop session or GoLand with fish a third (login, not interactive), scripts and
+``ssh host cmd`` the fourth.  :func:`analyze_startup` captures all four (through
+:func:`ideaudit.environ.shell.capture`, so they are cached like every snapshot), compares
+the terminal with the IDE model, and, only when they differ in a variable, traces the
+terminal's start-up (:mod:`ideaudit.environ.trace`) to name the line that set it.
+
+It also reads the user's start-up files for what needs no run: an ``alias go=`` or a
+``go`` function, a version manager's init line, a GOROOT exported as a literal path, and
+the PATH entries that are duplicated or do not exist.  The result,
+:class:`StartupAnalysis`, is plain data: the S rules read it and do no I/O.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ideaudit.environ import shell as shell_env
+from ideaudit.environ.trace import (
+    Assignment,
+    Trace,
+    origin_of,
+    parse_fish_files,
+    parse_sh_files,
+    trace_startup,
+)
+from ideaudit.model import Location, ShellSnapshot
+
+__all__ = [
+    "Divergence",
+    "PathEntry",
+    "StartupAnalysis",
+    "StartupLine",
+    "analyze_startup",
+    "variant_label",
+]
+
+#: Shells whose start-up files ideaudit knows how to explain.
+EXPLAINED = ("bash", "zsh", "fish", "sh")
+
+#: What each variant stands for, for messages.
+VARIANT_USES: Mapping[str, str] = {
+    "login-interactive": "what VS Code and GoLand resolve at start-up",
+    "login": "a desktop session, GoLand with fish, `$SHELL -l -c` in scripts",
+    "interactive": "a terminal window on Linux",
+    "plain": "scripts, `ssh host cmd`, tasks",
+}
+
+#: Variables that differ between start-ups for reasons no dotfile controls.
+_IGNORED = frozenset({"SHLVL", "_", "PWD", "OLDPWD", "PS1", "PS2", "PS4", "MAIL", "BASH_XTRACEFD"})
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Something your terminal has that the IDE's environment does not.
+
+    ``entries`` lists PATH entries (for ``variable == "PATH"``) that one start-up line
+    added; for any other variable it is empty and the whole value differs.
+    ``missing_in`` names the shell variants (``bash -l``, ...) that lack it too.
+    """
+
+    variable: str
+    entries: tuple[str, ...]
+    terminal_value: str | None
+    ide_value: str | None
+    origin: Location | None
+    missing_in: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StartupLine:
+    """A start-up line that matters by what it is.
+
+    ``kind``: ``alias-go``, ``function-go`` (shadow the ``go`` binary), ``version-manager``
+    (asdf, mise, goenv, gvm init; ``detail`` names it), ``goroot-static`` (GOROOT set to a
+    literal path; ``detail`` is the text after ``=``).
+    """
+
+    kind: str
+    location: Location
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PathEntry:
+    """A PATH entry worth a word: duplicated or not an existing directory."""
+
+    entry: str
+    where: str  # "terminal" | "ide"
+    exists: bool
+    count: int
+    origin: Location | None
+
+
+@dataclass(frozen=True)
+class StartupAnalysis:
+    shell: str
+    kind: str
+    home: str
+    terminal: ShellSnapshot
+    ide: ShellSnapshot | None
+    timeout: float
+    variants: Mapping[str, ShellSnapshot] = field(default_factory=dict)
+    divergences: tuple[Divergence, ...] = ()
+    lines: tuple[StartupLine, ...] = ()
+    path_entries: tuple[PathEntry, ...] = ()
+    trace: Trace | None = None
+    #: The file bash reads as a login shell (first of .bash_profile, .bash_login, .profile).
+    bash_login_file: str | None = None
+    #: Whether that file (or ~/.profile it sources) mentions ~/.bashrc.
+    login_sources_bashrc: bool | None = None
+    #: Start-up files the IDE's shell reads, existing ones only.
+    ide_reads: tuple[str, ...] = ()
+    #: Version-manager shim directories on the terminal's PATH.
+    shims_on_path: tuple[str, ...] = ()
+
+
+def variant_label(shell: str, profile: str) -> str:
+    """``bash -i -l`` for a profile: the shell's name and its start-up flags."""
+    argv = shell_env.shell_argv(shell, profile, "")
+    flags = [a for a in argv[1:-1] if a not in ("-c", "-Command")]
+    return " ".join([os.path.basename(shell), *(flags or ["-c"])])
+
+
+# --------------------------------------------------------------------------- static reading
+
+_VERSION_MANAGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("asdf", re.compile(r"asdf\.(?:sh|fish)\b|\bASDF_DIR\b|asdf/shims|\basdf\s+(?:exec|reshim)\b")),
+    ("mise", re.compile(r"\b(?:mise|rtx)\s+activate\b|(?:mise|rtx)/shims")),
+    ("goenv", re.compile(r"\bgoenv\s+init\b|\.goenv/(?:shims|bin)|\bGOENV_ROOT\b")),
+    ("gvm", re.compile(r"\.gvm/scripts/gvm\b|\bgvm\s+use\b")),
+)
+_SHIM_DIRS = re.compile(r"/(?:\.asdf/shims|(?:mise|rtx)/shims|\.goenv/shims|\.gvm/(?:bin|gos/[^/]+/bin))$")
+
+_SH_ALIAS_GO = re.compile(r"^\s*alias\s+(?:-\w+\s+)*(?:\S+=\S*\s+)*['\"]?go=")
+_SH_FUNC_GO = re.compile(r"^\s*(?:function\s+go\b|go\s*\(\s*\))")
+_SH_GOROOT = re.compile(r"^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+)?GOROOT=(?P<v>\S+)")
+_FISH_ALIAS_GO = re.compile(r"^\s*alias\s+go(?:\s|=)")
+_FISH_FUNC_GO = re.compile(r"^\s*function\s+go(?:\s|;|$)")
+_FISH_GOROOT = re.compile(r"^\s*set\s+(?:-\S+\s+)*GOROOT\s+(?P<v>.+)$")
+
+
+def _read(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read().splitlines()
+    except OSError:
+        return []
+
+
+def _user_files(shell: str, home: str, base: Mapping[str, str]) -> list[str]:
+    """Existing start-up files under ``home`` that any variant reads, in reading order,
+    plus the alias files rc files conventionally source."""
+    kind = shell_env.shell_kind(shell)
+    seen: dict[str, None] = {}
+    prefix = home.rstrip("/") + "/"
+    for profile in ("terminal", "vscode", *shell_env.VARIANTS):
+        for f in shell_env.startup_files(shell, home, profile, base):
+            if f.startswith(prefix):
+                seen[f] = None
+    extras = {"bash": (".bash_aliases", ".aliases"), "zsh": (".zsh_aliases", ".aliases")}
+    for name in extras.get(kind, ()):
+        seen[os.path.join(home, name)] = None
+    if kind == "fish":
+        _, _, config = shell_env._fish_dirs(shell, home, base)
+        seen[os.path.join(config, "functions", "go.fish")] = None
+    return [f for f in seen if os.path.isfile(f)]
+
+
+def _scan_lines(files: Sequence[str], fish: bool) -> list[StartupLine]:
+    out: list[StartupLine] = []
+    for path in files:
+        is_fish = fish or path.endswith(".fish")
+        for n, raw in enumerate(_read(path), 1):
+            text = raw.strip()
+            if not text or text.startswith("#"):
+                continue
+            loc = Location(path, n)
+            if (_FISH_ALIAS_GO if is_fish else _SH_ALIAS_GO).match(raw):
+                out.append(StartupLine("alias-go", loc, text))
+            elif (_FISH_FUNC_GO if is_fish else _SH_FUNC_GO).match(raw):
+                out.append(StartupLine("function-go", loc, text))
+            for name, pattern in _VERSION_MANAGERS:
+                if pattern.search(text):
+                    out.append(StartupLine("version-manager", loc, name))
+                    break
+            m = (_FISH_GOROOT if is_fish else _SH_GOROOT).match(raw)
+            if m:
+                value = m["v"].strip().strip("'\"")
+                if "$(" not in value and "`" not in value and not (is_fish and "(" in value):
+                    out.append(StartupLine("goroot-static", loc, value))
+    return out
+
+
+def _mentions_bashrc(path: str | None, home: str, depth: int = 0) -> bool:
+    """Whether ``path`` sources ~/.bashrc, directly or through ~/.profile."""
+    if path is None or depth > 2:
+        return False
+    for raw in _read(path):
+        text = raw.split("#", 1)[0]
+        if ".bashrc" in text:
+            return True
+        nested = ".profile" in text and not path.endswith("/.profile")
+        if nested and _mentions_bashrc(os.path.join(home, ".profile"), home, depth + 1):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def _entries(value: str | None) -> list[str]:
+    return [e.rstrip("/") or "/" for e in (value or "").split(":") if e]
+
+
+def _divergences(
+    terminal: Mapping[str, str], ide: Mapping[str, str], base: Mapping[str, str]
+) -> tuple[list[str], dict[str, tuple[str | None, str | None]]]:
+    """(PATH entries only the terminal has, {variable: (terminal, ide)}) — leaving out
+    what the session itself provides (not any dotfile's doing)."""
+    base_path = set(_entries(base.get("PATH")))
+    ide_path = set(_entries(ide.get("PATH")))
+    entries = [
+        e for e in dict.fromkeys(_entries(terminal.get("PATH"))) if e not in ide_path and e not in base_path
+    ]
+    variables: dict[str, tuple[str | None, str | None]] = {}
+    for name, value in terminal.items():
+        if name == "PATH" or name in _IGNORED or base.get(name) == value:
+            continue
+        if ide.get(name) != value:
+            variables[name] = (value, ide.get(name))
+    return entries, variables
+
+
+def _missing_in(
+    variants: Mapping[str, ShellSnapshot], shell: str, name: str, entry: str | None, value: str | None
+) -> tuple[str, ...]:
+    out = []
+    for profile, snap in variants.items():
+        if not snap.ok:
+            continue
+        if entry is not None:
+            lacks = entry not in _entries(snap.env.get("PATH"))
+        else:
+            lacks = snap.env.get(name) != value
+        if lacks:
+            out.append(variant_label(shell, profile))
+    return tuple(out)
+
+
+def _capture_variants(
+    shell: str,
+    home: str,
+    base: Mapping[str, str],
+    profiles: Sequence[str],
+    timeout: float,
+    cache_dir: str | None,
+    refresh: bool,
+) -> dict[str, ShellSnapshot]:
+    """Capture ``profiles`` in parallel (plain threads: see pipeline._capture_all)."""
+    import threading  # only when something is not cached yet would it matter; keep it lazy
+
+    results: dict[str, ShellSnapshot] = {}
+
+    def run(profile: str) -> None:
+        results[profile] = shell_env.capture(
+            shell, home, profile, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+        )
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in profiles[1:]]
+    for t in threads:
+        t.start()
+    if profiles:
+        run(profiles[0])
+    for t in threads:
+        t.join()
+    return {p: results[p] for p in profiles}
+
+
+def _path_entries(
+    where: str,
+    value: str | None,
+    base: Mapping[str, str],
+    assignments: Sequence[Assignment],
+) -> list[PathEntry]:
+    base_path = set(_entries(base.get("PATH")))
+    entries = _entries(value)
+    counts: dict[str, int] = {}
+    for e in entries:
+        counts[e] = counts.get(e, 0) + 1
+    out: list[PathEntry] = []
+    for e, count in counts.items():
+        exists = not os.path.isabs(e) or os.path.isdir(e)
+        if count > 1 or (not exists and e not in base_path):
+            origin = _dup_origin(assignments, e) if count > 1 else origin_of(assignments, "PATH", e)
+            out.append(PathEntry(e, where, exists, count, origin))
+    return out
+
+
+def _dup_origin(assignments: Sequence[Assignment], entry: str) -> Location | None:
+    """The line that added the second copy of ``entry``: in a trace the first PATH value
+    holding it twice; read statically, the second line naming it."""
+    naming = [a for a in assignments if a.name == "PATH" and entry in a.entries]
+    for a in naming:
+        if a.entries.count(entry) > 1:
+            return a.location
+    return naming[1].location if len(naming) > 1 else None
+
+
+def analyze_startup(
+    shell: str,
+    home: str,
+    base_env: Mapping[str, str],
+    *,
+    terminal: ShellSnapshot,
+    ide: ShellSnapshot | None = None,
+    timeout: float = 10.0,
+    cache_dir: str | None = None,
+    refresh: bool = False,
+    trace: bool = True,
+) -> StartupAnalysis:
+    """Explain ``shell``'s start-up for ``home``: variants, divergences, notable lines.
+
+    ``terminal`` is the reference snapshot and ``ide`` the IDE model (VS Code's
+    ``vscode`` profile); it is captured here when not given.  ``trace=False`` never runs
+    the tracer (static attribution only).
+    """
+    kind = shell_env.shell_kind(shell)
+    if kind not in EXPLAINED:
+        return StartupAnalysis(shell, kind, home, terminal, ide, timeout)
+    profiles = list(shell_env.VARIANTS)
+    if ide is None:
+        profiles.append("vscode")
+    # The terminal already is one variant on Linux (-i): do not start it twice.
+    same_as_terminal = [
+        p for p in shell_env.VARIANTS if shell_env.shell_argv(shell, p, "") == [*terminal.argv[:-1], ""]
+    ]
+    todo = [p for p in profiles if p not in same_as_terminal]
+    captured = _capture_variants(shell, home, base_env, todo, timeout, cache_dir, refresh)
+    if ide is None:
+        ide = captured.pop("vscode")
+    variants = {p: captured.get(p, terminal) for p in shell_env.VARIANTS}
+
+    files = _user_files(shell, home, base_env)
+    static = parse_fish_files(files, home) if kind == "fish" else parse_sh_files(files, home)
+    lines = _scan_lines(files, kind == "fish")
+
+    entries: list[str] = []
+    variables: dict[str, tuple[str | None, str | None]] = {}
+    if terminal.ok and ide.ok:
+        entries, variables = _divergences(terminal.env, ide.env, base_env)
+    traced: Trace | None = None
+    if (entries or variables) and trace:
+        traced = trace_startup(
+            shell, home, "terminal", base_env, timeout=timeout, cache_dir=cache_dir, refresh=refresh
+        )
+    found: list[Assignment] = list(traced.assignments) if traced else []
+
+    def where(name: str, entry: str | None = None) -> Location | None:
+        return origin_of(found, name, entry) or origin_of(static, name, entry)
+
+    divergences: list[Divergence] = []
+    by_origin: dict[Location | None, list[str]] = {}
+    for e in entries:
+        by_origin.setdefault(where("PATH", e), []).append(e)
+    for loc, group in by_origin.items():
+        divergences.append(
+            Divergence(
+                "PATH",
+                tuple(group),
+                terminal.env.get("PATH"),
+                ide.env.get("PATH"),
+                loc,
+                _missing_in(variants, shell, "PATH", group[0], None),
+            )
+        )
+    for name, (tv, iv) in sorted(variables.items()):
+        divergences.append(
+            Divergence(name, (), tv, iv, where(name), _missing_in(variants, shell, name, None, tv))
+        )
+
+    path_info = _path_entries("terminal", terminal.env.get("PATH"), base_env, found + static)
+    if ide.ok:
+        path_info += _path_entries("ide", ide.env.get("PATH"), base_env, static)
+    for i, p in enumerate(path_info):
+        if p.origin is None and p.count == 1:
+            path_info[i] = PathEntry(p.entry, p.where, p.exists, p.count, where("PATH", p.entry))
+
+    login_file: str | None = None
+    sources: bool | None = None
+    if kind == "bash":
+        for name in (".bash_profile", ".bash_login", ".profile"):
+            candidate = os.path.join(home, name)
+            if os.path.isfile(candidate):
+                login_file = candidate
+                break
+        sources = _mentions_bashrc(login_file, home)
+    ide_reads = tuple(
+        f for f in shell_env.startup_files(shell, home, "vscode", base_env) if os.path.isfile(f)
+    )
+    shims = tuple(e for e in _entries(terminal.env.get("PATH")) if _SHIM_DIRS.search(e))
+    return StartupAnalysis(
+        shell=shell,
+        kind=kind,
+        home=home,
+        terminal=terminal,
+        ide=ide,
+        timeout=timeout,
+        variants=variants,
+        divergences=tuple(divergences),
+        lines=tuple(lines),
+        path_entries=tuple(path_info),
+        trace=traced,
+        bash_login_file=login_file,
+        login_sources_bashrc=sources,
+        ide_reads=ide_reads,
+        shims_on_path=shims,
+    )

@@ -1,0 +1,170 @@
+"""``scan --diff`` / ``--fix`` / ``--unsafe-fixes`` / ``--fix-shell`` and ``fix --undo``.
+
+The CLI hands over here once the first scan is done.  ``--fix`` works in rounds, as
+ruff does: apply every compatible fix, scan again, apply what became possible (fixes
+that touched the same characters as an earlier one), at most :data:`MAX_ROUNDS` times;
+then print what remains and ``Found N errors (M fixed, K remaining).``
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
+from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+
+if TYPE_CHECKING:
+    from ideaudit.pipeline import ScanOptions, ScanResult
+
+MAX_ROUNDS = 10
+
+
+def applicabilities(*, unsafe: bool, shell: bool, workspace: bool = True) -> list[str]:
+    """Which fixes to use: safe ones (with ``--fix``/``--diff``), unsafe ones with
+    ``--unsafe-fixes``, shell start-up edits only with ``--fix-shell``."""
+    out = []
+    if workspace:
+        out.append(SAFE)
+        if unsafe:
+            out.append(UNSAFE)
+    if shell:
+        out.append(SHELL)
+    return out
+
+
+def planned(fixset: FixSet, apps: Iterable[str]) -> tuple[list[Fix], dict[str, tuple[str | None, str]]]:
+    """The fixes applied in one round, and each changed file's (old, new) text."""
+    kept, _ = select(fixset.available(apps), fixset.originals)
+    return kept, new_texts(kept, fixset.originals)
+
+
+def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tuple[str, int]:
+    """Unified diffs of the first round of fixes (secret values redacted) and their count."""
+    if result.fixes is None:
+        return "", 0
+    kept, changes = planned(result.fixes, apps)
+    text = unified_diff(changes, base)
+    return text, len({f.index for f in kept})
+
+
+@dataclass
+class FixOutcome:
+    result: ScanResult
+    fixed: int = 0
+    written: list[str] = field(default_factory=list)
+    conflict: str | None = None
+    rounds: int = 0
+    fixed_keys: set[tuple[str, str | None, str | None]] = field(default_factory=set)
+
+
+def fix_rounds(
+    options: ScanOptions,
+    first: ScanResult,
+    apps: Iterable[str],
+    scan: Callable[[ScanOptions], ScanResult] | None = None,
+) -> FixOutcome:
+    """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`)."""
+    if scan is None:
+        from ideaudit.pipeline import scan as scan_fn
+
+        scan = scan_fn
+    apps = list(apps)
+    outcome = FixOutcome(first)
+    result = first
+    for _ in range(MAX_ROUNDS):
+        if result.fixes is None:
+            break
+        kept, changes = planned(result.fixes, apps)
+        if not changes:
+            break
+        try:
+            written = write_files(changes, options.cache_dir)
+        except FixConflict as exc:
+            outcome.conflict = str(exc)
+            break
+        outcome.rounds += 1
+        outcome.fixed += len({f.index for f in kept})
+        for f in kept:
+            found = result.findings[f.index]
+            outcome.fixed_keys.add((found.code, found.context_id, found.variable))
+        outcome.written.extend(w.path for w in written if w.path not in outcome.written)
+        # The shell snapshot cache is keyed by the start-up files' mtimes, so a
+        # --fix-shell edit is captured again by this scan.
+        result = scan(options)
+        outcome.result = result
+    return outcome
+
+
+def _redacted(text: str, result: ScanResult) -> str:
+    from ideaudit.secrets import known_secrets, redact_text
+
+    return redact_text(text, known_secrets(result.report))
+
+
+def run_scan_fixes(
+    args: object,
+    options: ScanOptions,
+    result: ScanResult,
+    render: Callable[[ScanResult], str],
+) -> int:
+    """The ``scan`` command's fix modes; returns the exit status."""
+    want_diff = bool(getattr(args, "diff", False))
+    fix = bool(getattr(args, "fix", False))
+    unsafe = bool(getattr(args, "unsafe_fixes", False))
+    fix_shell = bool(getattr(args, "fix_shell", False))
+    exit_zero = bool(getattr(args, "exit_zero", False))
+    if want_diff:
+        apps = applicabilities(unsafe=unsafe, shell=fix_shell)
+        text, count = diff(result, apps)
+        shown = _redacted(text, result)
+        sys.stdout.write(shown)
+        if shown != text:
+            print(
+                "ideaudit: secret values are masked in this diff, so it cannot be applied "
+                "with `git apply`; use --fix --unsafe-fixes to apply it.",
+                file=sys.stderr,
+            )
+        print(f"Would fix {count} error{'s' if count != 1 else ''}.", file=sys.stderr)
+        return 1 if count and not exit_zero else 0
+    apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
+    outcome = fix_rounds(options, result, apps)
+    final = outcome.result
+    sys.stdout.write(render(final))
+    remaining = len(final.findings)
+    total = outcome.fixed + remaining
+    summary = (
+        f"Found {total} error{'s' if total != 1 else ''} ({outcome.fixed} fixed, {remaining} remaining)."
+    )
+    if outcome.written:
+        from ideaudit.fixes.apply import display_path
+
+        summary += "\nChanged: " + ", ".join(display_path(p) for p in outcome.written)
+        summary += "\n(`ideaudit fix --undo` restores the files of the last run.)"
+    print(summary)
+    hidden = final.fixes.available([UNSAFE]) if final.fixes and not unsafe else []
+    if hidden:
+        n = len({f.index for f in hidden})
+        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.")
+    shell_fixes = final.fixes.available([SHELL]) if final.fixes and not fix_shell else []
+    if shell_fixes:
+        print("Shell start-up edits are available with --fix-shell (see --diff --fix-shell).")
+    if outcome.conflict:
+        print(f"ideaudit: error: {outcome.conflict}", file=sys.stderr)
+        return 2
+    return 1 if remaining and not exit_zero else 0
+
+
+def run_undo(cache_dir: str | None) -> int:
+    from ideaudit.fixes.apply import UndoError, display_path, undo
+
+    try:
+        restored = undo(cache_dir)
+    except UndoError as exc:
+        print(f"ideaudit: error: {exc}", file=sys.stderr)
+        return 2
+    for path in restored:
+        print(f"restored {display_path(path)}")
+    return 0

@@ -1,0 +1,117 @@
+"""The Go stage of a scan: ask each trusted ``go`` and read the module files.
+
+Between building contexts and running rules, this stage (1) runs ``go env -json`` in
+every context whose ``go`` may be executed (see :mod:`ideaudit.trust`) and attaches
+the answer to the context, (2) reads ``go.mod``, ``vendor/modules.txt``, the ``go env
+-w`` file and git's ``insteadOf`` rewrites.  The result is plain data for the rules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from ideaudit.model import Context, Layer, Problem, ToolLookup
+from ideaudit.sources.gitconfig import Rewrite, load_rewrites
+from ideaudit.sources.goenvfile import GoEnvFileEntry, goenv_path, load_goenv_file
+from ideaudit.sources.gomod import GoMod, VendoredModule, load_gomod, load_modules_txt
+from ideaudit.trust import folder_is_trusted, go_named_by_workspace, may_execute
+from ideaudit.workspace import find_go_mod
+
+
+@dataclass(frozen=True)
+class Untrusted:
+    """A context's ``go`` that was not executed because the workspace names it."""
+
+    context_id: str
+    lookup: ToolLookup
+    named_by: Layer | ToolLookup | None
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    gomod: GoMod
+    vendored: tuple[VendoredModule, ...] | None  # None: no vendor/modules.txt
+
+
+@dataclass
+class GoFacts:
+    contexts: list[Context]
+    shell: Context | None
+    go_env_errors: dict[str, str] = field(default_factory=dict)
+    untrusted: list[Untrusted] = field(default_factory=list)
+    modules: list[ModuleInfo] = field(default_factory=list)
+    goenv_files: dict[str, tuple[GoEnvFileEntry, ...]] = field(default_factory=dict)
+    rewrites: tuple[Rewrite, ...] = ()
+    problems: list[Problem] = field(default_factory=list)
+    trusted: bool = False
+
+
+def collect(
+    contexts: Sequence[Context],
+    shell: Context | None,
+    folders: Iterable[str],
+    *,
+    root: str,
+    home: str,
+    trust: bool,
+    run_go: bool,
+    cache_dir: str | None,
+    refresh: bool = False,
+) -> GoFacts:
+    trusted = folder_is_trusted(root, home, trust)
+    facts = GoFacts(list(contexts), shell, trusted=trusted)
+    everyone = ([shell] if shell is not None else []) + list(contexts)
+    shell_go = shell.tools["go"].path if shell is not None and "go" in shell.tools else None
+
+    requests: list[tuple[str, dict[str, str]]] = []
+    owners: list[str] = []
+    for ctx in everyone:
+        lookup = ctx.tools.get("go")
+        if lookup is None or lookup.path is None:
+            continue
+        if may_execute(ctx, lookup, shell_go, trusted):
+            requests.append((lookup.path, ctx.env.plain()))
+            owners.append(ctx.id)
+        else:
+            facts.untrusted.append(Untrusted(ctx.id, lookup, go_named_by_workspace(ctx, lookup)))
+    if run_go and requests:
+        from ideaudit.environ.goenv import go_env_many
+
+        results = go_env_many(requests, home=home, cache_dir=cache_dir, refresh=refresh)
+        by_id = dict(zip(owners, results, strict=True))
+        for ctx_id, result in by_id.items():
+            if result.error:
+                facts.go_env_errors[ctx_id] = result.error
+
+        def attach(ctx: Context) -> Context:
+            result = by_id.get(ctx.id)
+            return replace(ctx, go_env=result.values) if result and not result.error else ctx
+
+        facts.contexts = [attach(c) for c in contexts]
+        facts.shell = attach(shell) if shell is not None else None
+
+    for maybe in [facts.shell, *facts.contexts]:
+        if maybe is None:
+            continue
+        ctx = maybe
+        path = (ctx.go_env or {}).get("GOENV") or goenv_path(ctx.env.plain(), home)
+        if path and path not in facts.goenv_files:
+            facts.goenv_files[path] = tuple(load_goenv_file(path))
+
+    seen: set[str] = set()
+    for folder in folders:
+        gomod_path = find_go_mod(folder)
+        if gomod_path is None or gomod_path in seen:
+            continue
+        seen.add(gomod_path)
+        gomod, problems = load_gomod(gomod_path)
+        facts.problems.extend(problems)
+        if gomod is None:
+            continue
+        modules_txt = os.path.join(gomod.folder, "vendor", "modules.txt")
+        vendored = load_modules_txt(modules_txt)
+        facts.modules.append(ModuleInfo(gomod, tuple(vendored) if vendored is not None else None))
+    facts.rewrites = tuple(load_rewrites(home))
+    return facts

@@ -1,0 +1,82 @@
+"""Workspace trust: may ideaudit execute a binary that a workspace names?
+
+As VS Code's Workspace Trust: reading and stat-ing what a workspace names is always
+fine; executing it (``go env``, ``go version``) only when the user trusts the
+workspace, with ``--trust`` or by listing the folder under ``trusted-folders`` in the
+user configuration (``~/.config/ideaudit/config.toml``, or
+``$XDG_CONFIG_HOME/ideaudit/config.toml``).  The user's own binaries (the shell's
+``go``, a ``go`` the IDE finds on its inherited PATH) are always trusted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from ideaudit.model import Context, Layer, ToolLookup
+from ideaudit.toolchain import same_file, split_path
+
+
+def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
+    xdg = (env or {}).get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(xdg, "ideaudit", "config.toml")
+
+
+def trusted_folders(home: str) -> list[str]:
+    path = user_config_path(home)
+    if not os.path.isfile(path):
+        return []
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, ValueError):
+        return []
+    folders = data.get("trusted-folders", [])
+    if not isinstance(folders, list):
+        return []
+    return [os.path.realpath(os.path.expanduser(str(p).replace("~", home, 1))) for p in folders]
+
+
+def folder_is_trusted(folder: str, home: str, cli_trust: bool) -> bool:
+    if cli_trust:
+        return True
+    real = os.path.realpath(folder)
+    return any(real == t or real.startswith(t.rstrip("/") + "/") for t in trusted_folders(home))
+
+
+def _from_workspace(layer: Layer) -> bool:
+    return layer.location is not None
+
+
+def go_named_by_workspace(ctx: Context, lookup: ToolLookup) -> Layer | ToolLookup | None:
+    """The configuration that made ``ctx`` find this ``go`` (a setting naming it, or a
+    PATH entry a configuration added), or None when it comes from the environment the
+    IDE inherited."""
+    if lookup.path is None:
+        return None
+    if lookup.location is not None:
+        return lookup
+    if lookup.via != "PATH":
+        return None
+    directory = os.path.dirname(lookup.path)
+    var = ctx.env.var("PATH")
+    if var is None:
+        return None
+    inherited: set[str] = set()
+    for layer in var.layers:
+        if _from_workspace(layer):
+            if directory in split_path(layer.value) and directory not in inherited:
+                return layer
+        else:
+            inherited = set(split_path(layer.value))
+    return None
+
+
+def may_execute(ctx: Context, lookup: ToolLookup, shell_go: str | None, trusted: bool) -> bool:
+    if lookup.path is None:
+        return False
+    if trusted or (shell_go is not None and same_file(lookup.path, shell_go)):
+        return True
+    return go_named_by_workspace(ctx, lookup) is None

@@ -1,0 +1,358 @@
+"""`ideaudit watch` end to end: a real watcher process, real files, real shells.
+
+Each test copies a sample workspace (with its fake ``home/``) to a temporary folder, runs
+``python -m ideaudit watch`` on it hermetically (``--home``, ``--shell``), edits files the
+way editors and users do, and reads the new/resolved findings from the process's output.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES, shell_path
+
+pytest.importorskip("watchdog", reason="ideaudit watch needs watchdog (a dependency)")
+
+GOOD_LAUNCH = """{
+    // the sample's configuration: nothing wrong
+    "version": "0.2.0",
+    "configurations": [
+        {
+            "name": "Launch API",
+            "type": "go",
+            "request": "launch",
+            "program": "${workspaceFolder}",
+        },
+    ],
+}
+"""
+BAD_LAUNCH = GOOD_LAUNCH.replace(
+    '"program": "${workspaceFolder}",',
+    '"program": "${workspaceFolder}",\n            "env": {"PATH": "/usr/local/go/bin"},',
+)
+
+
+class WatchProc:
+    """A running ``ideaudit watch`` whose stdout lines are read on a thread."""
+
+    def __init__(self, args: list[str], cache_dir: str, cwd: str | None = None) -> None:
+        env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ideaudit", "watch", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=cwd,
+        )
+        self.lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self.seen: list[str] = []
+        self.stderr = ""
+        self._err: list[str] = []
+        self._pumps = [
+            threading.Thread(target=self._pump, daemon=True),
+            threading.Thread(target=self._pump_err, daemon=True),
+        ]
+        for t in self._pumps:
+            t.start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def _pump_err(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self._err.append(line)
+
+    def expect(self, pattern: str, timeout: float = 15.0) -> str:
+        """The next output line matching ``pattern`` (a regex), or fail with the output."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"no line matching {pattern!r}; output so far:\n" + "\n".join(self.seen))
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if rx.search(line):
+                return line
+
+    def expect_all(self, *patterns: str, timeout: float = 15.0) -> None:
+        """Lines matching every pattern, in any order (one audit prints them sorted)."""
+        left = [re.compile(p) for p in patterns]
+        deadline = time.monotonic() + timeout
+        while left:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                missing = [p.pattern for p in left]
+                raise AssertionError(f"no lines matching {missing}; output so far:\n" + "\n".join(self.seen))
+            try:
+                line = self.lines.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            left = [p for p in left if not p.search(line)]
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Send ``sig``; the exit status (the process must exit within 15 s)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("watch did not stop within 15 s; stderr:\n" + "".join(self._err)) from None
+        for t in self._pumps:
+            t.join(timeout=5)
+        self.stderr = "".join(self._err)
+        return self.proc.returncode
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLES / "path-only-in-bashrc", ws, symlinks=True)
+    (ws / ".vscode" / "launch.json").write_text(GOOD_LAUNCH)
+    return ws
+
+
+@pytest.fixture
+def watchers() -> Iterator[list[WatchProc]]:
+    procs: list[WatchProc] = []
+    yield procs
+    for w in procs:
+        if w.proc.poll() is None:
+            w.proc.kill()
+            w.proc.wait()
+
+
+def start_fake_code(tmp_path: Path, name: str = "code") -> subprocess.Popen[bytes]:
+    """A real process named ``code`` (a copy of sleep), as a running VS Code looks."""
+    sleep = shutil.which("sleep")
+    assert sleep is not None
+    d = tmp_path / f"ide-{time.monotonic_ns()}"
+    d.mkdir()
+    exe = d / name
+    shutil.copy(sleep, exe)
+    p = subprocess.Popen([str(exe), "300"], env={"PATH": "/usr/bin:/bin"})
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{p.pid}/comm").read_text().strip() != name:
+        assert time.monotonic() < deadline, "fake code did not start"
+        time.sleep(0.01)
+    return p
+
+
+def _save(path: Path, text: str) -> None:
+    """Save as VS Code does by default: write a temporary file, rename it over."""
+    tmp = path.with_name(f".{path.name}.tmp-save")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def test_watch_reports_new_and_resolved_findings(
+    workspace: Path, tmp_path: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """The issue's "done when": launch.json, .zshrc, the go env -w file, .vscode/ replaced."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the fake VS Code process is recognised through /proc on Linux")
+    from ideaudit.environ.ide import find_running_vscode
+
+    if find_running_vscode() is not None:
+        pytest.skip("a real VS Code is running; the stale-IDE part would see it")
+    zsh = shell_path("zsh")
+    home = workspace / "home"
+    code = start_fake_code(tmp_path)
+    try:
+        w = WatchProc(
+            [str(workspace), "--home", str(home), "--shell", zsh, "--debounce", "0.05", "--ide-poll", "0.3"],
+            cache_dir,
+        )
+        watchers.append(w)
+        w.expect(r"^Watching \d+ folders")
+
+        # 1. launch.json: PATH replaced without ${env:PATH} -> P005, then fixed again.
+        launch = workspace / ".vscode" / "launch.json"
+        _save(launch, BAD_LAUNCH)
+        line = w.expect(r" new +✗ P005 VS Code debug 'Launch API'")
+        assert re.match(r"^\d\d:\d\d:\d\d ", line)
+        w.expect(r"^ +where: .*launch\.json:\d+:\d+")
+        w.expect(r"^ +fix: ")
+        launch.write_text(GOOD_LAUNCH)  # truncate-then-write
+        w.expect(r" resolved ✓ P005 VS Code debug 'Launch API'")
+
+        # 2. .zshrc: Go's PATH only in non-login shells -> the IDE (zsh -i -l) loses go.
+        zshrc = home / ".zshrc"
+        original = zshrc.read_text()
+        zshrc.write_text("[[ -o login ]] || " + original.splitlines()[-1] + "\n")
+        w.expect_all(
+            r" new +✗ P001 VS Code tools",
+            r" new +! W001 VS Code \(running, pid \d+\).*shell start-up file .*\.zshrc",
+        )
+        zshrc.unlink()  # delete-then-create
+        zshrc.write_text(original)
+        w.expect(r" resolved ✓ P001 VS Code tools")
+
+        # 3. The go env -w file (its folder does not exist yet): VS Code must be restarted.
+        goenv = home / ".config" / "go" / "env"
+        goenv.parent.mkdir(parents=True)
+        goenv.write_text("GOFLAGS=-mod=mod\n")
+        w.expect(r" new +! W001 .*go env -w file .*go/env")
+
+        # 4. "Restart" VS Code: the stale warnings go.
+        code.kill()
+        code.wait()
+        code = start_fake_code(tmp_path)
+        w.expect(r" resolved ✓ W001 .*go/env")
+
+        # 5. .vscode/ deleted and created again while watching.
+        _save(launch, BAD_LAUNCH)
+        w.expect(r" new +✗ P005")
+        shutil.rmtree(workspace / ".vscode")
+        w.expect(r" resolved ✓ P005")
+        (workspace / ".vscode").mkdir()
+        (workspace / ".vscode" / "launch.json").write_text(BAD_LAUNCH)
+        w.expect(r" new +✗ P005")
+        _save(workspace / ".vscode" / "launch.json", GOOD_LAUNCH)  # the new folder is watched
+        w.expect(r" resolved ✓ P005")
+
+        assert w.stop() == 0
+        assert "Traceback" not in w.stderr, w.stderr
+    finally:
+        code.kill()
+        code.wait()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signals_stop_it_cleanly(
+    sig: int, workspace: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check", "-v"],
+        cache_dir,
+    )
+    watchers.append(w)
+    w.expect(r"^Watching")
+    assert w.stop(sig) == 0
+    assert "Traceback" not in w.stderr
+    assert "stopped after 1 audits" in w.stderr
+
+
+def test_a_burst_of_events_gives_a_handful_of_audits(
+    workspace: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check", "-v"],
+        cache_dir,
+    )
+    watchers.append(w)
+    w.expect(r"^Watching")
+    vscode = workspace / ".vscode"
+    for i in range(2000):  # 2,000 saves of 200 files: ~8,000 inotify events
+        (vscode / f"f{i % 200}.json").write_text(f'{{"n": {i}}}')
+    _save(vscode / "launch.json", BAD_LAUNCH)
+    w.expect(r" new +✗ P005", timeout=30)
+    assert w.proc.poll() is None
+    assert w.stop() == 0
+    audits = int(re.search(r"stopped after (\d+) audits", w.stderr).group(1))  # type: ignore[union-attr]
+    assert 2 <= audits <= 8, w.stderr
+
+
+def test_concise_cycles_match_the_generated_problem_matcher(
+    tmp_path: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """tasks.json from `ideaudit gen task`, read as JSONC, matches what the watcher prints."""
+    from ideaudit.sources.jsonc import JsoncDocument, load_jsonc
+
+    bash = shell_path("bash")
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLES / "launch-path-hardcoded", ws, symlinks=True)
+    (ws / ".vscode" / "tasks.json").write_text(
+        '{\n    // my build task\n    "version": "2.0.0",\n    "tasks": [\n'
+        '        {"label": "build", "type": "shell", "command": "go build ./..."}, // keep me\n    ],\n}\n'
+    )
+    gen = subprocess.run(
+        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IDEAUDIT_CACHE_DIR": cache_dir},
+        timeout=60,
+    )
+    assert gen.returncode == 0, gen.stderr
+    doc = load_jsonc(ws / ".vscode" / "tasks.json")
+    assert isinstance(doc, JsoncDocument)
+    assert "// my build task" in doc.text and "// keep me" in doc.text
+    tasks = doc.data["tasks"]
+    assert [t["label"] for t in tasks] == ["build", "ideaudit watch"]
+    task = tasks[1]
+    assert task["isBackground"] is True
+    assert task["args"][:3] == ["watch", "--output-format", "concise"]
+    matcher = task["problemMatcher"]
+    pattern = re.compile(matcher["pattern"]["regexp"])
+    begins = re.compile(matcher["background"]["beginsPattern"])
+    ends = re.compile(matcher["background"]["endsPattern"])
+
+    w = WatchProc(
+        [*task["args"][1:-1], ".", "--home", "home", "--shell", bash, "--no-ide-check", "--debounce", "0.05"],
+        cache_dir,
+        cwd=str(ws),
+    )
+    watchers.append(w)
+
+    def cycle() -> list[re.Match[str]]:
+        w.expect(begins.pattern)
+        found = []
+        while True:
+            line = w.expect(r".")
+            if ends.search(line):
+                return found
+            m = pattern.match(line)
+            assert m is not None, f"line the problem matcher would miss: {line!r}"
+            found.append(m)
+
+    first = cycle()
+    assert first, "the sample has findings"
+    g = matcher["pattern"]
+    for m in first:
+        assert m.group(g["severity"]) in ("error", "warning", "info")
+        assert re.fullmatch(r"[A-Z]\d{3}", m.group(g["code"]))
+        assert int(m.group(g["line"])) >= 1 and int(m.group(g["column"])) >= 1
+    launch = [m for m in first if m.group(g["file"]).endswith("launch.json")]
+    assert launch and all(not os.path.isabs(m.group(g["file"])) for m in launch)
+
+    # An edit that fixes the launch.json PATH: the next cycle no longer lists those lines.
+    text = (ws / ".vscode" / "launch.json").read_text()
+    fixed = re.sub(r'"PATH":\s*"[^"]*"', '"PATH": "/usr/local/go/bin:${env:PATH}"', text)
+    assert fixed != text
+    _save(ws / ".vscode" / "launch.json", fixed)
+    second = cycle()
+    assert len(second) < len(first)
+    assert w.stop() == 0
+
+    again = subprocess.run(
+        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "IDEAUDIT_CACHE_DIR": cache_dir},
+        timeout=60,
+    )
+    assert again.returncode == 0 and "already has" in again.stdout

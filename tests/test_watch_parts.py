@@ -1,0 +1,194 @@
+"""The watcher's pure parts and its helpers: plan, diff, rule W001, notify, gen task."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
+from ideaudit.notify import Notifier
+from ideaudit.rules.audit import Audit
+from ideaudit.rules.registry import load_all
+from ideaudit.watch_output import BEGIN, END, diff, finding_key, index, render_changes
+from ideaudit.watch_paths import goenv_file, make_plan
+from tests.conftest import shell_path
+
+
+def plan_for(tmp_path: Path, shell: str = "/bin/bash") -> tuple[Path, Path, object]:
+    ws = tmp_path / "ws"
+    home = tmp_path / "home"
+    (ws / ".vscode").mkdir(parents=True)
+    (home / ".config").mkdir(parents=True)
+    (ws / "go.mod").write_text("module x\n")
+    plan = make_plan(
+        folders=[str(ws)],
+        root=str(ws),
+        code_workspace=None,
+        shell=shell,
+        home=str(home),
+        shell_env_vars={},
+        user_settings=str(home / ".config" / "Code" / "User" / "settings.json"),
+    )
+    return ws, home, plan
+
+
+def test_plan_watches_existing_ancestors_and_names_what_matters(tmp_path: Path) -> None:
+    from ideaudit.watch_paths import WatchPlan
+
+    ws, home, p = plan_for(tmp_path)
+    assert isinstance(p, WatchPlan)
+    assert str(ws / ".vscode") in p.watch_dirs
+    assert str(ws / ".idea") not in p.watch_dirs and str(ws) in p.watch_dirs  # .idea missing
+    assert str(home / ".config") in p.watch_dirs  # for ~/.config/go and ~/.config/Code/User
+    relevant = p.relevant
+    assert relevant(str(ws / ".vscode" / "launch.json"))
+    assert relevant(str(ws / "go.mod")) and relevant(str(ws / "vendor" / "modules.txt"))
+    assert relevant(str(ws / "x.code-workspace"))
+    assert relevant(str(home / ".bashrc")) and relevant(str(home / ".bash_profile"))
+    assert relevant(str(home / ".config" / "go" / "env"))
+    assert relevant(str(home / ".config" / "go"))  # the folder appearing re-plans
+    assert relevant(str(ws / ".idea")) and relevant(str(ws / ".idea" / "workspace.xml"))
+    assert relevant(str(ws / ".run" / "server.run.xml"))
+    # editors' temp and backup files, and unrelated files, are not
+    for name in ("launch.json~", ".launch.json.swp", "4913", "notes.txt"):
+        assert not relevant(str(ws / ".vscode" / name)), name
+    assert not relevant(str(ws / "main.go"))
+    assert not relevant(str(home / ".bash_history"))
+    assert str(home / ".bashrc") in p.shell_files
+
+
+def test_plan_for_fish_watches_conf_d_folders(tmp_path: Path) -> None:
+    fish = shell_path("fish")
+    _, home, p = plan_for(tmp_path, fish)
+    (home / ".config" / "fish").mkdir()
+    from ideaudit.watch_paths import WatchPlan
+
+    assert isinstance(p, WatchPlan)
+    assert p.relevant(str(home / ".config" / "fish" / "config.fish"))
+    assert p.relevant(str(home / ".config" / "fish" / "conf.d" / "go.fish"))
+
+
+def test_goenv_file_follows_go() -> None:
+    if sys.platform == "darwin":
+        pytest.skip("Linux layout")
+    assert goenv_file({}, "/h") == "/h/.config/go/env"
+    assert goenv_file({"XDG_CONFIG_HOME": "/x"}, "/h") == "/x/go/env"
+    assert goenv_file({"GOENV": "/e/env"}, "/h") == "/e/env"
+    assert goenv_file({"GOENV": "off"}, "/h") is None
+
+
+def f(code: str, ctx: str, line: int | None, msg: str = "m", var: str | None = None) -> Finding:
+    loc = Location("a.json", line, 1) if line else None
+    return Finding(
+        code, Severity.ERROR, msg, fix="do x", context_id=ctx, context_label=ctx, location=loc, variable=var
+    )
+
+
+def test_diff_is_keyed_by_code_context_file_line_variable() -> None:
+    old = index([f("P001", "vscode:tools", None), f("P005", "vscode:debug:A", 9)])
+    # the same P005 with another message is the same finding; P001 moved context is new
+    new = index([f("P005", "vscode:debug:A", 9, "other words"), f("P001", "vscode:tests", None)])
+    added, resolved = diff(old, new)
+    assert [(x.code, x.context_id) for x in added] == [("P001", "vscode:tests")]
+    assert [(x.code, x.context_id) for x in resolved] == [("P001", "vscode:tools")]
+    assert finding_key(f("M001", "c", 3, var="GOFLAGS")) != finding_key(f("M001", "c", 3, var="GOPROXY"))
+    text = render_changes(added, resolved, 0.0)
+    assert re.search(r"^\d\d:\d\d:\d\d new +✗ P001 vscode:tests: m$", text, re.M)
+    assert "fix: do x" in text
+    assert re.search(r"^\d\d:\d\d:\d\d resolved ✓ P001 vscode:tools: m$", text, re.M)
+
+
+def test_markers_are_fixed_strings() -> None:
+    assert BEGIN == "ideaudit watch: audit started" and END == "ideaudit watch: audit finished"
+
+
+def test_w001_is_registered_and_pure() -> None:
+    rule = load_all()["W001"]
+    proc = IdeProcess("vscode", "code", 42, started=1000.0)
+    older = EnvInput("/h/.zshrc", 900.0, "shell start-up file", ("vscode",))
+    newer = EnvInput("/h/.config/go/env", 1100.0, "go env -w file", ("vscode",))
+    goland_only = EnvInput("/h/.zprofile", 1200.0, "shell start-up file", ("goland",))
+    audit = Audit(shell=None, contexts=(), ide_processes=(proc,), env_inputs=(older, newer, goland_only))
+    found = list(rule.check(audit))
+    assert [(x.code, x.location, x.context_id) for x in found] == [
+        ("W001", Location("/h/.config/go/env"), "vscode:process")
+    ]
+    assert "pid 42" in found[0].message and "start it again" in (found[0].fix or "")
+    restarted = Audit(shell=None, contexts=(), ide_processes=(IdeProcess("vscode", "code", 43, 1300.0),),
+                      env_inputs=(older, newer))  # fmt: skip
+    assert list(rule.check(restarted)) == []
+    assert list(rule.check(Audit(shell=None, contexts=(), env_inputs=(newer,)))) == []  # no IDE running
+
+
+def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("process names come from /proc on Linux")
+    from ideaudit.watch_ide import running_ides
+    from tests.test_watch import start_fake_code
+
+    p = start_fake_code(tmp_path)
+    try:
+        found = [x for x in running_ides() if x.pid == p.pid]
+    finally:
+        p.kill()
+        p.wait()
+    assert len(found) == 1 and found[0].ide == "vscode" and found[0].name == "code"
+    assert found[0].started > 0
+
+
+def test_notifier_without_notify_send_says_so_and_does_not_raise() -> None:
+    n = Notifier()
+    n.program = None  # as on a machine without notify-send
+    assert not n.available and n.send("t", "b") is False
+
+
+def test_notifier_runs_the_program(tmp_path: Path) -> None:
+    sh = shell_path("sh")
+    out = tmp_path / "args"
+    prog = tmp_path / "notify-send"
+    prog.write_text(f'#!{sh}\nprintf "%s\\n" "$@" > {out}\n')
+    prog.chmod(prog.stat().st_mode | stat.S_IXUSR)
+    assert Notifier(str(prog)).send("ideaudit: 1 new problem", "P001 go is not found", urgent=True)
+    args = out.read_text().splitlines()
+    assert args[-2:] == ["ideaudit: 1 new problem", "P001 go is not found"]
+    assert "--urgency=critical" in args and "--" in args
+    prog.write_text(f"#!{sh}\nexit 3\n")
+    assert Notifier(str(prog)).send("t", "b") is False
+
+
+# --------------------------------------------------------------------------- gen task
+
+
+def test_gen_task_creates_tasks_json(tmp_path: Path, cache_dir: str) -> None:
+    from ideaudit.gen_task import LABEL, add_watch_task
+    from ideaudit.sources.jsonc import JsoncDocument, load_jsonc
+
+    msg = add_watch_task(str(tmp_path), cache_dir=cache_dir)
+    assert "created" in msg
+    doc = load_jsonc(tmp_path / ".vscode" / "tasks.json")
+    assert isinstance(doc, JsoncDocument)
+    assert doc.data["version"] == "2.0.0" and doc.data["tasks"][0]["label"] == LABEL
+
+
+def test_gen_task_keeps_comments_and_refuses_broken_files(tmp_path: Path, cache_dir: str) -> None:
+    from ideaudit.gen_task import GenTaskError, add_watch_task
+
+    tasks = tmp_path / ".vscode" / "tasks.json"
+    tasks.parent.mkdir()
+    tasks.write_text('// top\n{\n  "version": "2.0.0" /* v */\n}\n')
+    diff_text = add_watch_task(str(tmp_path), dry_run=True, cache_dir=cache_dir)
+    assert "+" in diff_text and tasks.read_text().startswith("// top")  # dry run writes nothing
+    add_watch_task(str(tmp_path), cache_dir=cache_dir)
+    text = tasks.read_text()
+    assert text.startswith("// top\n") and "/* v */" in text and '"ideaudit watch"' in text
+    assert "already has" in add_watch_task(str(tmp_path), cache_dir=cache_dir)
+
+    tasks.write_text('{\n  "tasks": [\n    {"label": "x",}\n    {"label": "y"}\n  ]\n}\n')
+    with pytest.raises(GenTaskError, match=r"tasks\.json:4:5: "):
+        add_watch_task(str(tmp_path), cache_dir=cache_dir)
+    assert os.path.exists(tasks)
