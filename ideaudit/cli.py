@@ -16,7 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ideaudit import __version__
 
@@ -31,14 +31,81 @@ def _codes(value: str) -> list[str]:
     return [p.strip().upper() for p in value.split(",") if p.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+COMMANDS = ("scan", "watch", "env", "gen", "fix", "rule")
+_Sub = argparse._SubParsersAction  # the type argparse gives add_subparsers()
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, minus ``import shutil`` for the terminal width: argparse
+    builds a formatter for every option it adds, and shutil (with bz2 and lzma) costs
+    ~6 ms of every start.  The width is found as shutil.get_terminal_size finds it."""
+
+    def __init__(
+        self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns if sys.__stdout__ else 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every (sub)parser uses :class:`_Formatter` (subparsers are made of this class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
+def _wanted(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, so only its parser is built."""
+    for arg in argv:
+        if arg in COMMANDS:
+            return arg
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that subcommand's options are built.
+
+    argparse makes a help formatter (and imports shutil, asks the terminal size) for
+    every option it adds; building all six subcommands cost ~10 ms of every start,
+    so a run builds the one it needs (help and errors build them all)."""
+    parser = _Parser(
         prog="ideaudit",
         description="Find why your Go code builds in the terminal but not in the IDE.",
     )
     parser.add_argument("--version", action="version", version=f"ideaudit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    wanted = set(COMMANDS) if only is None else {only}
+    scan = _scan_parser(sub) if wanted & {"scan", "watch", "env"} else None
+    if "watch" in wanted and scan is not None:
+        _watch_parser(sub, scan)
+    if "gen" in wanted:
+        _gen_parser(sub)
+    if "fix" in wanted:
+        _fix_parser(sub)
+    if "env" in wanted and scan is not None:
+        _env_parser(sub, scan)
+    if "rule" in wanted:
+        _rule_parser(sub)
+    return parser
+
+
+def _scan_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
     scan = sub.add_parser(
         "scan",
         help="audit a workspace against your login shell",
@@ -128,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.set_defaults(func=_scan)
 
+    return scan
+
+
+def _watch_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse.ArgumentParser:
     watch = sub.add_parser(
         "watch",
         help="re-audit whenever a config, go.mod or shell start-up file changes",
@@ -168,6 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.set_defaults(func=_watch)
 
+    return watch
+
+
+def _gen_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
     gen = sub.add_parser("gen", help="generate IDE configuration", description="Generate IDE configuration.")
     gen_sub = gen.add_subparsers(dest="gen_command", metavar="WHAT")
     task = gen_sub.add_parser(
@@ -184,6 +259,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_gen_commands(gen_sub)
 
+    return gen
+
+
+def _fix_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
     fix = sub.add_parser(
         "fix", help="undo the last --fix", description="Restore the files the last `scan --fix` changed."
     )
@@ -191,6 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: the user cache folder)")
     fix.set_defaults(func=_fix_undo)
 
+    return fix
+
+
+def _env_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse.ArgumentParser:
     env = sub.add_parser(
         "env",
         help="show a context's effective environment beside your shell's",
@@ -219,6 +302,10 @@ def build_parser() -> argparse.ArgumentParser:
     env.add_argument("--output-format", choices=("text", "json"), default="text")
     env.set_defaults(func=_env)
 
+    return env
+
+
+def _rule_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
     rule = sub.add_parser(
         "rule",
         help="explain a rule, or list all rules",
@@ -226,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rule.add_argument("code", nargs="?", help="rule code, e.g. P001; omit to list all rules")
     rule.set_defaults(func=_rule)
-    return parser
+    return rule
 
 
 def _error(message: str) -> int:
@@ -400,8 +487,9 @@ def _rule(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: internal errors exit 2 with a one-line message."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_wanted(arguments))
+    args = parser.parse_args(arguments)
     if not getattr(args, "func", None):
         parser.print_help()
         sys.exit(2)

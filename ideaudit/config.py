@@ -9,11 +9,12 @@ Validated by hand with messages that name the file and key: pydantic would cost
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any
 
+from ideaudit.record import field, record
 
-@dataclass
+
+@record
 class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)

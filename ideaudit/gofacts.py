@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 
 from ideaudit.model import Context, Layer, Problem, ToolLookup
+from ideaudit.record import field, record, replace
 from ideaudit.sources.gitconfig import Rewrite, load_rewrites
 from ideaudit.sources.goenvfile import GoEnvFileEntry, goenv_path, load_goenv_file
 from ideaudit.sources.gomod import GoMod, VendoredModule, load_gomod, load_modules_txt
@@ -20,7 +20,7 @@ from ideaudit.trust import folder_is_trusted, go_named_by_workspace, may_execute
 from ideaudit.workspace import find_go_mod
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Untrusted:
     """A context's ``go`` that was not executed because the workspace names it."""
 
@@ -29,13 +29,13 @@ class Untrusted:
     named_by: Layer | ToolLookup | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ModuleInfo:
     gomod: GoMod
     vendored: tuple[VendoredModule, ...] | None  # None: no vendor/modules.txt
 
 
-@dataclass
+@record
 class GoFacts:
     contexts: list[Context]
     shell: Context | None

@@ -12,8 +12,9 @@ never imports pydantic.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from ideaudit.record import field, record
 
 
 class Severity(StrEnum):
@@ -24,7 +25,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """A place in a file.  ``line`` and ``col`` are 1-based; ``None`` when unknown."""
 
@@ -42,7 +43,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layer:
     """One step that set (or removed) a variable in a context.
 
@@ -58,7 +59,7 @@ class Layer:
     raw: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvVar:
     """A variable's effective value plus every layer that touched it, lowest first."""
 
@@ -72,7 +73,7 @@ class EnvVar:
         return self.layers[-1] if self.layers else None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Env(Mapping[str, str]):
     """An effective environment with provenance.  Reads like a ``dict[str, str]``."""
 
@@ -98,7 +99,7 @@ class Env(Mapping[str, str]):
         return dict(self.items())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ToolLookup:
     """Where a context finds a tool (``go``, ``dlv``, ``gopls``), found by stat only.
 
@@ -118,7 +119,7 @@ class ToolLookup:
         return self.path is not None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """One place a Go command runs, with the environment it really gets.
 
@@ -145,7 +146,7 @@ class Context:
     go_env: Mapping[str, str] | None = None  # `go env -json` run in this context, if trusted
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """A text edit against the original bytes of a file (used by fixes)."""
 
@@ -155,7 +156,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One problem, said so that a user can act on it without reading the source."""
 
@@ -183,7 +184,7 @@ class Finding:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Problem:
     """Input that could not be used as-is: a file that does not parse, a shell that hung.
 
@@ -197,7 +198,7 @@ class Problem:
     detail: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ShellSnapshot:
     """The environment a shell start-up produced, and how the start-up went."""
 
@@ -219,7 +220,7 @@ class ShellSnapshot:
         return self.error is None and not self.timed_out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IdeEnvironment:
     """The environment an IDE process hands to what it spawns, and where it came from."""
 
@@ -230,7 +231,7 @@ class IdeEnvironment:
     location: Location | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IdeProcess:
     """A running IDE (its main process) and when it started, in seconds since the epoch.
 
@@ -244,7 +245,7 @@ class IdeProcess:
     started: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvInput:
     """A file an IDE's environment is made from at its start, and when it last changed."""
 
@@ -254,7 +255,7 @@ class EnvInput:
     ides: tuple[str, ...]  # the IDEs whose environment it changes
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Summary:
     contexts: int
     findings: int
@@ -263,7 +264,7 @@ class Summary:
     infos: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ContextReport:
     """A context as reports show it: identity, tools, and the variables that matter."""
 
@@ -278,7 +279,7 @@ class ContextReport:
     go_env: Mapping[str, str] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     """Everything a reporter needs; reporters are pure functions of this."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ideaudit import __version__, gofacts
@@ -30,10 +29,11 @@ from ideaudit.model import (
     Summary,
     ToolLookup,
 )
+from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import load_all, selected
 from ideaudit.sources.vscode import load_workspace, user_settings_path
-from ideaudit.toolchain import path_lookup
+from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import find_go_mod, has_goland_project, resolve_target
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ REPORTED_VARS = (
 )
 
 
-@dataclass
+@record
 class ScanOptions:
     path: str = "."
     home: str | None = None
@@ -84,7 +84,7 @@ class ScanOptions:
     jetbrains_config_dir: str | None = None
 
 
-@dataclass
+@record
 class ScanResult:
     report: Report
     audit: Audit
@@ -95,35 +95,15 @@ class ScanResult:
 def _capture_all(
     shell: str, home: str, profiles: Sequence[str], options: ScanOptions, base: dict[str, str]
 ) -> dict[str, ShellSnapshot]:
-    def one(profile: str) -> ShellSnapshot:
-        return shell_env.capture(
-            shell,
-            home,
-            profile,
-            timeout=options.timeout,
-            base_env=base,
-            cache_dir=options.cache_dir,
-            refresh=options.refresh,
-        )
-
-    if len(profiles) == 1:
-        return {profiles[0]: one(profiles[0])}
-    # Plain threads, not concurrent.futures: its import (logging, traceback) costs ~10 ms
-    # of start-up, and two shells in parallel need nothing more.
-    import threading
-
-    results: dict[str, ShellSnapshot] = {}
-
-    def run(profile: str) -> None:
-        results[profile] = one(profile)
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in profiles[1:]]
-    for t in threads:
-        t.start()
-    run(profiles[0])
-    for t in threads:
-        t.join()
-    return {p: results[p] for p in profiles}
+    return shell_env.capture_many(
+        shell,
+        home,
+        profiles,
+        timeout=options.timeout,
+        base_env=base,
+        cache_dir=options.cache_dir,
+        refresh=options.refresh,
+    )
 
 
 def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
@@ -156,9 +136,7 @@ def scan(options: ScanOptions) -> ScanResult:
     home = os.path.abspath(options.home) if options.home else os.path.expanduser("~")
     shell = options.shell or shell_env.default_shell()
     if not os.path.isabs(shell):
-        import shutil
-
-        shell = shutil.which(shell) or shell
+        shell = which(shell, os.environ.get("PATH")) or shell
     base = shell_env.session_base_env(home, shell)
     hermetic = options.home is not None
 

@@ -18,11 +18,12 @@ The mask is a constant ``****``: it never reveals the length of what it hides.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
 from ideaudit.model import ContextReport, Edit, EnvVar, Finding, Layer, Report
+from ideaudit.record import replace
 
 MASK = "****"
 
@@ -240,45 +241,57 @@ def known_secrets(report: Report) -> list[str]:
 # --- rebuilding the report -------------------------------------------------------------
 
 
-def _opt_text(text: str | None, known: list[str]) -> str | None:
-    return None if text is None else redact_text(text, known)
+# A report of 200 contexts repeats the same values (PATH, layer sources) thousands of
+# times; each is redacted once per scrub (the memo is cleared at the end of it).
+@functools.lru_cache(maxsize=16384)
+def _text(text: str, known: tuple[str, ...]) -> str:
+    return redact_text(text, known)
 
 
-def _opt_value(name: str | None, value: str | None, known: list[str]) -> str | None:
-    if value is None:
-        return None
+@functools.lru_cache(maxsize=16384)
+def _value(name: str | None, value: str, known: tuple[str, ...]) -> str:
     return redact_text(redact_value(name, value), known)
 
 
-def _scrub_layer(name: str | None, layer: Layer, known: list[str]) -> Layer:
-    return dataclasses.replace(
+def _opt_text(text: str | None, known: tuple[str, ...]) -> str | None:
+    return None if text is None else _text(text, known)
+
+
+def _opt_value(name: str | None, value: str | None, known: tuple[str, ...]) -> str | None:
+    if value is None:
+        return None
+    return _value(name, value, known)
+
+
+def _scrub_layer(name: str | None, layer: Layer, known: tuple[str, ...]) -> Layer:
+    return replace(
         layer,
-        source=redact_text(layer.source, known),
+        source=_text(layer.source, known),
         value=_opt_value(name, layer.value, known),
         raw=None if layer.raw is None else _redact_raw(name, layer.raw, known),
     )
 
 
-def _scrub_var(key: str, var: EnvVar, known: list[str]) -> EnvVar:
+def _scrub_var(key: str, var: EnvVar, known: tuple[str, ...]) -> EnvVar:
     name = key if is_secret_name(key) else var.name  # they should agree; take the safer
-    return dataclasses.replace(
+    return replace(
         var,
         value=_opt_value(name, var.value, known),
         layers=tuple(_scrub_layer(name, layer, known) for layer in var.layers),
     )
 
 
-def _scrub_context(ctx: ContextReport, known: list[str]) -> ContextReport:
+def _scrub_context(ctx: ContextReport, known: tuple[str, ...]) -> ContextReport:
     env: Mapping[str, EnvVar] = {k: _scrub_var(k, v, known) for k, v in ctx.env.items()}
-    return dataclasses.replace(ctx, label=redact_text(ctx.label, known), env=env)
+    return replace(ctx, label=redact_text(ctx.label, known), env=env)
 
 
-def _scrub_edit(edit: Edit, known: list[str]) -> Edit:
-    return dataclasses.replace(edit, text=redact_text(edit.text, known))
+def _scrub_edit(edit: Edit, known: tuple[str, ...]) -> Edit:
+    return replace(edit, text=redact_text(edit.text, known))
 
 
-def _scrub_finding(f: Finding, known: list[str]) -> Finding:
-    return dataclasses.replace(
+def _scrub_finding(f: Finding, known: tuple[str, ...]) -> Finding:
+    return replace(
         f,
         message=redact_text(f.message, known),
         context_label=_opt_text(f.context_label, known),
@@ -297,11 +310,15 @@ def scrub_report(report: Report) -> Report:
     passwords become ``****`` in place; and every known secret value is also replaced
     wherever free text (messages, fixes, layer sources, edit texts) quotes it.
     """
-    known = known_secrets(report)
-    return dataclasses.replace(
-        report,
-        ide_environment=redact_text(report.ide_environment, known),
-        shell=_opt_text(report.shell, known),
-        contexts=tuple(_scrub_context(c, known) for c in report.contexts),
-        findings=tuple(_scrub_finding(f, known) for f in report.findings),
-    )
+    known = tuple(known_secrets(report))
+    try:
+        return replace(
+            report,
+            ide_environment=redact_text(report.ide_environment, known),
+            shell=_opt_text(report.shell, known),
+            contexts=tuple(_scrub_context(c, known) for c in report.contexts),
+            findings=tuple(_scrub_finding(f, known) for f in report.findings),
+        )
+    finally:  # secrets must not linger in a process-wide cache
+        _text.cache_clear()
+        _value.cache_clear()

@@ -33,7 +33,7 @@ def clear_caches() -> None:
     """Forget every stat and version read.  The caches make one scan of 200 contexts
     that share a PATH cheap; a long-running ``watch`` calls this before each audit so
     it sees files that appeared or changed."""
-    for fn in (is_executable, goroot_of, go_version_of_root, goroot_problem, go_build_version):
+    for fn in (is_executable, realpath, goroot_of, go_version_of_root, goroot_problem, go_build_version):
         fn.cache_clear()
 
 
@@ -157,13 +157,17 @@ def go_version_of_root(goroot: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def realpath(path: str) -> str:
+    """``os.path.realpath``, remembered for the scan (rules compare the same few paths
+    across hundreds of contexts; :func:`clear_caches` forgets)."""
+    return os.path.realpath(path)
+
+
 def same_file(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+    return a == b or realpath(a) == realpath(b)
 
 
 _BUILDINFO_MAGIC = b"\xff Go buildinf:"

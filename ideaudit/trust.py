@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 
 from ideaudit.model import Context, Layer, ToolLookup
-from ideaudit.toolchain import same_file, split_path
+from ideaudit.toolchain import realpath, same_file, split_path
 
 
 def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
@@ -36,13 +36,13 @@ def trusted_folders(home: str) -> list[str]:
     folders = data.get("trusted-folders", [])
     if not isinstance(folders, list):
         return []
-    return [os.path.realpath(os.path.expanduser(str(p).replace("~", home, 1))) for p in folders]
+    return [realpath(os.path.expanduser(str(p).replace("~", home, 1))) for p in folders]
 
 
 def folder_is_trusted(folder: str, home: str, cli_trust: bool) -> bool:
     if cli_trust:
         return True
-    real = os.path.realpath(folder)
+    real = realpath(folder)
     return any(real == t or real.startswith(t.rstrip("/") + "/") for t in trusted_folders(home))
 
 

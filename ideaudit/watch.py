@@ -38,12 +38,12 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, replace
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ideaudit.model import Finding, Report, Severity
 from ideaudit.pipeline import ScanOptions, run_rules, scan
+from ideaudit.record import record, replace
 from ideaudit.watch_output import (
     Key,
     diff,
@@ -67,7 +67,7 @@ RESCAN = "\0rescan"
 Signature = tuple[int, int, int] | None
 
 
-@dataclass
+@record
 class WatchOptions:
     scan: ScanOptions
     output_format: str = "text"  # "text" | "concise"
@@ -80,7 +80,7 @@ class WatchOptions:
     color: bool = False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AuditOutcome:
     report: Report  # scrubbed
     added: list[Finding]

@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from ideaudit.environ import shell as shell_env
+from ideaudit.record import record
 from ideaudit.workspace import find_go_mod
 
 #: Files inside these folders (relative to a workspace folder) are IDE configuration;
@@ -37,7 +37,7 @@ FOLDER_FILES = ("go.mod", "go.work", os.path.join("vendor", "modules.txt"))
 ANY = ("",)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WatchPlan:
     """Where to listen and what a heard path means.
 

@@ -8,10 +8,11 @@ so a scan of a large repository stays instant.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from ideaudit.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Target:
     root: str
     code_workspace: str | None

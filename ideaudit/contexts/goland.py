@@ -17,10 +17,10 @@ console prints the variables GoLand adds as ``GOROOT=... #gosetup``):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 from ideaudit.environ.layers import EnvBuilder
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
+from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.goland import GoLandProject, RunConfig, XmlValue
 from ideaudit.toolchain import goroot_problem, is_executable, path_lookup
@@ -28,7 +28,7 @@ from ideaudit.toolchain import goroot_problem, is_executable, path_lookup
 KIND_WORDS = {"debug": ("run", "run"), "tests": ("tests", "tests"), "attach": ("attach", "remote debug")}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvFileUse:
     """An EnvFile plugin entry as resolved for one context."""
 
@@ -37,7 +37,7 @@ class EnvFileUse:
     exists: bool
 
 
-@dataclass
+@record
 class GoLandContexts:
     """All GoLand contexts of one project plus what building them revealed."""
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from ideaudit.environ.layers import EnvBuilder
 from ideaudit.environ.substitute import Substituted, SubstScope, env_value_text, substitute
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
+from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.vscode import PLATFORM_KEY, LaunchConfig, VSCodeFolder
 from ideaudit.toolchain import goroot_of, path_lookup, vscode_go_lookup
@@ -30,7 +30,7 @@ from ideaudit.toolchain import goroot_of, path_lookup, vscode_go_lookup
 _INTERACTIVE_VAR = re.compile(r"\$\{(?:input|command):[^}]*\}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unresolved:
     """A ``${...}`` that could not be resolved, or an ``${env:X}`` that was undefined."""
 
@@ -41,7 +41,7 @@ class Unresolved:
     context_id: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvFileRef:
     """An ``envFile``/``go.testEnvFile`` as written and as resolved."""
 
@@ -52,7 +52,7 @@ class EnvFileRef:
     exists: bool
 
 
-@dataclass
+@record
 class FolderContexts:
     """All contexts of one VS Code folder plus what building them revealed."""
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 from ideaudit.environ import shell as shell_env
 from ideaudit.environ.trace import (
@@ -31,7 +30,9 @@ from ideaudit.environ.trace import (
     parse_sh_files,
     trace_startup,
 )
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location, ShellSnapshot
+from ideaudit.record import field, record
 
 __all__ = [
     "Divergence",
@@ -57,7 +58,7 @@ VARIANT_USES: Mapping[str, str] = {
 _IGNORED = frozenset({"SHLVL", "_", "PWD", "OLDPWD", "PS1", "PS2", "PS4", "MAIL", "BASH_XTRACEFD"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Divergence:
     """Something your terminal has that the IDE's environment does not.
 
@@ -74,7 +75,7 @@ class Divergence:
     missing_in: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StartupLine:
     """A start-up line that matters by what it is.
 
@@ -88,7 +89,7 @@ class StartupLine:
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PathEntry:
     """A PATH entry worth a word: duplicated or not an existing directory."""
 
@@ -99,7 +100,7 @@ class PathEntry:
     origin: Location | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class StartupAnalysis:
     shell: str
     kind: str
@@ -132,19 +133,19 @@ def variant_label(shell: str, profile: str) -> str:
 # --------------------------------------------------------------------------- static reading
 
 _VERSION_MANAGERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("asdf", re.compile(r"asdf\.(?:sh|fish)\b|\bASDF_DIR\b|asdf/shims|\basdf\s+(?:exec|reshim)\b")),
-    ("mise", re.compile(r"\b(?:mise|rtx)\s+activate\b|(?:mise|rtx)/shims")),
-    ("goenv", re.compile(r"\bgoenv\s+init\b|\.goenv/(?:shims|bin)|\bGOENV_ROOT\b")),
-    ("gvm", re.compile(r"\.gvm/scripts/gvm\b|\bgvm\s+use\b")),
+    ("asdf", lazy_re(r"asdf\.(?:sh|fish)\b|\bASDF_DIR\b|asdf/shims|\basdf\s+(?:exec|reshim)\b")),
+    ("mise", lazy_re(r"\b(?:mise|rtx)\s+activate\b|(?:mise|rtx)/shims")),
+    ("goenv", lazy_re(r"\bgoenv\s+init\b|\.goenv/(?:shims|bin)|\bGOENV_ROOT\b")),
+    ("gvm", lazy_re(r"\.gvm/scripts/gvm\b|\bgvm\s+use\b")),
 )
-_SHIM_DIRS = re.compile(r"/(?:\.asdf/shims|(?:mise|rtx)/shims|\.goenv/shims|\.gvm/(?:bin|gos/[^/]+/bin))$")
+_SHIM_DIRS = lazy_re(r"/(?:\.asdf/shims|(?:mise|rtx)/shims|\.goenv/shims|\.gvm/(?:bin|gos/[^/]+/bin))$")
 
-_SH_ALIAS_GO = re.compile(r"^\s*alias\s+(?:-\w+\s+)*(?:\S+=\S*\s+)*['\"]?go=")
-_SH_FUNC_GO = re.compile(r"^\s*(?:function\s+go\b|go\s*\(\s*\))")
-_SH_GOROOT = re.compile(r"^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+)?GOROOT=(?P<v>\S+)")
-_FISH_ALIAS_GO = re.compile(r"^\s*alias\s+go(?:\s|=)")
-_FISH_FUNC_GO = re.compile(r"^\s*function\s+go(?:\s|;|$)")
-_FISH_GOROOT = re.compile(r"^\s*set\s+(?:-\S+\s+)*GOROOT\s+(?P<v>.+)$")
+_SH_ALIAS_GO = lazy_re(r"^\s*alias\s+(?:-\w+\s+)*(?:\S+=\S*\s+)*['\"]?go=")
+_SH_FUNC_GO = lazy_re(r"^\s*(?:function\s+go\b|go\s*\(\s*\))")
+_SH_GOROOT = lazy_re(r"^\s*(?:export\s+|declare\s+-x\s+|typeset\s+-x\s+)?GOROOT=(?P<v>\S+)")
+_FISH_ALIAS_GO = lazy_re(r"^\s*alias\s+go(?:\s|=)")
+_FISH_FUNC_GO = lazy_re(r"^\s*function\s+go(?:\s|;|$)")
+_FISH_GOROOT = lazy_re(r"^\s*set\s+(?:-\S+\s+)*GOROOT\s+(?P<v>.+)$")
 
 
 def _read(path: str) -> list[str]:
@@ -264,24 +265,10 @@ def _capture_variants(
     cache_dir: str | None,
     refresh: bool,
 ) -> dict[str, ShellSnapshot]:
-    """Capture ``profiles`` in parallel (plain threads: see pipeline._capture_all)."""
-    import threading  # only when something is not cached yet would it matter; keep it lazy
-
-    results: dict[str, ShellSnapshot] = {}
-
-    def run(profile: str) -> None:
-        results[profile] = shell_env.capture(
-            shell, home, profile, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
-        )
-
-    threads = [threading.Thread(target=run, args=(p,)) for p in profiles[1:]]
-    for t in threads:
-        t.start()
-    if profiles:
-        run(profiles[0])
-    for t in threads:
-        t.join()
-    return {p: results[p] for p in profiles}
+    """Capture ``profiles`` (cached ones at once, the others in parallel)."""
+    return shell_env.capture_many(
+        shell, home, profiles, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+    )
 
 
 def _path_entries(

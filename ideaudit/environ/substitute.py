@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from ideaudit.record import field, record
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
 
@@ -47,7 +48,7 @@ _INTERACTIVE = {
 }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SubstScope:
     """What a substitution can see."""
 
@@ -59,7 +60,7 @@ class SubstScope:
     path_separator: str = "/"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Substituted:
     """The result of substituting one string, with what could not be resolved."""
 

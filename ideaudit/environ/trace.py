@@ -40,11 +40,12 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ideaudit.environ import shell as shell_env
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location
+from ideaudit.record import record
 
 if TYPE_CHECKING:
     import subprocess
@@ -62,16 +63,16 @@ __all__ = [
 
 _CACHE_VERSION = 1
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-_ASSIGN_RE = re.compile(rf"^(?P<name>{_NAME})(?P<plus>\+?)=(?P<value>.*)$", re.DOTALL)
-_ARRAY_RE = re.compile(rf"^(?P<name>{_NAME})(?P<plus>\+?)=\(\s*(?P<body>.*?)\s*\)\s*$")
-_DECLARE_RE = re.compile(
+_ASSIGN_RE = lazy_re(rf"^(?P<name>{_NAME})(?P<plus>\+?)=(?P<value>.*)$", re.DOTALL)
+_ARRAY_RE = lazy_re(rf"^(?P<name>{_NAME})(?P<plus>\+?)=\(\s*(?P<body>.*?)\s*\)\s*$")
+_DECLARE_RE = lazy_re(
     r"^(?:builtin\s+)?(?P<cmd>export|declare|typeset|readonly|integer|float)\b(?P<rest>.*)$"
 )
-_ALIAS_GO_RE = re.compile(r"^(?:builtin\s+)?alias\s+(?:-\w+\s+)*'?go=")
-_BASH_LINE_RE = re.compile(r"^\++(?P<file>.*?):(?P<line>\d+): (?P<cmd>.*)$")
+_ALIAS_GO_RE = lazy_re(r"^(?:builtin\s+)?alias\s+(?:-\w+\s+)*'?go=")
+_BASH_LINE_RE = lazy_re(r"^\++(?P<file>.*?):(?P<line>\d+): (?P<cmd>.*)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assignment:
     """A start-up line that set ``name`` (``PATH`` also for zsh's ``path`` array).
 
@@ -85,7 +86,7 @@ class Assignment:
     entries: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Trace:
     """What one start-up set, line by line; ``method`` is ``xtrace`` or ``static``."""
 
@@ -113,7 +114,7 @@ def _path_entries(value: str) -> tuple[str, ...]:
     return tuple(e.rstrip("/") or "/" for e in value.split(":") if e)
 
 
-_CANDIDATE_RE = re.compile(
+_CANDIDATE_RE = lazy_re(
     rf"^\s*(?:(?:builtin\s+)?(?:export|declare|typeset|readonly|integer|float|alias)\b|{_NAME}\+?=)"
 )
 
@@ -209,7 +210,7 @@ def _read_lines(path: str) -> list[str]:
 _FISH_SET_FLAGS_EXPORT = ("-x", "--export")
 
 
-_FISH_VAR_RE = re.compile(rf"\{{?\$({_NAME})\}}?")
+_FISH_VAR_RE = lazy_re(rf"\{{?\$({_NAME})\}}?")
 
 
 def _fish_expand(word: str, known: Mapping[str, str]) -> str:
@@ -265,10 +266,8 @@ def parse_fish_files(files: Sequence[str], home: str) -> list[Assignment]:
     return out
 
 
-_SH_PATH_RE = re.compile(
-    r"(?:^|[\s;])(?:export\s+)?(?:PATH|path)\+?=(?P<value>\(.*?\)|\"[^\"]*\"|'[^']*'|\S+)"
-)
-_SH_VAR_RE = re.compile(rf"(?:^|[\s;])(?:export\s+|declare\s+-\w+\s+|typeset\s+-\w+\s+)?(?P<name>{_NAME})=")
+_SH_PATH_RE = lazy_re(r"(?:^|[\s;])(?:export\s+)?(?:PATH|path)\+?=(?P<value>\(.*?\)|\"[^\"]*\"|'[^']*'|\S+)")
+_SH_VAR_RE = lazy_re(rf"(?:^|[\s;])(?:export\s+|declare\s+-\w+\s+|typeset\s+-\w+\s+)?(?P<name>{_NAME})=")
 
 
 def parse_sh_files(files: Sequence[str], home: str) -> list[Assignment]:

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ideaudit.model import Edit, Finding
+from ideaudit.record import field, record, replace
 
 if TYPE_CHECKING:
     from ideaudit.rules.audit import Audit
@@ -40,7 +40,7 @@ class Unsafe(list[Edit]):
     """Edits that a normally safe fixer marks unsafe for this one finding."""
 
 
-@dataclass
+@record
 class FixInput:
     """What a fixer sees: the audit, and the documents as the scan read them."""
 
@@ -51,7 +51,7 @@ class FixInput:
 FixFn = Callable[[Finding, FixInput], "list[Edit] | None"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fixer:
     code: str
     applicability: str
@@ -72,7 +72,7 @@ def fixer(code: str, *, safe: bool = True, shell: bool = False) -> Callable[[Fix
     return register
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """One fixer's edits for one finding (``index`` into the findings list)."""
 
@@ -82,7 +82,7 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-@dataclass
+@record
 class FixSet:
     """Every fix of a scan, and the original text of every file they edit.
 

@@ -28,10 +28,10 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from ideaudit.fixes import Fix
 from ideaudit.model import Edit
+from ideaudit.record import record
 
 
 class FixConflict(Exception):
@@ -251,7 +251,7 @@ def backup_root(cache_dir: str | None = None) -> str:
     return os.path.join(cache_dir, "fix-backups")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Written:
     path: str
     created: bool

@@ -29,15 +29,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Edit
 from ideaudit.sources.jsonc import JsoncDocument, Span
 
 PathItem = str | int
 
-_SKIP_WS = re.compile(r"[ \t\f\v\u00a0\ufeff]*")
-_SKIP_ALL = re.compile(r"(?:\s+|//[^\n\r]*|/\*[\s\S]*?\*/)*")
-_LINE_REST = re.compile(r"[ \t]*(?://[^\n\r]*|/\*[^\n\r]*?\*/[ \t]*)*(?=\r\n|\r|\n|$)")
-_INDENTED = re.compile(r"^([ \t]+)[\"'}\]\w]", re.MULTILINE)
+_SKIP_WS = lazy_re(r"[ \t\f\v\u00a0\ufeff]*")
+_SKIP_ALL = lazy_re(r"(?:\s+|//[^\n\r]*|/\*[\s\S]*?\*/)*")
+_LINE_REST = lazy_re(r"[ \t]*(?://[^\n\r]*|/\*[^\n\r]*?\*/[ \t]*)*(?=\r\n|\r|\n|$)")
+_INDENTED = lazy_re(r"^([ \t]+)[\"'}\]\w]", re.MULTILINE)
 
 
 class EditError(ValueError):
@@ -300,7 +301,7 @@ def _line_start(text: str, offset: int) -> int:
     return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
 
 
-_TOKEN = re.compile(r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|//[^\n\r]*|/\*[\s\S]*?\*/|[{}\[\]]')
+_TOKEN = lazy_re(r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|//[^\n\r]*|/\*[\s\S]*?\*/|[{}\[\]]')
 
 
 def _matching_end(text: str, open_pos: int) -> int:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.record import field, record
 
 if TYPE_CHECKING:
     from ideaudit.pipeline import ScanOptions, ScanResult
@@ -50,7 +50,7 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     return text, len({f.index for f in kept})
 
 
-@dataclass
+@record
 class FixOutcome:
     result: ScanResult
     fixed: int = 0

@@ -22,6 +22,9 @@ def to_plain(obj: Any) -> Any:
     """Dataclasses -> dicts (declared fields only), tuples -> lists, enums -> values."""
     if isinstance(obj, Enum):
         return obj.value
+    spec = getattr(type(obj), "__record_spec__", None)
+    if spec is not None:  # an ideaudit.record: no need to import dataclasses
+        return {name: to_plain(getattr(obj, name)) for name, _, _ in spec}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, Mapping):

@@ -6,19 +6,19 @@ facts here is what lets rules be pure functions tested without a subprocess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.gofacts import GoFacts
 from ideaudit.model import Context, EnvInput, IdeEnvironment, IdeProcess, Problem, ShellSnapshot
+from ideaudit.record import field, record
 
 if TYPE_CHECKING:  # only for typing: GoLand's XML sources and the start-up tracer load lazily
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Audit:
     shell: Context | None
     contexts: tuple[Context, ...]

@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import (
@@ -99,11 +100,11 @@ def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
 
 
 _FOREIGN = (
-    (re.compile(r"^[A-Za-z]:[\\/]"), "a Windows path"),
-    (re.compile(r"\.exe$", re.IGNORECASE), "a Windows executable"),
-    (re.compile(r"(^|/)(mingw32|mingw64|ucrt64|clang64|msys64)(/|$)", re.IGNORECASE), "an MSYS2 toolchain"),
-    (re.compile(r"^/mnt/[a-z]/"), "a Windows drive mounted in WSL"),
-    (re.compile(r"^/(opt/homebrew|usr/local/Cellar)/"), "a macOS Homebrew path"),
+    (lazy_re(r"^[A-Za-z]:[\\/]"), "a Windows path"),
+    (lazy_re(r"\.exe$", re.IGNORECASE), "a Windows executable"),
+    (lazy_re(r"(^|/)(mingw32|mingw64|ucrt64|clang64|msys64)(/|$)", re.IGNORECASE), "an MSYS2 toolchain"),
+    (lazy_re(r"^/mnt/[a-z]/"), "a Windows drive mounted in WSL"),
+    (lazy_re(r"^/(opt/homebrew|usr/local/Cellar)/"), "a macOS Homebrew path"),
 )
 
 

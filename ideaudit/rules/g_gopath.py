@@ -19,6 +19,7 @@ from ideaudit.rules.common import (
     value,
 )
 from ideaudit.rules.registry import rule
+from ideaudit.toolchain import realpath
 
 
 @rule(
@@ -74,7 +75,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
             defects.append(f"{entry!r} is relative (go: GOPATH entry is relative; must be absolute path)")
         if "\\" in entry and os.sep == "/":
             defects.append(f"{entry!r} contains backslashes")
-        if goroot and os.path.realpath(entry) == os.path.realpath(goroot):
+        if goroot and realpath(entry) == realpath(goroot):
             defects.append(f"{entry!r} is the same as GOROOT (go: GOPATH and GOROOT are the same directory)")
     if os.pathsep == ":" and ";" in gopath:
         defects.append("entries are separated by ';' but the list separator here is ':'")
@@ -204,9 +205,9 @@ def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
         mod = info.gomod
         if not mod.module:
             continue
-        folder = os.path.realpath(mod.folder)
+        folder = realpath(mod.folder)
         for entry in gopath.split(os.pathsep):
-            src = os.path.realpath(os.path.join(entry, "src")) + os.sep
+            src = realpath(os.path.join(entry, "src")) + os.sep
             if not folder.startswith(src):
                 continue
             expected = folder[len(src) :].replace(os.sep, "/")

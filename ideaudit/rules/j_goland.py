@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
@@ -21,8 +22,8 @@ from ideaudit.toolchain import go_version_of_root
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
 
-_SHIM = re.compile(r"(^|/)(shims?|\.?asdf/shims|\.goenv/shims|mise/shims)(/|$)|^/snap/")
-_PROXY_ENTRY = re.compile(r"^(direct|off|[A-Za-z][A-Za-z0-9+.-]*://\S+|/\S+|[A-Za-z0-9.-]+(:\d+)?(/\S*)?)$")
+_SHIM = lazy_re(r"(^|/)(shims?|\.?asdf/shims|\.goenv/shims|mise/shims)(/|$)|^/snap/")
+_PROXY_ENTRY = lazy_re(r"^(direct|off|[A-Za-z][A-Za-z0-9+.-]*://\S+|/\S+|[A-Za-z0-9.-]+(:\d+)?(/\S*)?)$")
 
 #: run configuration env variables that change how go builds, and what goes wrong
 OVERRIDES = {

@@ -23,6 +23,7 @@ from ideaudit.rules.common import (
 )
 from ideaudit.rules.registry import rule
 from ideaudit.sources.gomod import version_tuple
+from ideaudit.toolchain import realpath
 
 # (code, variable, name, severity, what goes wrong)
 MODULE_VARS = (
@@ -119,12 +120,12 @@ for _code, _var, _name, _severity, _why in MODULE_VARS:
 def _contexts_of(audit: Audit, folder: str) -> list[Context]:
     """Contexts whose workspace folder lies inside (or is) the module's folder, or that
     contain it: the go commands they run see this go.mod."""
-    real = os.path.realpath(folder)
+    real = realpath(folder)
     out = []
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         if ctx.folder is None:
             continue
-        f = os.path.realpath(ctx.folder)
+        f = realpath(ctx.folder)
         if f == real or f.startswith(real + os.sep) or real.startswith(f + os.sep):
             out.append(ctx)
     return out
@@ -215,9 +216,9 @@ def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
                 reason = "GO111MODULE=off"
             elif mode == "auto" and have is not None and have < (1, 13):
                 gopath = effective_gopath(ctx, audit.home)
-                folder = os.path.realpath(mod.folder)
+                folder = realpath(mod.folder)
                 if any(
-                    folder.startswith(os.path.realpath(os.path.join(e, "src")) + os.sep)
+                    folder.startswith(realpath(os.path.join(e, "src")) + os.sep)
                     for e in gopath.split(os.pathsep)
                     if e
                 ):

@@ -9,10 +9,10 @@ Rules never do I/O: everything they need is in :class:`ideaudit.rules.audit.Audi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ideaudit.model import Finding, Severity
+from ideaudit.record import record
 
 if TYPE_CHECKING:
     from ideaudit.rules.audit import Audit
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 CheckFn = Callable[["Audit"], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     code: str
     name: str
@@ -53,9 +53,12 @@ def rule(
 
 
 def _dedent(text: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(text).strip()
+    """``textwrap.dedent(text).strip()`` for the plain indented explanations rules use,
+    without importing textwrap (~2 ms of every scan's start-up)."""
+    lines = text.expandtabs().split("\n")
+    indents = [len(line) - len(line.lstrip()) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] if line.strip() else "" for line in lines).strip()
 
 
 def load_all() -> dict[str, Rule]:

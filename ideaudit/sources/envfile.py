@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location, Problem
+from ideaudit.record import record
 
 __all__ = ["EnvFileEntry", "load_envfile", "parse_envfile"]
 
@@ -46,16 +47,16 @@ _JS_SPACE = r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u300
 _JS_DOT = r"[^\n\r\u2028\u2029]"
 _JS_WORD = r"[A-Za-z0-9_]"
 
-_LINE = re.compile(
+_LINE = lazy_re(
     rf"^{_JS_SPACE}*(export{_JS_SPACE}+)?([A-Za-z0-9_.\-]+){_JS_SPACE}*={_JS_SPACE}*"
     rf"({_JS_DOT}*)?{_JS_SPACE}*\Z"
 )
-_QUOTES = re.compile(r"^['\"]|['\"]\Z")
-_SUBST = re.compile(rf"\$\{{([a-zA-Z]{_JS_WORD}*)?([^}}A-Za-z0-9_]{_JS_DOT}*)?\}}")
-_BLANK = re.compile(rf"{_JS_SPACE}*\Z")
+_QUOTES = lazy_re(r"^['\"]|['\"]\Z")
+_SUBST = lazy_re(rf"\$\{{([a-zA-Z]{_JS_WORD}*)?([^}}A-Za-z0-9_]{_JS_DOT}*)?\}}")
+_BLANK = lazy_re(rf"{_JS_SPACE}*\Z")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvFileEntry:
     """One ``KEY=VALUE`` line: the value as vscode-go computes it, and where it is."""
 

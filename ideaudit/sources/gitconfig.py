@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location
+from ideaudit.record import record
 
-_SECTION = re.compile(r'^\[\s*url\s+"([^"]+)"\s*\]')
-_OTHER_SECTION = re.compile(r"^\[")
-_INSTEAD = re.compile(r"^(insteadof|pushinsteadof)\s*=\s*(.+)$", re.IGNORECASE)
+_SECTION = lazy_re(r'^\[\s*url\s+"([^"]+)"\s*\]')
+_OTHER_SECTION = lazy_re(r"^\[")
+_INSTEAD = lazy_re(r"^(insteadof|pushinsteadof)\s*=\s*(.+)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rewrite:
     """``git`` fetches ``instead_of...`` from ``base...`` (e.g. https -> ssh)."""
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ideaudit.model import Location
+from ideaudit.record import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class GoEnvFileEntry:
     name: str
     value: str

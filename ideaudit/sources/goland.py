@@ -30,9 +30,10 @@ import os
 import re
 import struct
 import sys
-from dataclasses import dataclass, field
 
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location, Problem
+from ideaudit.record import field, record
 from ideaudit.sources.xmlpos import XmlDocument, XNode, parse_xml
 
 #: run configuration ``type`` -> shared context kind (see model.Context)
@@ -42,12 +43,12 @@ GO_CONFIG_KINDS = {
     "GoRemoteDebugConfigurationType": "attach",
 }
 
-_MACRO = re.compile(r"\$([A-Za-z_][A-Za-z0-9_.]*)\$")
-_MACHINE_PATH = re.compile(r"(?:^|[\s\"'=;&]|file://)(/Users/[^/\s\"']+|/home/[^/\s\"']+|[A-Za-z]:[\\/])")
-_VERSION = re.compile(r"GoLand(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
+_MACRO = lazy_re(r"\$([A-Za-z_][A-Za-z0-9_.]*)\$")
+_MACHINE_PATH = lazy_re(r"(?:^|[\s\"'=;&]|file://)(/Users/[^/\s\"']+|/home/[^/\s\"']+|[A-Za-z]:[\\/])")
+_VERSION = lazy_re(r"GoLand(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class XmlValue:
     """A setting's value (macros expanded, ``file://`` removed) and where it is written."""
 
@@ -57,7 +58,7 @@ class XmlValue:
     span: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvEntry:
     """One environment variable written in XML (``<env name= value=>``, ``<entry key= value=>``)."""
 
@@ -68,7 +69,7 @@ class EnvEntry:
     span: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RunConfig:
     """A Go run configuration (application, test, remote debug)."""
 
@@ -90,7 +91,7 @@ class RunConfig:
     env_files: tuple[XmlValue, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VgoSettings:
     """Go modules integration (``VgoProject``) of the project."""
 
@@ -101,7 +102,7 @@ class VgoSettings:
     environment: tuple[EnvEntry, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImlModule:
     file: str
     go_enabled: bool | None
@@ -109,7 +110,7 @@ class ImlModule:
     build_tags: tuple[XmlValue, ...] = ()
 
 
-@dataclass
+@record
 class AppOptions:
     """GoLand's application (all projects) options."""
 
@@ -120,7 +121,7 @@ class AppOptions:
     macros: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class GoLandProject:
     root: str
     home: str

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 
 from ideaudit.model import Location, Problem
+from ideaudit.record import field, record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Require:
     path: str
     version: str
@@ -23,7 +23,7 @@ class Require:
     location: Location
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Replace:
     old: str
     old_version: str | None
@@ -37,7 +37,7 @@ class Replace:
         return self.new.startswith(("./", "../", "/")) or self.new in (".", "..")
 
 
-@dataclass
+@record
 class GoMod:
     path: str
     module: str | None = None
@@ -130,7 +130,7 @@ def load_gomod(path: str) -> tuple[GoMod | None, list[Problem]]:
     return parse_gomod(text, path)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VendoredModule:
     path: str
     version: str

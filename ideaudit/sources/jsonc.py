@@ -41,12 +41,10 @@ import json
 import os
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any
 
-import json5
-
 from ideaudit.model import Location, Problem
+from ideaudit.record import record
 
 __all__ = ["JsoncDocument", "Span", "load_jsonc", "parse_jsonc"]
 
@@ -92,7 +90,7 @@ _CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 _JSON5_POSITION = re.compile(r"<string>:(\d+) .* at column (\d+)")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """Where one value (and its key, for object members) sits in the text.
 
@@ -408,10 +406,10 @@ class _Scanner:
                 try:
                     return str(json.loads(token))
                 except ValueError:
-                    return str(json5.loads(token))
+                    return str(_json5().loads(token))
             if token[0] == "'":
-                return str(json5.loads(token))
-            return str(next(iter(json5.loads("{" + token + ":0}"))))
+                return str(_json5().loads(token))
+            return str(next(iter(_json5().loads("{" + token + ":0}"))))
         except Exception as exc:  # json5 raises ValueError and others on bad escapes
             raise _ParseError(start, f"invalid escape in property name: {exc}") from None
 
@@ -489,6 +487,15 @@ def _json5_error_offset(text: str, exc: Exception) -> int | None:
     return offset + col - 1
 
 
+def _json5() -> Any:
+    """The json5 module, imported on first need: ordinary JSONC never needs it (the
+    standard ``json`` parses the blanked text), and its import costs ~10 ms of every
+    scan's start-up."""
+    import json5
+
+    return json5
+
+
 def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
     """Parse JSONC ``text`` read from ``file``.
 
@@ -509,7 +516,7 @@ def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
         data = json.loads(plain, strict=False)
     except ValueError:
         try:
-            data = json5.loads(plain)
+            data = _json5().loads(plain)
         except Exception as exc:  # json5 raises ValueError, and others on odd input
             offset = _json5_error_offset(plain, exc)
             message = str(exc)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ideaudit.model import Location, Problem
+from ideaudit.record import field, record
 from ideaudit.sources.jsonc import JsoncDocument, load_jsonc
 
 PLATFORM_KEY = {"linux": "linux", "darwin": "osx", "win32": "windows"}.get(sys.platform, "linux")
@@ -22,7 +22,7 @@ PLATFORM_KEY = {"linux": "linux", "darwin": "osx", "win32": "windows"}.get(sys.p
 SCOPES = ("user", "workspace", "folder")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SettingValue:
     """A setting's value and the file position it came from."""
 
@@ -32,7 +32,7 @@ class SettingValue:
     scope: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SettingsFile:
     scope: str
     doc: JsoncDocument
@@ -42,7 +42,7 @@ class SettingsFile:
         return self.doc.key_location(*self.prefix, *path)
 
 
-@dataclass
+@record
 class Settings:
     """Settings of one folder, user < workspace < folder.
 
@@ -82,7 +82,7 @@ class Settings:
         return merged
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LaunchConfig:
     """One entry of ``configurations``, with its platform block applied.
 
@@ -125,7 +125,7 @@ class LaunchConfig:
         return self.doc.key_location(*self.key_path(*keys)) or self.location
 
 
-@dataclass
+@record
 class VSCodeFolder:
     """A workspace folder: its settings (with user and workspace scopes) and launch configs."""
 
@@ -136,7 +136,7 @@ class VSCodeFolder:
     launch_file: str | None = None
 
 
-@dataclass
+@record
 class VSCodeWorkspace:
     root: str
     code_workspace: str | None
