@@ -75,9 +75,31 @@ echo "welcome back, $USER"
 }
 
 
-def make_home(shell: str) -> str:
+def _skel(name: str) -> str:
+    try:
+        with open(os.path.join("/etc/skel", name)) as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+# "typical": what a developer's start-up files usually hold on top of the light set:
+# Debian's default ~/.bashrc and ~/.profile (what `adduser` copies from /etc/skel), and
+# zsh's completion system (the line zsh-newuser-install writes; nearly every .zshrc).
+TYPICAL: dict[str, dict[str, str]] = {
+    "bash": {
+        ".profile": _skel(".profile") + FILES["bash"][".profile"],
+        ".bashrc": _skel(".bashrc") + FILES["bash"][".bashrc"],
+        ".bash_profile": FILES["bash"][".bash_profile"],
+    },
+    "zsh": {**FILES["zsh"], ".zshrc": "autoload -Uz compinit && compinit\n" + FILES["zsh"][".zshrc"]},
+    "fish": FILES["fish"],
+}
+
+
+def make_home(shell: str, files: dict[str, dict[str, str]]) -> str:
     home = tempfile.mkdtemp(prefix=f"ideaudit-bench-{shell}-")
-    for rel, text in FILES[shell].items():
+    for rel, text in files[shell].items():
         path = os.path.join(home, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as fh:
@@ -111,7 +133,16 @@ def capture_once(path: str, home: str, env: dict[str, str], cache: str) -> float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument(
+        "--dotfiles",
+        choices=("light", "typical"),
+        default="typical",
+        help="light: a few exports and aliases; typical: plus Debian's skeleton rc files "
+        "(bash) and compinit (zsh)",
+    )
     args = parser.parse_args()
+    files = TYPICAL if args.dotfiles == "typical" else FILES
+    print(f"dotfiles: {args.dotfiles}")
 
     rows = []
     for shell in ("bash", "zsh", "fish"):
@@ -119,7 +150,7 @@ def main() -> int:
         if path is None:
             print(f"{shell}: not installed, skipped")
             continue
-        home = make_home(shell)
+        home = make_home(shell, files)
         cache = tempfile.mkdtemp(prefix="ideaudit-bench-cache-")
         try:
             env = session_base_env(home, path, inherit={})

@@ -31,7 +31,7 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all, selected
+from ideaudit.rules.registry import drop_superseded, load_all, selected
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import find_go_mod, has_goland_project, resolve_target
@@ -259,6 +259,7 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
+    findings = drop_superseded(findings)
     findings.sort(key=Finding.sort_key)
     return findings
 

@@ -73,6 +73,7 @@ def cc_differs(audit: Audit) -> Iterable[Finding]:
     `cgo: C compiler "gcc" not found: exec: "gcc": executable file not found in $PATH`.
     """,
     "Install a C compiler on the context's PATH, fix CC, or set CGO_ENABLED=0 deliberately.",
+    supersedes=("C002",),
 )
 def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
@@ -119,6 +120,7 @@ _FOREIGN = (
     cgo fails with "exec: ...: not found", or mixes objects of two ABIs.
     """,
     "Set CC/CXX per machine (your shell, or the user settings), not in shared files.",
+    supersedes=("C002",),
 )
 def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
     if sys.platform == "win32":

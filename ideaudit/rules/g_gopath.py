@@ -94,6 +94,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
     in a JSON file), uses the wrong list separator, or equals GOROOT.
     """,
     "Use absolute paths separated by ':' (';' on Windows), different from GOROOT.",
+    supersedes=("G001",),
 )
 def gopath_malformed(audit: Audit) -> Iterator[Finding]:
     contexts = audit.ide_contexts()

@@ -202,6 +202,7 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
     package" or use other versions than go.sum pins.
     """,
     "Unset GO111MODULE (modules are the default since Go 1.16) or set it to on.",
+    supersedes=("M001",),
 )
 def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:

@@ -29,6 +29,9 @@ class Rule:
     explanation: str
     fix: str
     check: CheckFn
+    # Codes this rule makes redundant for the same context and variable: "GOPATH mode"
+    # (M011) says all that "GO111MODULE differs" (M001) would, and more.
+    supersedes: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -39,14 +42,20 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str, name: str, title: str, severity: Severity, explanation: str, fix: str
+    code: str,
+    name: str,
+    title: str,
+    severity: Severity,
+    explanation: str,
+    fix: str,
+    supersedes: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register ``fn`` as rule ``code``.  Codes are a family letter and three digits."""
 
     def register(fn: CheckFn) -> CheckFn:
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, name, title, severity, _dedent(explanation), fix, fn)
+        RULES[code] = Rule(code, name, title, severity, _dedent(explanation), fix, fn, supersedes)
         return fn
 
     return register
@@ -78,6 +87,18 @@ def load_all() -> dict[str, Rule]:
     )
 
     return RULES
+
+
+def drop_superseded(findings: list[Finding]) -> list[Finding]:
+    """Leave out findings that a more specific finding about the same context and
+    variable already explains (see :attr:`Rule.supersedes`)."""
+    covered = {
+        (old, f.context_id, f.variable)
+        for f in findings
+        if f.code in RULES
+        for old in RULES[f.code].supersedes
+    }
+    return [f for f in findings if (f.code, f.context_id, f.variable) not in covered]
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:

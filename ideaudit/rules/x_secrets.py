@@ -84,6 +84,7 @@ def committed_secret(audit: Audit) -> Iterator[Finding]:
     troubleshooting answer and forgotten.
     """,
     "Remove it; for private modules set GOPRIVATE to their paths instead.",
+    supersedes=("M005", "M009"),
 )
 def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
     contexts = audit.ide_contexts()
