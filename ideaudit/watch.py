@@ -116,6 +116,9 @@ class Session:
     """Audits through the pipeline and remembers the last result (findings and plan)."""
 
     def __init__(self, options: WatchOptions) -> None:
+        from ideaudit.sources import filecache
+
+        filecache.enable()  # only changed files are parsed again between audits
         self.options = options
         self.findings: dict[Key, Finding] = {}
         self.plan: WatchPlan | None = None

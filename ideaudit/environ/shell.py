@@ -199,7 +199,7 @@ def _mode(shell: str, profile: str) -> tuple[bool, bool]:
     return ("-l" in flags or "-Login" in flags), "-i" in flags
 
 
-def _dump_command(kind: str, env_bin: str, out: str) -> str:
+def _dump_command(kind: str, env_bin: str, out: str, fd: int | None = None) -> str:
     """The command that writes ``env -0`` to ``out``, in the syntax of that shell.
 
     Both paths are restricted to characters that need no quoting beyond ``'...'`` in
@@ -207,12 +207,13 @@ def _dump_command(kind: str, env_bin: str, out: str) -> str:
     """
     # The file exists already (mkstemp), so use the operator that writes even when an rc
     # file set noclobber: ``>|`` (POSIX), ``>!`` (csh); fish has no noclobber for ``>``.
+    target = f">&{fd}" if fd is not None else f">| '{out}'"
     if kind == "bash":
         # A builtin, so the capture adds no process to the start-up it measures: exec'ing
         # env costs ~1.2 ms, a sixth of a light bash start-up.  Parsed by _parse_declare.
-        return f"builtin declare -px >| '{out}'"
+        return f"builtin declare -px {target}"
     if kind in ("zsh", "sh"):
-        return f"exec '{env_bin}' -0 >| '{out}'"
+        return f"exec '{env_bin}' -0 {target}"
     if kind == "csh":
         return f"exec '{env_bin}' -0 >! '{out}'"
     if kind in ("fish", "other"):
@@ -722,8 +723,13 @@ def _kill_session(sid: int, until: float) -> None:
 
 
 def _run(
-    argv: list[str], env: Mapping[str, str], cwd: str | None, timeout: float, t0: float
-) -> tuple[int | None, bool, int, int]:
+    argv: list[str],
+    env: Mapping[str, str],
+    cwd: str | None,
+    timeout: float,
+    t0: float,
+    dump_pipe: tuple[int, int] | None = None,
+) -> tuple[int | None, bool, int, int, bytes]:
     """Run ``argv``; return (exit status, timed out, stdout bytes, stderr bytes).
 
     Reads both pipes and watches the process (via a pidfd where Linux has one) with one
@@ -741,11 +747,19 @@ def _run(
         env=dict(env),
         cwd=cwd,
         start_new_session=True,
+        pass_fds=(dump_pipe[1],) if dump_pipe else (),
     )
+    dump = bytearray()
+    dump_fd = -1
+    if dump_pipe is not None:
+        os.close(dump_pipe[1])  # the child has it; our copy would keep the pipe open
+        dump_fd = dump_pipe[0]
     deadline = t0 + timeout
     assert proc.stdout is not None and proc.stderr is not None
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
     counts = {out_fd: 0, err_fd: 0}
+    if dump_fd >= 0:
+        counts[dump_fd] = 0
     sel = selectors.DefaultSelector()
     pidfd: int | None = None
     try:
@@ -785,6 +799,8 @@ def _run(
                     chunk = b""
                 if chunk:
                     counts[fd] += len(chunk)
+                    if fd == dump_fd:
+                        dump += chunk
                 else:
                     sel.unregister(fd)
                     open_fds.discard(fd)
@@ -801,7 +817,9 @@ def _run(
             os.close(pidfd)
         proc.stdout.close()
         proc.stderr.close()
-    return proc.returncode, timed_out, counts[out_fd], counts[err_fd]
+        if dump_fd >= 0:
+            os.close(dump_fd)
+    return proc.returncode, timed_out, counts[out_fd], counts[err_fd], bytes(dump)
 
 
 def _resolve_shell(shell: str, path: str | None) -> str | None:
@@ -927,8 +945,20 @@ def _capture(
     import tempfile
 
     kind = shell_kind(shell)
+    # bash, zsh and sh write the dump into a pipe we read as they exit (no file to make,
+    # fill and delete: ~0.7 ms of a 5 ms start-up); other shells write to a temp file.
+    pipe: tuple[int, int] | None = None
+    if kind in ("bash", "zsh", "sh"):
+        pipe = os.pipe()
+        if pipe[1] >= 10:  # zsh keeps fds 10 and up for itself
+            os.close(pipe[0])
+            os.close(pipe[1])
+            pipe = None
     try:
-        out_fd, out = tempfile.mkstemp(prefix="ideaudit-env-", dir=_dump_dir())
+        if pipe is not None:
+            out_fd, out = -1, ""
+        else:
+            out_fd, out = tempfile.mkstemp(prefix="ideaudit-env-", dir=_dump_dir())
     except OSError as exc:
         return ShellSnapshot(
             shell=shell,
@@ -940,7 +970,9 @@ def _capture(
             error=f"cannot create a temporary file: {exc.strerror or exc}",
             startup_files=tuple(files),
         )
-    argv = shell_argv(shell, profile, _dump_command(kind, _env_binary(), out))
+    argv = shell_argv(
+        shell, profile, _dump_command(kind, _env_binary(), out, pipe[1] if pipe is not None else None)
+    )
     child_env = dict(base)
     if profile in MARKERS:
         name, value = MARKERS[profile]
@@ -954,7 +986,10 @@ def _capture(
     env: dict[str, str] = {}
     try:
         try:
-            status, timed_out, n_out, n_err = _run([resolved, *argv[1:]], child_env, cwd, timeout, t0)
+            status, timed_out, n_out, n_err, piped = _run(
+                [resolved, *argv[1:]], child_env, cwd, timeout, t0, pipe
+            )
+            pipe = None  # _run closed both ends
         except FileNotFoundError:
             error = f"shell not found: {shell}"
         except PermissionError:
@@ -965,19 +1000,26 @@ def _capture(
             if timed_out:
                 error = f"timed out after {timeout:.1f} s"
             else:
-                try:
-                    with os.fdopen(out_fd, "rb", closefd=False) as fh:
-                        data = fh.read()
-                except OSError:
-                    data = b""
+                data = piped
+                if out_fd >= 0:
+                    try:
+                        with os.fdopen(out_fd, "rb", closefd=False) as fh:
+                            data = fh.read()
+                    except OSError:
+                        data = b""
                 parsed = _parse_declare(data) if data.startswith((b"declare -", b"export ")) else None
                 env = parsed if parsed is not None else _parse_nul_env(data)
                 if not env:
                     error = _describe_failure(status)
     finally:
-        os.close(out_fd)
-        with contextlib.suppress(OSError):
-            os.unlink(out)
+        if out_fd >= 0:
+            os.close(out_fd)
+            with contextlib.suppress(OSError):
+                os.unlink(out)
+        if pipe is not None:  # _run never started: close what it would have
+            for fd in pipe:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
     duration = time.perf_counter() - t0
 
     for name in _NOISE | _ALL_MARKERS:

@@ -529,8 +529,16 @@ def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
 
 
 def load_jsonc(path: str | os.PathLike[str]) -> JsoncDocument | Problem:
-    """Read and parse a JSONC file; unreadable files give ``Problem(kind="unreadable")``."""
+    """Read and parse a JSONC file; unreadable files give ``Problem(kind="unreadable")``.
+
+    Under ``watch`` an unchanged file is not parsed again (see :mod:`.filecache`)."""
+    from ideaudit.sources import filecache
+
     file = os.fspath(path)
+    return filecache.cached("jsonc", file, lambda: _load_jsonc(file))
+
+
+def _load_jsonc(file: str) -> JsoncDocument | Problem:
     try:
         with open(file, "rb") as fh:
             raw = fh.read()

@@ -233,8 +233,16 @@ def parse_xml(path: str, display: str | None = None) -> tuple[XmlDocument | None
 
     Returns ``(None, [problem])`` for an unreadable file (kind ``unreadable``), a file
     with merge-conflict markers or malformed XML (kind ``parse``, with line and column).
-    ``display`` is the name used in messages (default: ``path``).
+    ``display`` is the name used in messages (default: ``path``).  Under ``watch`` an
+    unchanged file is not parsed again (see :mod:`ideaudit.sources.filecache`).
     """
+    from ideaudit.sources import filecache
+
+    doc, problems = filecache.cached(f"xml:{display or ''}", path, lambda: _parse_xml(path, display))
+    return doc, list(problems)
+
+
+def _parse_xml(path: str, display: str | None) -> tuple[XmlDocument | None, list[Problem]]:
     name = display or path
     try:
         with open(path, "rb") as fh:
