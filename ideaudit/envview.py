@@ -12,14 +12,11 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import Context, Layer
 from ideaudit.secrets import redact_value
 
-DEFAULT_VARS = (
-    "PATH", "GOROOT", "GOPATH", "GOBIN", "GOFLAGS", "GO111MODULE", "GOPROXY", "GOPRIVATE",
-    "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE", "GOTOOLCHAIN", "CGO_ENABLED", "CC",
-    "CXX", "GOOS", "GOARCH", "GOENV",
-)  # fmt: skip
+DEFAULT_VARS = REPORTED_VARS
 
 
 class UnknownContext(ValueError):

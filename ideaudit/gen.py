@@ -24,30 +24,14 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ideaudit.govars import GO_SETTINGS
+
 if TYPE_CHECKING:
     from ideaudit.model import Context
     from ideaudit.pipeline import ScanResult
 
 # What a Go build/run depends on, compared between the shell and the IDE (PATH apart).
-GEN_VARS = (
-    "GOROOT",
-    "GOPATH",
-    "GOBIN",
-    "GOFLAGS",
-    "GO111MODULE",
-    "GOPROXY",
-    "GOPRIVATE",
-    "GONOPROXY",
-    "GONOSUMDB",
-    "GOSUMDB",
-    "GOINSECURE",
-    "GOTOOLCHAIN",
-    "CGO_ENABLED",
-    "CC",
-    "CXX",
-    "GOOS",
-    "GOARCH",
-)
+GEN_VARS = GO_SETTINGS
 _PATHLIKE = ("GOROOT", "GOPATH", "GOBIN")
 INHERITED = "\0inherited"  # where the inherited PATH goes in a generated PATH
 

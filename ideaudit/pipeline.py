@@ -16,6 +16,7 @@ from ideaudit.contexts.vscode import FolderContexts, folder_contexts
 from ideaudit.environ import shell as shell_env
 from ideaudit.environ.ide import vscode_environment
 from ideaudit.environ.layers import EnvBuilder
+from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import (
     Context,
     ContextReport,
@@ -39,29 +40,6 @@ from ideaudit.workspace import find_go_mod, has_goland_project, resolve_target
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.fixes import FixSet
-
-# Variables a report shows for each context (the full env is available under -v/env).
-REPORTED_VARS = (
-    "PATH",
-    "GOROOT",
-    "GOPATH",
-    "GOBIN",
-    "GOFLAGS",
-    "GO111MODULE",
-    "GOPROXY",
-    "GOPRIVATE",
-    "GONOPROXY",
-    "GONOSUMDB",
-    "GOSUMDB",
-    "GOINSECURE",
-    "GOTOOLCHAIN",
-    "CGO_ENABLED",
-    "CC",
-    "CXX",
-    "GOOS",
-    "GOARCH",
-    "GOENV",
-)
 
 
 @record

@@ -19,15 +19,10 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ideaudit.govars import GO_ENV_KEYS
 from ideaudit.record import record
 from ideaudit.sources.goenvfile import goenv_path
 from ideaudit.toolchain import realpath
-
-GO_ENV_KEYS = (
-    "GOROOT", "GOVERSION", "GOPATH", "GOBIN", "GOMODCACHE", "GOFLAGS", "GO111MODULE",
-    "GOPROXY", "GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOINSECURE",
-    "GOTOOLCHAIN", "CGO_ENABLED", "CC", "CXX", "GOOS", "GOARCH", "GOENV",
-)  # fmt: skip
 
 _CACHE_VERSION = 1
 MAX_PARALLEL = max(2, min(8, 2 * (os.cpu_count() or 1)))

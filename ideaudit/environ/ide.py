@@ -87,6 +87,17 @@ def _flags_label(snapshot: ShellSnapshot) -> str:
     return " ".join([shell, *flags])
 
 
+def _from_file(ide: str, path: str, flag: str, problems: list[Problem]) -> IdeEnvironment | None:
+    """The IDE environment given as a dump file (``--ide-env``/``--goland-env``); None
+    (with the file's problems added) when it cannot be used, so the caller goes on down
+    its list of sources."""
+    env, file_problems = load_env_dump(path)
+    problems += file_problems
+    if env is None:
+        return None
+    return IdeEnvironment(ide=ide, env=env, kind="file", source=f"{flag} {path}", location=Location(path))
+
+
 def vscode_environment(
     *,
     ide_env_file: str | None,
@@ -102,19 +113,9 @@ def vscode_environment(
     """
     problems: list[Problem] = []
     if ide_env_file is not None:
-        env, file_problems = load_env_dump(ide_env_file)
-        problems += file_problems
-        if env is not None:
-            return (
-                IdeEnvironment(
-                    ide="vscode",
-                    env=env,
-                    kind="file",
-                    source=f"--ide-env {ide_env_file}",
-                    location=Location(ide_env_file),
-                ),
-                problems,
-            )
+        from_file = _from_file("vscode", ide_env_file, "--ide-env", problems)
+        if from_file is not None:
+            return from_file, problems
 
     if look_for_process:
         found = find_running_vscode()
@@ -243,19 +244,9 @@ def goland_environment(
     """
     problems: list[Problem] = []
     if goland_env_file is not None:
-        env, file_problems = load_env_dump(goland_env_file)
-        problems += file_problems
-        if env is not None:
-            return (
-                IdeEnvironment(
-                    ide="goland",
-                    env=env,
-                    kind="file",
-                    source=f"--goland-env {goland_env_file}",
-                    location=Location(goland_env_file),
-                ),
-                problems,
-            )
+        from_file = _from_file("goland", goland_env_file, "--goland-env", problems)
+        if from_file is not None:
+            return from_file, problems
     if look_for_process:
         found = find_running_goland()
         if found is not None:
