@@ -130,7 +130,7 @@ _SESSION_KEEP = frozenset(
     }
 )
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 #: After the shell exits, how long background processes may keep its stdout/stderr open.
 _PIPE_GRACE = 0.2
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_./+,:@%-]+$")
@@ -216,6 +216,8 @@ def _dump_command(kind: str, env_bin: str, out: str, fd: int | None = None) -> s
         return f"exec '{env_bin}' -0 {target}"
     if kind == "csh":
         return f"exec '{env_bin}' -0 >! '{out}'"
+    if kind == "fish" and fd is not None:
+        return f"exec '{env_bin}' -0 >&{fd}"
     if kind in ("fish", "other"):
         return f"exec '{env_bin}' -0 > '{out}'"
     inner = f"exec '{env_bin}' -0 >| '{out}'"
@@ -460,17 +462,13 @@ def _stat_entry(path: str) -> list[Any]:
 def _cache_key(
     shell_path: str, profile: str, home: str, base_env: Mapping[str, str], files: Iterable[str]
 ) -> str:
-    material = {
-        "v": _CACHE_VERSION,
-        "shell": os.path.realpath(shell_path),
-        "shell_stat": _stat_entry(os.path.realpath(shell_path))[1:],
-        "profile": profile,
-        "home": home,
-        "base_env": sorted(base_env.items()),
-        "files": [_stat_entry(f) for f in files],
-    }
-    blob = json.dumps(material, sort_keys=True, ensure_ascii=True).encode("ascii")
-    return _sha256_hex(blob)
+    # Joined with NUL (which no path, name or value can hold) rather than json.dumps:
+    # this runs on every capture and the JSON encoding was a third of its own cost.
+    real = os.path.realpath(shell_path)
+    parts = [f"v{_CACHE_VERSION}", real, repr(_stat_entry(real)[1:]), profile, home]
+    parts += [f"{k}={v}" for k, v in sorted(base_env.items())]
+    parts += [repr(_stat_entry(f)) for f in files]
+    return _sha256_hex("\0".join(parts).encode("utf-8", "surrogateescape"))
 
 
 def _sha256_hex(blob: bytes) -> str:
@@ -945,10 +943,10 @@ def _capture(
     import tempfile
 
     kind = shell_kind(shell)
-    # bash, zsh and sh write the dump into a pipe we read as they exit (no file to make,
-    # fill and delete: ~0.7 ms of a 5 ms start-up); other shells write to a temp file.
+    # bash, zsh, sh and fish write the dump into a pipe we read as they exit (no file to
+    # make, fill and delete); csh and others write to a temp file.
     pipe: tuple[int, int] | None = None
-    if kind in ("bash", "zsh", "sh"):
+    if kind in ("bash", "zsh", "sh", "fish"):
         pipe = os.pipe()
         if pipe[1] >= 10:  # zsh keeps fds 10 and up for itself
             os.close(pipe[0])
