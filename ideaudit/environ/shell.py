@@ -727,6 +727,7 @@ def _run(
     timeout: float,
     t0: float,
     dump_pipe: tuple[int, int] | None = None,
+    keep_stderr: bool = False,
 ) -> tuple[int | None, bool, int, int, bytes]:
     """Run ``argv``; return (exit status, timed out, stdout bytes, stderr bytes).
 
@@ -797,7 +798,7 @@ def _run(
                     chunk = b""
                 if chunk:
                     counts[fd] += len(chunk)
-                    if fd == dump_fd:
+                    if fd == dump_fd or (keep_stderr and fd == err_fd):
                         dump += chunk
                 else:
                     sel.unregister(fd)
