@@ -30,7 +30,7 @@ def main() -> int:
         t1 = w.wait_for("P005")
         times.append((t1 - t0) * 1000)
         save(launch, GOOD)
-        w.wait_for("resolved")
+        w.wait_for("✓ P005")  # the P005 this save resolves (not an earlier line)
         time.sleep(0.05)
     code = w.stop()
     times.sort()
