@@ -191,6 +191,48 @@ def shell_origin(audit: object, name: str, entry: str | None = None) -> Location
     return None
 
 
+# How each IDE lets a user make a change, in its own words: rules pass neutral values
+# (a directory, a go binary) and stay free of IDE logic, yet the fix is one a user can
+# follow in the IDE the context belongs to, with paths written as that IDE's files do.
+_HOW_TO: dict[str, dict[str, str]] = {
+    "add_path": {
+        "vscode": 'add {dir} to this configuration\'s env: "PATH": "{dir_ide}:${{env:PATH}}"',
+        "goland": "add {dir} to this run configuration's environment (Run | Edit Configurations): "
+        "PATH={dir_ide}:$PATH$",
+    },
+    "pin_go": {
+        "vscode": 'set "go.alternateTools": {{"go": "{go}"}}',
+        "goland": "set the project's Go SDK to {goroot} (Settings | Go | GOROOT)",
+    },
+    "set_env": {
+        "vscode": "go.toolsEnvVars (it reaches tools, tests and debug sessions)",
+        "goland": "the Go modules environment (Settings | Go | Go Modules) or the run "
+        "configuration's environment",
+    },
+}
+
+
+def how_to(ctx: Context, action: str, home: str = "", *, sentence: bool = False, **values: str) -> str:
+    """The words for ``action`` in the IDE of ``ctx`` (VS Code's for anything else)."""
+    table = _HOW_TO[action]
+    ide = ctx.ide if ctx.ide in table else "vscode"
+    words = dict(values)
+    if "dir" in words:
+        to_ide = in_goland_terms if ide == "goland" else in_vscode_terms
+        words["dir_ide"] = to_ide(words["dir"], home)
+    if "go" in words:
+        words["goroot"] = os.path.dirname(os.path.dirname(words["go"]))
+    text = table[ide].format(**words)
+    return text[:1].upper() + text[1:] if sentence else text
+
+
+def in_goland_terms(path: str, home: str) -> str:
+    """A path as GoLand's XML writes it: ``$USER_HOME$/...`` under $HOME."""
+    if home and (path == home or path.startswith(home.rstrip("/") + "/")):
+        return "$USER_HOME$" + path[len(home.rstrip("/")) :]
+    return path
+
+
 def show(v: str | None) -> str:
     return "(unset)" if v is None else f"{v!r}" if v == "" else v
 
@@ -234,10 +276,7 @@ def compare_with_shell(
             continue
         where = config_location(ctx, name)
         if ctx_value is None:
-            fix = (
-                f"Set {name}={shell_value} in the IDE's environment "
-                "(go.toolsEnvVars reaches tools, tests and debug sessions)."
-            )
+            fix = f"Set {name}={shell_value} in the IDE's environment: {how_to(ctx, 'set_env')}."
         elif shell_value is None:
             fix = f"Remove {name} at {where}, or set it in your shell too if you meant it."
         else:

@@ -12,7 +12,7 @@ from ideaudit.rules.common import (
     decided_by_config,
     deciding_location,
     finding,
-    in_vscode_terms,
+    how_to,
     is_config_layer,
     layers,
     shell_origin,
@@ -68,7 +68,6 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
     if shell_go is None:
         return
     go_dir = os.path.dirname(shell_go)
-    go_dir_vscode = in_vscode_terms(go_dir, audit.home)
     for ctx in audit.ide_contexts(*GO_USERS):
         lookup = ctx.tools.get("go")
         if lookup is None or lookup.found:
@@ -78,14 +77,12 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
         where = config_location(ctx, "PATH") if decided_by_config(ctx, "PATH") else None
         where = where or shell_origin(audit, "PATH", go_dir) or ctx.defined_at
         if ctx.kind == "debug":
-            fix = (
-                f'Add the directory to this configuration\'s env: "PATH": '
-                f'"{go_dir_vscode}:${{env:PATH}}", or fix the IDE\'s PATH at its source.'
-            )
+            added = how_to(ctx, "add_path", audit.home, dir=go_dir, sentence=True)
+            fix = f"{added}; or fix the IDE's PATH at its source."
         else:
             fix = (
                 f"Make {go_dir} part of PATH where a GUI-launched IDE reads it (~/.profile, "
-                f'~/.bash_profile or ~/.zprofile), or set "go.alternateTools": {{"go": "{shell_go}"}}.'
+                f"~/.bash_profile or ~/.zprofile), or {how_to(ctx, 'pin_go', audit.home, go=shell_go)}."
             )
         yield finding(
             "P001",
@@ -196,8 +193,8 @@ def different_go(audit: Audit) -> Iterator[Finding]:
             Severity.WARNING,
             f"{ctx.label} runs {_version(lookup.path)}{via}; your shell runs {_version(shell_go)}",
             ctx,
-            fix=f'Set "go.alternateTools": {{"go": "{shell_go}"}} or fix the PATH order so '
-            f"{os.path.dirname(shell_go)} comes first.",
+            fix=how_to(ctx, "pin_go", audit.home, go=shell_go, sentence=True)
+            + f", or fix the PATH order so {os.path.dirname(shell_go)} comes first.",
             location=lookup.location or config_location(ctx, "PATH"),
             variable="PATH",
             context_value=lookup.path,
