@@ -35,10 +35,11 @@ from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import drop_superseded, load_all, selected
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
-from ideaudit.workspace import find_go_mod, has_goland_project, resolve_target
+from ideaudit.workspace import Target, find_go_mod, has_goland_project, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
+    from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.fixes import FixSet
 
 
@@ -106,7 +107,29 @@ def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
     return Context("shell", label, "shell", "shell", env, tools)
 
 
+@record
+class _Stage:
+    """What the stages of one scan share and add to."""
+
+    options: ScanOptions
+    home: str
+    shell: str
+    base: dict[str, str]
+    snapshots: dict[str, ShellSnapshot]
+    contexts: list[Context] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def terminal(self) -> ShellSnapshot:
+        return self.snapshots["terminal"]
+
+    @property
+    def hermetic(self) -> bool:
+        return self.options.home is not None
+
+
 def scan(options: ScanOptions) -> ScanResult:
+    """Capture, read, build contexts, ask Go, run the rules, attach fixes, report."""
     from ideaudit.toolchain import clear_caches
 
     clear_caches()  # a scan sees the file system as it is now (watch re-scans)
@@ -116,70 +139,30 @@ def scan(options: ScanOptions) -> ScanResult:
     if not os.path.isabs(shell):
         shell = which(shell, os.environ.get("PATH")) or shell
     base = shell_env.session_base_env(home, shell)
-    hermetic = options.home is not None
 
     # GoLand: a project with .idea/ or .run/; VS Code too unless it is GoLand-only.
-    # GoLand's modules (XML parsing) are imported only for a GoLand project.
     goland = has_goland_project(target.root)
     vscode = (
         not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
     )
     profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
     if goland and not options.goland_env:
-        loads = options.goland_loads_shell_env or sys.platform == "darwin"
-        profiles.append("jetbrains" if loads else "desktop")
-    snapshots = _capture_all(shell, home, profiles, options, base)
-    terminal = snapshots["terminal"]
+        profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
+    stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
 
-    ide, ide_problems = vscode_environment(
-        ide_env_file=options.ide_env,
-        shell_snapshot_vscode=snapshots.get("vscode"),
-        session_env=base,
-        look_for_process=options.look_for_process and not hermetic,
-    )
-    # A failed resolution is reported once, from its snapshot (E003 with the time it took).
-    problems: list[Problem] = [p for p in ide_problems if p.kind != "capture"]
-
-    workspace = load_workspace(
-        target.root, target.code_workspace, user_settings_path(options.vscode_user_dir, home)
-    )
-    if vscode:
-        problems.extend(workspace.problems)
-    all_folders = {f.name: f.path for f in workspace.folders}
-    folder_results: list[FolderContexts] = []
-    contexts: list[Context] = []
-    for folder in workspace.folders if vscode else ():
-        fc = folder_contexts(folder, ide, terminal, home, all_folders)
-        folder_results.append(fc)
-        contexts.extend(fc.contexts)
-        problems.extend(fc.problems)
+    ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
     goland_results: list[GoLandContexts] = []
     if goland:
-        from ideaudit.contexts.goland import goland_contexts
-        from ideaudit.environ.ide import goland_environment
-        from ideaudit.sources.goland import load_goland_project
-
-        gl_ide, gl_problems = goland_environment(
-            goland_env_file=options.goland_env,
-            jetbrains_snapshot=snapshots.get("jetbrains"),
-            desktop_snapshot=snapshots.get("desktop"),
-            session_env=base,
-            loads_shell_env=options.goland_loads_shell_env or sys.platform == "darwin",
-            look_for_process=options.look_for_process and not hermetic,
-        )
-        problems.extend(p for p in gl_problems if p.kind != "capture")
-        project = load_goland_project(target.root, home, options.jetbrains_config_dir, hermetic)
-        gc = goland_contexts(project, gl_ide, terminal)
+        gl_ide, gc = _goland_stage(stage, target)
         goland_results.append(gc)
-        contexts.extend(gc.contexts)
-        problems.extend(gc.problems)
         ide = replace(ide, source=f"{ide.source}; GoLand: {gl_ide.source}") if vscode else gl_ide
 
+    terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
     go = gofacts.collect(
-        contexts,
+        stage.contexts,
         reference,
-        [f.path for f in workspace.folders],
+        workspace_folders,
         root=target.root,
         home=home,
         trust=options.trust,
@@ -187,37 +170,20 @@ def scan(options: ScanOptions) -> ScanResult:
         cache_dir=options.cache_dir or shell_env.default_cache_dir(),
         refresh=options.refresh,
     )
-    contexts, reference = go.contexts, go.shell
-    problems.extend(go.problems)
-    from ideaudit.environ.startup import analyze_startup
-
-    startup = (
-        analyze_startup(
-            shell,
-            home,
-            base,
-            terminal=terminal,
-            ide=snapshots.get("vscode"),
-            timeout=options.timeout,
-            cache_dir=options.cache_dir,
-            refresh=options.refresh,
-        )
-        if terminal.ok
-        else None
-    )
+    stage.problems.extend(go.problems)
     audit = Audit(
-        shell=reference,
-        contexts=tuple(contexts),
+        shell=go.shell,
+        contexts=tuple(go.contexts),
         go=go,
-        startup=startup,
-        problems=tuple(problems),
-        vscode=tuple(folder_results),
+        startup=_startup_stage(stage),
+        problems=tuple(stage.problems),
+        vscode=tuple(folders),
         goland=tuple(goland_results),
         ide=ide,
-        snapshots=tuple(snapshots.values()),
+        snapshots=tuple(stage.snapshots.values()),
         home=home,
         shell_resolution_timeout=options.timeout,
-        go_mod_folders=frozenset(f.path for f in workspace.folders if find_go_mod(f.path)),
+        go_mod_folders=frozenset(f for f in workspace_folders if find_go_mod(f)),
     )
     findings = run_rules(audit, options.select, options.ignore)
     from ideaudit.fixes import attach_fixes
@@ -225,6 +191,81 @@ def scan(options: ScanOptions) -> ScanResult:
     findings, fixes = attach_fixes(findings, audit)
     report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
     return ScanResult(report, audit, findings, fixes)
+
+
+def _goland_loads_shell(options: ScanOptions) -> bool:
+    """GoLand reads the login shell itself on macOS, on Linux only when told to."""
+    return options.goland_loads_shell_env or sys.platform == "darwin"
+
+
+def _vscode_stage(
+    stage: _Stage, target: Target, vscode: bool
+) -> tuple[IdeEnvironment, list[FolderContexts], list[str]]:
+    """VS Code's environment, its files, and one context per place it runs Go."""
+    options = stage.options
+    ide, ide_problems = vscode_environment(
+        ide_env_file=options.ide_env,
+        shell_snapshot_vscode=stage.snapshots.get("vscode"),
+        session_env=stage.base,
+        look_for_process=options.look_for_process and not stage.hermetic,
+    )
+    # A failed resolution is reported once, from its snapshot (E003 with the time it took).
+    stage.problems.extend(p for p in ide_problems if p.kind != "capture")
+    workspace = load_workspace(
+        target.root, target.code_workspace, user_settings_path(options.vscode_user_dir, stage.home)
+    )
+    results: list[FolderContexts] = []
+    if vscode:
+        stage.problems.extend(workspace.problems)
+        all_folders = {f.name: f.path for f in workspace.folders}
+        for folder in workspace.folders:
+            fc = folder_contexts(folder, ide, stage.terminal, stage.home, all_folders)
+            results.append(fc)
+            stage.contexts.extend(fc.contexts)
+            stage.problems.extend(fc.problems)
+    return ide, results, [f.path for f in workspace.folders]
+
+
+def _goland_stage(stage: _Stage, target: Target) -> tuple[IdeEnvironment, GoLandContexts]:
+    """GoLand's environment, project files and contexts (its modules load only here)."""
+    from ideaudit.contexts.goland import goland_contexts
+    from ideaudit.environ.ide import goland_environment
+    from ideaudit.sources.goland import load_goland_project
+
+    options = stage.options
+    gl_ide, gl_problems = goland_environment(
+        goland_env_file=options.goland_env,
+        jetbrains_snapshot=stage.snapshots.get("jetbrains"),
+        desktop_snapshot=stage.snapshots.get("desktop"),
+        session_env=stage.base,
+        loads_shell_env=_goland_loads_shell(options),
+        look_for_process=options.look_for_process and not stage.hermetic,
+    )
+    stage.problems.extend(p for p in gl_problems if p.kind != "capture")
+    project = load_goland_project(target.root, stage.home, options.jetbrains_config_dir, stage.hermetic)
+    gc = goland_contexts(project, gl_ide, stage.terminal)
+    stage.contexts.extend(gc.contexts)
+    stage.problems.extend(gc.problems)
+    return gl_ide, gc
+
+
+def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
+    """Which dotfile line set what the terminal has and the IDE lacks (cached)."""
+    if not stage.terminal.ok:
+        return None
+    from ideaudit.environ.startup import analyze_startup
+
+    options = stage.options
+    return analyze_startup(
+        stage.shell,
+        stage.home,
+        stage.base,
+        terminal=stage.terminal,
+        ide=stage.snapshots.get("vscode"),
+        timeout=options.timeout,
+        cache_dir=options.cache_dir,
+        refresh=options.refresh,
+    )
 
 
 def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
