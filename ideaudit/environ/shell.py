@@ -761,48 +761,74 @@ def _run(
         counts[dump_fd] = 0
     sel = selectors.DefaultSelector()
     pidfd: int | None = None
+    open_fds = set(counts)
+
+    def drain(fd: int) -> None:
+        """Read what ``fd`` has now; forget it at end of file."""
+        nonlocal dump
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:
+                if fd in open_fds:
+                    open_fds.discard(fd)
+                    with contextlib.suppress(KeyError, ValueError):
+                        sel.unregister(fd)
+                return
+            counts[fd] += len(chunk)
+            if fd == dump_fd or (keep_stderr and fd == err_fd):
+                dump += chunk
+
     try:
         for fd in counts:
             os.set_blocking(fd, False)
-            sel.register(fd, selectors.EVENT_READ)
         if hasattr(os, "pidfd_open"):
             try:
                 pidfd = os.pidfd_open(proc.pid)
                 sel.register(pidfd, selectors.EVENT_READ)
             except OSError:
                 pidfd = None
-        open_fds = set(counts)
+        # While the shell runs, wake for its exit (pidfd) and drain the pipes every
+        # 50 ms: an interactive shell writes its noise in dozens of tiny chunks, and a
+        # wake-up per chunk cost more than the capture's own work.  Without a pidfd the
+        # pipes wake us as before.
+        watching_pipes = pidfd is None
+        if watching_pipes:
+            for fd in counts:
+                sel.register(fd, selectors.EVENT_READ)
         exited_at: float | None = None
         while True:
             now = time.perf_counter()
             if exited_at is None and proc.poll() is not None:
                 exited_at = now
+                for fd in list(open_fds):
+                    drain(fd)
+                if not watching_pipes:
+                    for fd in open_fds:
+                        sel.register(fd, selectors.EVENT_READ)
+                    watching_pipes = True
             if exited_at is not None and not open_fds:
                 break
             limit = deadline if exited_at is None else min(deadline, exited_at + _PIPE_GRACE)
             if now >= limit:
                 break
             wait = limit - now
-            if exited_at is None and pidfd is None:
-                wait = min(wait, 0.01)
-            for key, _ in sel.select(wait):
+            if exited_at is None:
+                wait = min(wait, 0.05 if pidfd is not None else 0.01)
+            events = sel.select(wait)
+            for key, _ in events:
                 fd = int(key.fd)
                 if fd == pidfd:
                     sel.unregister(fd)
                     continue
-                try:
-                    chunk = os.read(fd, 65536)
-                except BlockingIOError:
-                    continue
-                except OSError:
-                    chunk = b""
-                if chunk:
-                    counts[fd] += len(chunk)
-                    if fd == dump_fd or (keep_stderr and fd == err_fd):
-                        dump += chunk
-                else:
-                    sel.unregister(fd)
-                    open_fds.discard(fd)
+                drain(fd)
+            if exited_at is None and not watching_pipes:
+                for fd in list(open_fds):
+                    drain(fd)
         timed_out = proc.returncode is None
         if timed_out or open_fds:
             # Timed out, or the shell left something behind that holds our pipes.
