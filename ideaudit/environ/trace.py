@@ -418,6 +418,18 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "'\\''") + "'"
 
 
+def _write_if_changed(path: str, text: str) -> None:
+    """Write ``text`` unless the file already holds it (the cached helpers are reused)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            if fh.read() == text:
+                return
+    except OSError:
+        pass
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
 def _persistent(wrapper_dir: str | None, tmpdir: str, prefix: str, text: str) -> tuple[str, bool]:
     """A helper file with ``text``: kept in the (private) cache folder and reused while
     its content is the same, else a temporary one; (path, temporary)."""
@@ -428,14 +440,7 @@ def _persistent(wrapper_dir: str | None, tmpdir: str, prefix: str, text: str) ->
         folder = os.path.join(wrapper_dir, "trace")
         os.makedirs(folder, mode=0o700, exist_ok=True)
         path = os.path.join(folder, f"{prefix}{zlib.crc32(text.encode()):08x}")
-        try:
-            with open(path, encoding="utf-8") as fh:
-                if fh.read() == text:
-                    return path, False
-        except OSError:
-            pass
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write_if_changed(path, text)
         return path, False
     fd, path = tempfile.mkstemp(prefix=prefix, dir=tmpdir)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -513,16 +518,7 @@ def _zsh_wrappers(user_zdot: str, wrapper_dir: str | None, tmpdir: str) -> tuple
     else:
         zdot, temporary = tempfile.mkdtemp(prefix="ideaudit-zdot-", dir=tmpdir), True
     for name, text in contents.items():
-        text = text.replace("@ZDOT@", _quote(zdot))
-        path = os.path.join(zdot, name)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                if fh.read() == text:
-                    continue
-        except OSError:
-            pass
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        _write_if_changed(os.path.join(zdot, name), text.replace("@ZDOT@", _quote(zdot)))
     return zdot, temporary
 
 
