@@ -341,6 +341,9 @@ def _scan(args: argparse.Namespace) -> int:
     if args.timeout is not None and not 0 < args.timeout <= 120:
         return _error("--timeout must be between 0 and 120 seconds")
     options = _scan_options(args, cfg)
+    unknown = _unknown_codes([*options.select, *options.ignore])
+    if unknown:
+        return _error(f"no rule matches {', '.join(unknown)}; `ideaudit rule` lists the codes")
     try:
         result = scan(options)
     except TargetError as exc:
@@ -361,6 +364,14 @@ def _scan(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result.report, fmt, color=color, verbose=args.verbose, rules=RULES))
     sys.stdout.flush()
     return 1 if result.findings and not args.exit_zero else 0
+
+
+def _unknown_codes(selectors: Sequence[str]) -> list[str]:
+    """Selectors that match no rule (a typo would otherwise select nothing, silently)."""
+    from ideaudit.rules.registry import load_all
+
+    codes = load_all()
+    return [s for s in selectors if s != "ALL" and not any(c.startswith(s.upper()) for c in codes)]
 
 
 def _scan_options(args: argparse.Namespace, cfg: Config) -> ScanOptions:

@@ -206,6 +206,8 @@ def test_usage_errors_exit_2(cache_dir: str) -> None:
     assert _cli("scan", "/nonexistent/workspace", cache_dir=cache_dir).returncode == 2
     assert _cli("scan", "--output-format", "xml", cache_dir=cache_dir).returncode == 2
     assert _cli("frobnicate", cache_dir=cache_dir).returncode == 2
+    typo = _cli("scan", "--select", "P0O1", cache_dir=cache_dir)
+    assert typo.returncode == 2 and "no rule matches P0O1" in typo.stderr
 
 
 def test_version_and_rule_explanations(cache_dir: str) -> None:
