@@ -35,7 +35,7 @@ from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import drop_superseded, load_all, selected
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
-from ideaudit.workspace import Target, find_go_mod, has_goland_project, resolve_target
+from ideaudit.workspace import Target, has_goland_project, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
@@ -182,8 +182,6 @@ def scan(options: ScanOptions) -> ScanResult:
         ide=ide,
         snapshots=tuple(stage.snapshots.values()),
         home=home,
-        shell_resolution_timeout=options.timeout,
-        go_mod_folders=frozenset(f for f in workspace_folders if find_go_mod(f)),
     )
     findings = run_rules(audit, options.select, options.ignore)
     from ideaudit.fixes import attach_fixes

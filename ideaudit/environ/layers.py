@@ -54,11 +54,6 @@ class EnvBuilder:
         layer = Layer(source, value, location, raw if raw != value else None)
         self._vars[name] = EnvVar(name, value, (*layers, layer))
 
-    def clear(self, source: str) -> None:
-        """Drop every variable (a configuration that does not pass the parent env)."""
-        for name in list(self._vars):
-            self.set(name, None, source)
-
     def get(self, name: str) -> str | None:
         var = self._vars.get(name)
         return var.value if var else None

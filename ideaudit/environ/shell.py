@@ -848,10 +848,10 @@ def _run(
 
 
 def _resolve_shell(shell: str, path: str | None) -> str | None:
-    import shutil
-
     if os.sep in shell:
         return shell if os.path.exists(shell) else None
+    import shutil  # only for a bare name: shutil (with bz2, lzma) costs ~7 ms of start-up
+
     return shutil.which(shell, path=path) or shutil.which(shell)
 
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from ideaudit.fixes import FixInput, Unsafe, fixer
 from ideaudit.model import Context, Edit, Finding, Layer, Location
+from ideaudit.rules.common import effective_gopath
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
@@ -488,7 +489,7 @@ def fix_goroot_binary_mismatch(f: Finding, fx: FixInput) -> list[Edit] | None:
 def fix_gopath_differs(f: Finding, fx: FixInput) -> list[Edit] | None:
     if fx.audit.shell is None:
         return None
-    gopath = _shell_value(fx, "GOPATH") or os.path.join(_shell_value(fx, "HOME") or fx.audit.home, "go")
+    gopath = effective_gopath(fx.audit.shell, fx.audit.home)  # the GOPATH go uses in your shell
     return same_as_shell(f, fx, "GOPATH", gopath)
 
 

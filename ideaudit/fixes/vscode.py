@@ -18,7 +18,13 @@ from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.fixes import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
 from ideaudit.model import Context, Edit, Finding, Layer, Location
-from ideaudit.rules.common import c_compiler, finds_executable, in_vscode_terms, is_config_layer
+from ideaudit.rules.common import (
+    c_compiler,
+    effective_gopath,
+    finds_executable,
+    in_vscode_terms,
+    is_config_layer,
+)
 from ideaudit.sources.jsonc import JsoncDocument
 from ideaudit.sources.vscode import LaunchConfig
 from ideaudit.toolchain import goroot_of
@@ -418,7 +424,7 @@ def fix_gopath_differs(f: Finding, fx: FixInput) -> list[Edit] | None:
     shell = fx.audit.shell
     if shell is None:
         return None
-    gopath = _shell_value(fx, "GOPATH") or os.path.join(_shell_value(fx, "HOME") or fx.audit.home, "go")
+    gopath = effective_gopath(shell, fx.audit.home)  # the GOPATH go uses in your shell
     return same_as_shell(f, fx, "GOPATH", gopath)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.gofacts import GoFacts
 from ideaudit.model import Context, EnvInput, IdeEnvironment, IdeProcess, Problem, ShellSnapshot
-from ideaudit.record import field, record
+from ideaudit.record import record
 
 if TYPE_CHECKING:  # only for typing: GoLand's XML sources and the start-up tracer load lazily
     from ideaudit.contexts.goland import GoLandContexts
@@ -28,8 +28,6 @@ class Audit:
     ide: IdeEnvironment | None = None
     snapshots: tuple[ShellSnapshot, ...] = ()
     home: str = ""
-    shell_resolution_timeout: float = 10.0
-    go_mod_folders: frozenset[str] = field(default_factory=frozenset)
     # What Go itself said (go env per trusted context) and the module files.
     go: GoFacts | None = None
     # How the user's shell starts up, with the line behind each divergence (S rules).

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable
 
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
-from ideaudit.toolchain import go_version_of_root, goroot_of, realpath, split_path, which
+from ideaudit.toolchain import go_version_of_root, goroot_of, realpath, which
 
 # Layers that are the environment a context inherits, not configuration a user wrote.
 BASE_SOURCES = (
@@ -136,10 +136,6 @@ def same_path(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b
     return realpath(a.rstrip("/") or "/") == realpath(b.rstrip("/") or "/")
-
-
-def path_dirs(ctx: Context) -> list[str]:
-    return split_path(value(ctx, "PATH"))
 
 
 def finding(
