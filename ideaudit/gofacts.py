@@ -15,7 +15,8 @@ from ideaudit.model import Context, Layer, Problem, ToolLookup
 from ideaudit.record import field, record, replace
 from ideaudit.sources.gitconfig import Rewrite, load_rewrites
 from ideaudit.sources.goenvfile import GoEnvFileEntry, goenv_path, load_goenv_file
-from ideaudit.sources.gomod import GoMod, VendoredModule, load_gomod, load_modules_txt
+from ideaudit.sources.gomod import GoMod, Replace, VendoredModule, load_gomod, load_modules_txt
+from ideaudit.toolchain import go_build_version
 from ideaudit.trust import folder_is_trusted, go_named_by_workspace, may_execute
 from ideaudit.workspace import find_go_mod
 
@@ -33,6 +34,9 @@ class Untrusted:
 class ModuleInfo:
     gomod: GoMod
     vendored: tuple[VendoredModule, ...] | None  # None: no vendor/modules.txt
+    # Directory replacements that cannot work: (replace, target, why), checked here so
+    # the rule (M013) stays free of file-system reads.
+    broken_replaces: tuple[tuple[Replace, str, str], ...] = ()
 
 
 @record
@@ -46,6 +50,8 @@ class GoFacts:
     rewrites: tuple[Rewrite, ...] = ()
     problems: list[Problem] = field(default_factory=list)
     trusted: bool = False
+    # The Go version each dlv/gopls binary was built with (read from its build info).
+    build_versions: dict[str, str | None] = field(default_factory=dict)
 
 
 def collect(
@@ -112,6 +118,24 @@ def collect(
             continue
         modules_txt = os.path.join(gomod.folder, "vendor", "modules.txt")
         vendored = load_modules_txt(modules_txt)
-        facts.modules.append(ModuleInfo(gomod, tuple(vendored) if vendored is not None else None))
+        facts.modules.append(
+            ModuleInfo(gomod, tuple(vendored) if vendored is not None else None, _broken_replaces(gomod))
+        )
     facts.rewrites = tuple(load_rewrites(home))
+    for ctx in facts.contexts:
+        for tool in ("dlv", "gopls"):
+            lookup = ctx.tools.get(tool)
+            if lookup is not None and lookup.path and lookup.path not in facts.build_versions:
+                facts.build_versions[lookup.path] = go_build_version(lookup.path)
     return facts
+
+
+def _broken_replaces(gomod: GoMod) -> tuple[tuple[Replace, str, str], ...]:
+    broken = []
+    for rep in gomod.replaces:
+        if not rep.is_directory:
+            continue
+        target = os.path.normpath(os.path.join(gomod.folder, rep.new))
+        if not os.path.isfile(os.path.join(target, "go.mod")):
+            broken.append((rep, target, "has no go.mod" if os.path.isdir(target) else "does not exist"))
+    return tuple(broken)

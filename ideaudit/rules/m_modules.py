@@ -301,13 +301,7 @@ def replace_missing_directory(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
         return
     for info in audit.go.modules:
-        for rep in info.gomod.replaces:
-            if not rep.is_directory:
-                continue
-            target = os.path.normpath(os.path.join(info.gomod.folder, rep.new))
-            if os.path.isfile(os.path.join(target, "go.mod")):
-                continue
-            why = "has no go.mod" if os.path.isdir(target) else "does not exist"
+        for rep, target, why in info.broken_replaces:
             yield finding(
                 "M013",
                 Severity.ERROR,

@@ -299,7 +299,6 @@ def _minor(version: str | None) -> tuple[int, ...] | None:
 )
 def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
     from ideaudit.rules.common import go_version
-    from ideaudit.toolchain import go_build_version
 
     seen: set[tuple[str, str]] = set()
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
@@ -311,7 +310,7 @@ def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
             lookup = ctx.tools.get(tool)
             if lookup is None or not lookup.path or (tool, ctx.id) in seen:
                 continue
-            built = go_build_version(lookup.path)
+            built = audit.go.build_versions.get(lookup.path) if audit.go else None
             built_minor = _minor(built)
             if built_minor is None or built_minor >= runs_minor:
                 continue
