@@ -332,6 +332,11 @@ def build_report(
         )
         for c in ctxs
     )
+    from ideaudit.causes import group_causes
+
+    # One cause seen in several contexts is one finding that lists them (the summary
+    # counts causes); ScanResult.findings keeps one per context for the fixes.
+    findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"

@@ -134,7 +134,11 @@ def test_cli_on_the_showcase_prints_locations_contexts_values_and_fixes(cache_di
     assert "P001" in out and "home/.bashrc:2" in out
     assert "in your shell:" in out and "in this context:" in out and "fix:" in out
     assert "\x1b[" not in out  # NO_COLOR and not a terminal
-    assert "3 errors" in out
+    # One cause (go's line is in ~/.bashrc), one finding, listing the contexts it affects.
+    assert out.count("✗ P001 ") == 1
+    assert "go is not found in 3 contexts (VS Code tools, tests, debug 'Launch API')" in out
+    assert "✗ VS Code tests (code lens, Test Explorer)  (see P001 above)" in out
+    assert "1 error, 1 warning in 4 of 5 contexts" in out
 
 
 def test_cli_clean_sample_exits_zero(cache_dir: str) -> None:
