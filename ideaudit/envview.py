@@ -14,6 +14,7 @@ from typing import Any
 
 from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import Context, Layer
+from ideaudit.printable import printable, sanitize
 from ideaudit.secrets import redact_value
 
 DEFAULT_VARS = REPORTED_VARS
@@ -103,7 +104,7 @@ def render_json(contexts: Sequence[Context], shell: Context | None, names: Seque
         "shell": shell.label if shell else None,
         "contexts": [{"id": c.id, "label": c.label, "variables": rows(c, shell, names)} for c in contexts],
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(sanitize(data), indent=2) + "\n"
 
 
 def render_text(contexts: Sequence[Context], shell: Context | None, names: Sequence[str]) -> str:
@@ -126,7 +127,7 @@ def render_text(contexts: Sequence[Context], shell: Context | None, names: Seque
             if chain:
                 lines.append("      set by: " + " -> ".join(chain))
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _show(value: str | None) -> str:

@@ -441,7 +441,7 @@ def test_github_escaping() -> None:
     f = Finding("E001", Severity.ERROR, "100% broken\nline two", location=Location(f"{WS}/a,b:c.json", 1, 2))
     report = Report("0", WS, None, "x", (), (f,), Summary(0, 1, 1, 0, 0))
     assert out("github", report=report) == (
-        "::error file=a%2Cb%3Ac.json,line=1,col=2,title=E001::100%25 broken%0Aline two\n"
+        "::error file=a%2Cb%3Ac.json,line=1,col=2,title=E001::100%25 broken line two\n"
     )
 
 

@@ -114,9 +114,10 @@ def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
 
 
 def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import known_secrets, redact_text
+    from ideaudit.secrets import context_secrets, known_secrets, redact_diff
 
-    return redact_text(text, known_secrets(result.report))
+    known = [*known_secrets(result.report), *context_secrets(result.audit.contexts)]
+    return redact_diff(text, known)
 
 
 def run_scan_fixes(
