@@ -491,17 +491,18 @@ def _env(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.registry import kinds_text, load_all
 
     rules = load_all()
     if args.code is None:
         for r in sorted(rules.values(), key=lambda r: r.code):
-            print(f"{r.code}  {r.severity.value:<7}  {r.title}")
+            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{kinds_text(r)}]")
         return 0
     found = rules.get(args.code.upper())
     if found is None:
         return _error(f"no rule {args.code!r}; `ideaudit rule` lists them")
-    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}\n")
+    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}")
+    print(f"Applies to: {kinds_text(found)}\n")
     print(found.explanation)
     print(f"\nFix: {found.fix}")
     return 0

@@ -149,6 +149,7 @@ class Context:
     ``debug`` builds and runs a program (a VS Code ``type: go`` launch configuration, a
     GoLand Go application run configuration), ``tests`` runs ``go test`` (VS Code code
     lens, a GoLand test run configuration), ``attach`` attaches a debugger (no build),
+    ``exec`` debugs what is already built (a launch in mode exec, core or replay),
     ``tools`` is what the IDE's own go/gopls/dlv calls see, ``terminal`` the IDE's
     integrated terminal, and ``shell`` the reference (your terminal).  ``ide`` is
     ``vscode``, ``goland`` or ``shell``.

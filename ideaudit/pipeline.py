@@ -32,7 +32,7 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected
+from ideaudit.rules.registry import drop_superseded, load_all, selected, where_it_applies
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -276,7 +276,10 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
-    findings = drop_superseded(findings)
+    kinds = {c.id: c.kind for c in audit.contexts}
+    if audit.shell is not None:
+        kinds[audit.shell.id] = audit.shell.kind
+    findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
 

@@ -18,7 +18,7 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, DEBUGGERS, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
 
 GO_USERS = ("debug", "tests", "tools", "terminal")
@@ -62,6 +62,7 @@ def _version(go_path: str) -> str:
     """,
     "Put the directory of your `go` on PATH where the IDE reads it (~/.profile, "
     "~/.bash_profile, ~/.zprofile), restart the IDE, or set go.alternateTools.go.",
+    kinds=BUILDS,
 )
 def go_not_found(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -143,6 +144,7 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
     shell), debugging fails with "cannot find Delve debugger".
     """,
     "Point go.alternateTools.dlv at the binary, or give the IDE the same GOPATH/GOBIN.",
+    kinds=DEBUGGERS,
 )
 def dlv_not_found(audit: Audit) -> Iterator[Finding]:
     return _tool_missing(audit, "dlv", ("debug", "attach"), "P002")
@@ -178,6 +180,7 @@ def gopls_not_found(audit: Audit) -> Iterator[Finding]:
     """,
     "Make both find the same go: fix the PATH order, or set go.alternateTools.go / "
     "go.goroot to the shell's Go.",
+    kinds=BUILDS,
 )
 def different_go(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -254,6 +257,7 @@ def path_override(audit: Audit) -> Iterator[Finding]:
     fallback is often an old installation rather than the Go your shell uses.
     """,
     "Put the Go you use on PATH where the IDE reads it, or set go.alternateTools.go.",
+    kinds=BUILDS,
 )
 def go_fallback_only(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("tools"):
