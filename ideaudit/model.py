@@ -325,3 +325,6 @@ class Report:
     findings: tuple[Finding, ...]
     summary: Summary
     home: str | None = None
+    # What ideaudit could not check (an ${input:} filled in when a session starts): not
+    # findings, not counted; the text format shows them under -v.
+    notes: tuple[Finding, ...] = ()

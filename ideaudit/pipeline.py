@@ -32,7 +32,7 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected, where_it_applies
+from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -69,6 +69,7 @@ class ScanResult:
     audit: Audit
     findings: list[Finding] = field(default_factory=list)
     fixes: FixSet | None = None  # the edits of the findings, for --diff/--fix
+    notes: list[Finding] = field(default_factory=list)  # what could not be checked (-v)
 
 
 def _capture_all(
@@ -183,12 +184,12 @@ def scan(options: ScanOptions) -> ScanResult:
         snapshots=tuple(stage.snapshots.values()),
         home=home,
     )
-    findings = run_rules(audit, options.select, options.ignore)
+    findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
-    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
-    return ScanResult(report, audit, findings, fixes)
+    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal, notes)
+    return ScanResult(report, audit, findings, fixes, notes)
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -317,6 +318,7 @@ def build_report(
     findings: list[Finding],
     ide: IdeEnvironment,
     terminal: ShellSnapshot,
+    notes: Sequence[Finding] = (),
 ) -> Report:
     ctxs = list(audit.contexts)
     if audit.shell is not None:
@@ -351,6 +353,7 @@ def build_report(
         contexts=reports,
         findings=tuple(findings),
         home=audit.home,
+        notes=tuple(notes),
         summary=Summary(
             contexts=len(audit.contexts),
             findings=len(findings),

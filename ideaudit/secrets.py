@@ -329,6 +329,7 @@ def scrub_report(report: Report) -> Report:
             shell=_opt_text(report.shell, known),
             contexts=tuple(_scrub_context(c, known) for c in report.contexts),
             findings=tuple(_scrub_finding(f, known) for f in report.findings),
+            notes=tuple(_scrub_finding(f, known) for f in report.notes),
         )
     finally:  # secrets must not linger in a process-wide cache
         _text.cache_clear()

@@ -222,3 +222,25 @@ def test_version_and_rule_explanations(cache_dir: str) -> None:
         assert code in listing
     explained = _cli("rule", "p001", cache_dir=cache_dir)
     assert explained.returncode == 0 and "Fix:" in explained.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "fail_on", "status"),
+    [
+        ("info-only", None, 0),  # info findings never fail a run
+        ("info-only", "warning", 0),
+        ("info-only", "info", 1),
+        ("path-only-in-bashrc", None, 1),  # an error
+        ("path-only-in-bashrc", "error", 1),
+        ("undefined-env-var", None, 1),  # a warning fails by default
+        ("undefined-env-var", "error", 0),  # but not at the error threshold
+    ],
+)
+def test_exit_status_follows_severity_and_fail_on(
+    case: str, fail_on: str | None, status: int, cache_dir: str
+) -> None:
+    sample = SAMPLES / case
+    args = ["scan", str(sample), "--home", str(sample / "home"), "--shell", shell_path("bash"), "--no-go-env"]
+    proc = _cli(*args, *(["--fail-on", fail_on] if fail_on else []), cache_dir=cache_dir)
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "S008" in proc.stdout or case != "info-only"

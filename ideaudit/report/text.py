@@ -246,6 +246,13 @@ def render(
                 if r.fix:
                     lines.append(st(f"      fix: {r.fix}", _DIM))
 
+    if verbose and report.notes:
+        lines += ["", st("Notes (not checked, not counted)", _BOLD)]
+        for n in report.notes:
+            where = f" ({_loc(n.location, report.workspace)})" if n.location is not None else ""
+            about = n.context_label or n.context_id
+            lines.append(st(f"  {n.code} {f'[{about}] ' if about else ''}{n.message}{where}", _DIM))
+
     overall = _status(list(report.findings))
     lines += ["", st(_summary(report, by_ctx, shared, len(workspace)), _BOLD, _COLOR[overall])]
     return _tilde("\n".join(lines) + "\n", report.home)

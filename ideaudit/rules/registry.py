@@ -43,6 +43,9 @@ class Rule:
     # The context kinds this rule is about; the engine drops its findings elsewhere, so
     # the rule's code need not know (findings about no context are always kept).
     kinds: tuple[str, ...] = KINDS
+    # A note is not a finding: something ideaudit could not check (an ${input:} filled
+    # in only when a session starts), shown under -v, never counted, never failing.
+    note: bool = False
 
     def applies_to(self, kind: str | None) -> bool:
         return kind is None or kind in self.kinds
@@ -64,6 +67,7 @@ def rule(
     fix: str,
     supersedes: tuple[str, ...] = (),
     kinds: tuple[str, ...] = KINDS,
+    note: bool = False,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register ``fn`` as rule ``code``.  Codes are a family letter and three digits;
     ``kinds`` are the context kinds the rule is about (default: all)."""
@@ -74,9 +78,8 @@ def rule(
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"rule {code}: unknown context kinds {sorted(unknown)}")
-        RULES[code] = Rule(
-            code, name, title, severity, _dedent(explanation), fix, fn, supersedes, tuple(kinds)
-        )
+        explained = _dedent(explanation)
+        RULES[code] = Rule(code, name, title, severity, explained, fix, fn, supersedes, tuple(kinds), note)
         return fn
 
     return register
@@ -147,3 +150,13 @@ def where_it_applies(findings: Iterable[Finding], kinds: dict[str, str]) -> list
 def kinds_text(r: Rule) -> str:
     """The kinds a rule is about, as ``ideaudit rule`` and docs/rules.md print them."""
     return "all contexts" if set(r.kinds) == set(KINDS) else ", ".join(r.kinds)
+
+
+def split_notes(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings, notes): what notes rules said is not a finding (see :attr:`Rule.note`)."""
+    found: list[Finding] = []
+    notes: list[Finding] = []
+    for f in findings:
+        r = RULES.get(f.code)
+        (notes if r is not None and r.note else found).append(f)
+    return found, notes

@@ -324,6 +324,7 @@ def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
     this context is incomplete.
     """,
     "Nothing to fix; check the value when the session starts.",
+    note=True,
 )
 def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("unresolvable",)):
