@@ -323,13 +323,14 @@ def test_text_findings_under_their_context_errors_first() -> None:
 def test_text_details() -> None:
     text = out("text")
     assert "      where: .vscode/launch.json:12:9" in text
-    assert "      in this context: /usr/bin:/bin" in text
-    assert "      in your shell: /usr/local/go/bin:/usr/bin:/bin" in text
+    # the values are named by their variable
+    assert "      in this context: PATH=/usr/bin:/bin" in text
+    assert "      in your shell: PATH=/usr/local/go/bin:/usr/bin:/bin" in text
     assert '      fix: Add "${env:PATH}" to the PATH in launch.json.' in text
     # a path outside the workspace stays absolute
     assert "      where: /home/ana/.bashrc:7" in text
     # unset in one place is said so
-    assert "      in your shell: (not set)" in text
+    assert "      in your shell: GITHUB_TOKEN is not set" in text
 
 
 def test_text_summary_line() -> None:
@@ -460,6 +461,7 @@ def test_json_is_the_whole_report() -> None:
         "findings",
         "home",
         "summary",
+        "notes",
     }
     f = data["findings"][1]
     assert f["severity"] == "error"

@@ -89,6 +89,10 @@ def _value(value: str | None) -> str:
     return "(not set)" if value is None else (value if value else '""')
 
 
+def _assignment(name: str, value: str | None) -> str:
+    return f"{name} is not set" if value is None else f"{name}={value if value else chr(34) * 2}"
+
+
 def _tool(tool: ToolLookup, workspace: str) -> str:
     if tool.path is None:
         text = f"{tool.tool}: not found"
@@ -109,9 +113,9 @@ def _finding_lines(f: Finding, report: Report, verbose: bool, st: _Style) -> lis
     if f.location is not None:
         details.append(f"where: {_loc(f.location, ws)}")
     if f.context_value is not None or f.shell_value is not None:
-        if f.variable is not None:
-            details.append(f"in this context: {_value(f.context_value)}")
-            details.append(f"in your shell: {_value(f.shell_value)}")
+        if f.variable is not None:  # named: the values of GOPATH beside a dlv finding are not obvious
+            details.append(f"in this context: {_assignment(f.variable, f.context_value)}")
+            details.append(f"in your shell: {_assignment(f.variable, f.shell_value)}")
         else:
             if f.context_value is not None:
                 details.append(f"in this context: {f.context_value}")

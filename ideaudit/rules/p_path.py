@@ -99,8 +99,45 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "P009",
+    "go-not-installed",
+    "`go` is found neither by your shell nor by the IDE",
+    Severity.ERROR,
+    """
+    Your terminal has no `go` on PATH, and neither do the IDE's contexts: Go is not
+    installed, or installed somewhere nothing puts on PATH.  This comes before any
+    other finding about tools: dlv and gopls are installed with `go install`, and the
+    IDE cannot build, test or debug anything without go.
+    """,
+    "Install Go and put its bin directory on PATH in a file your login shell reads "
+    "(~/.profile, ~/.bash_profile, ~/.zprofile, fish config.fish), then restart the IDE.",
+    kinds=BUILDS,
+)
+def go_not_installed(audit: Audit) -> Iterator[Finding]:
+    shell = audit.shell
+    if shell is None or shell_tool(audit, "go") is not None:
+        return
+    for ctx in [shell, *audit.ide_contexts(*GO_USERS)]:
+        lookup = ctx.tools.get("go")
+        if lookup is None or lookup.found:
+            continue
+        # One message for every context (the finding is merged into one cause), so
+        # nothing here may depend on the context but its label.
+        yield finding(
+            "P009",
+            Severity.ERROR,
+            f"go is not installed: no go in {ctx.label}, and none on your shell's PATH either",
+            ctx,
+            fix="Install Go and put its bin directory on PATH in a file your login shell reads "
+            "(~/.profile, ~/.bash_profile, ~/.zprofile or fish's config.fish); then restart the IDE.",
+        )
+
+
 def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) -> Iterator[Finding]:
     shell_has = shell_tool(audit, tool)
+    if shell_has is None and audit.shell is not None and shell_tool(audit, "go") is None:
+        return  # P009 says first that there is no go at all: `go install` cannot help yet
     for ctx in audit.ide_contexts(*kinds):
         lookup = ctx.tools.get(tool)
         if lookup is None or lookup.found:
