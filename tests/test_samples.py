@@ -244,3 +244,15 @@ def test_exit_status_follows_severity_and_fail_on(
     proc = _cli(*args, *(["--fail-on", fail_on] if fail_on else []), cache_dir=cache_dir)
     assert proc.returncode == status, proc.stdout + proc.stderr
     assert "S008" in proc.stdout or case != "info-only"
+
+
+def test_no_go_anywhere_is_said_once_and_first(cache_dir: str) -> None:
+    """zsh reads none of the sample's bash files: no go at all.  One P009 for every
+    context, no `go install` advice for dlv or gopls, and no context marked ✓."""
+    sample = SAMPLES / "shell-bash-startup"
+    args = ["scan", str(sample), "--home", str(sample / "home"), "--shell", shell_path("zsh"), "--no-go-env"]
+    out = _cli(*args, cache_dir=cache_dir).stdout
+    assert out.count("✗ P009 ") == 1, out
+    assert "go install" not in out and "P002" not in out and "P003" not in out
+    assert "✗ your terminal (zsh -i)" in out and "✗ VS Code integrated terminal" in out
+    assert "✓" not in out
