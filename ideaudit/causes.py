@@ -119,8 +119,11 @@ def _shared_words(a: str, b: str) -> int:
         n += 1
     cut = 0
     for i in range(n):
-        if b[i] == " " or (b[i] == "'" and i > 0 and b[i - 1] == " "):
-            cut = i + 1 if b[i] == " " else i
+        if b[i] == "'":  # a name is never split: 'Debug Server' after 'Debug Active'
+            cut = i if i > 0 and b[i - 1] == " " else cut
+            break
+        if b[i] == " ":
+            cut = i + 1
     return cut if cut < len(b) else 0
 
 

@@ -95,6 +95,8 @@ def test_a_label_at_the_start_of_a_message_reads_as_a_sentence() -> None:
 def test_context_list_drops_the_words_shared_with_the_previous_label() -> None:
     refs = [ContextRef(cid, label) for cid, label in LABELS.items()]
     assert context_list(refs) == "VS Code tools, tests, debug 'A', 'B'"
+    names = [ContextRef(str(i), f"VS Code debug '{n}'") for i, n in enumerate(["Debug one", "Debug Server"])]
+    assert context_list(names) == "VS Code debug 'Debug one', 'Debug Server'"
     goland = [ContextRef("g1", "GoLand run 'server'"), ContextRef("v", "VS Code debug 'A'")]
     assert context_list(goland) == "GoLand run 'server', VS Code debug 'A'"
 
