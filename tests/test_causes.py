@@ -148,3 +148,36 @@ def test_go_not_found_is_printed_once_listing_the_contexts(fmt: str, cache_dir: 
     if fmt == "text":
         assert "1 error, 1 warning in 9 of 10 contexts" in out
         assert "✗ VS Code debug 'Seed'  (see P001 above)" in out
+
+
+def test_github_and_sarif_never_repeat_a_file_line_and_rule() -> None:
+    from ideaudit.model import Report, Summary
+    from ideaudit.report import render
+
+    where = Location("/w/.vscode/settings.json", 6, 9)
+    a = Finding(
+        "M006",
+        Severity.WARNING,
+        "GOFLAGS is -mod=vendor in tools",
+        context_id="t",
+        context_label="tools",
+        location=where,
+    )
+    b = Finding(
+        "M006",
+        Severity.ERROR,
+        "GOFLAGS is -mod=mod in tests",
+        context_id="x",
+        context_label="tests",
+        location=where,
+    )
+    other = Finding(
+        "M006", Severity.WARNING, "elsewhere", location=Location("/w/.vscode/settings.json", 7, 9)
+    )
+    report = Report("0", "/w", None, "x", (), (a, b, other), Summary(2, 3, 1, 2, 0))
+    github = render(report, "github").splitlines()
+    assert len(github) == 2
+    merged = next(line for line in github if "line=6" in line)
+    assert merged.startswith("::error ") and "-mod=vendor" in merged and "-mod=mod" in merged
+    results = json.loads(render(report, "sarif"))["runs"][0]["results"]
+    assert len(results) == 2 and {r["level"] for r in results} == {"error", "warning"}
