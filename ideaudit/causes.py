@@ -34,6 +34,21 @@ _HOLE = "\x00"  # stands for the context's label while comparing messages
 _TRAILING_NOTE = re.compile(r" \([^()']*\)$")
 
 
+# Verbs a rule puts after a context's label, and their form after "N contexts (...)".
+_PLURAL_VERB = {
+    "runs": "run",
+    "builds": "build",
+    "finds": "find",
+    "gets": "get",
+    "has": "have",
+    "is": "are",
+    "uses": "use",
+    "sees": "see",
+    "does": "do",
+}
+_VERB_AFTER_HOLE = re.compile(_HOLE + r" (" + "|".join(_PLURAL_VERB) + r")\b")
+
+
 def group_causes(findings: Sequence[Finding], order: Mapping[str, int] | None = None) -> list[Finding]:
     """``findings`` with each cause seen in several contexts merged into one finding.
 
@@ -140,6 +155,8 @@ def _merged(members: list[Finding], contexts: list[ContextRef]) -> Finding:
     if message.startswith(_HOLE):  # "X builds ..." -> "In 3 contexts (...): each context builds ..."
         message = f"In {words}: " + message.replace(_HOLE, "each context", 1).replace(_HOLE, "it")
     elif _HOLE in message:
+        # "<label> runs go1.22" -> "4 contexts (...) run go1.22"
+        message = _VERB_AFTER_HOLE.sub(lambda m: f"{_HOLE} {_PLURAL_VERB[m[1]]}", message)
         message = message.replace(_HOLE, words)
     else:
         message = f"In {words}: {message}"

@@ -92,6 +92,16 @@ def test_a_label_at_the_start_of_a_message_reads_as_a_sentence() -> None:
     assert merged.message == "In 2 contexts (VS Code tools, tests): each context builds x in GOPATH mode"
 
 
+def test_a_verb_after_the_label_agrees_with_the_contexts() -> None:
+    def m010(cid: str) -> Finding:
+        label = LABELS[cid]
+        msg = f"go.mod needs go 1.23; {label} runs go1.22.5"
+        return Finding("M010", Severity.INFO, msg, context_id=cid, context_label=label)
+
+    (merged,) = group_causes([m010("vscode:tools"), m010("vscode:tests")], ORDER)
+    assert merged.message == "go.mod needs go 1.23; 2 contexts (VS Code tools, tests) run go1.22.5"
+
+
 def test_context_list_drops_the_words_shared_with_the_previous_label() -> None:
     refs = [ContextRef(cid, label) for cid, label in LABELS.items()]
     assert context_list(refs) == "VS Code tools, tests, debug 'A', 'B'"
