@@ -509,6 +509,7 @@ def test_sarif_structure() -> None:
         "fullDescription": {"text": "Explanation of P001.\nSecond line."},
         "help": {"text": "Fix for P001."},
         "defaultConfiguration": {"level": "error"},
+        "properties": {"contextKinds": ["shell", "terminal", "tools", "tests", "debug", "exec", "attach"]},
     }
     assert rules["G003"]["defaultConfiguration"]["level"] == "note"
     results = run["results"]

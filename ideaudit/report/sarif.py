@@ -61,6 +61,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.explanation or rule.title},
         "help": {"text": rule.fix},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"contextKinds": list(rule.kinds)},
     }
 
 
