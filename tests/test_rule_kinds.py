@@ -98,3 +98,19 @@ def test_rule_command_and_docs_show_the_kinds() -> None:
         [sys.executable, "-m", "ideaudit", "rule"], capture_output=True, text=True, check=True
     ).stdout
     assert "V006" in listing and "[tests]" in listing.split("V006", 1)[1].splitlines()[0]
+
+
+def test_a_prebuilt_exec_still_needs_dlv(tmp_path: Path, cache_dir: str) -> None:
+    ws = _workspace(tmp_path)
+    # No dlv anywhere, but go in the shell (so P009 does not speak first).
+    sdk = ws / "home" / "sdk" / "bin"
+    sdk.mkdir(parents=True)
+    (sdk / "go").write_text("#!/bin/sh\nexit 0\n")
+    (sdk / "go").chmod(0o755)
+    for rc in (".profile", ".bashrc"):  # the IDE's login shell and your terminal
+        (ws / "home" / rc).write_text(f'export PATH="{sdk}:$PATH"\n')
+    opts = ScanOptions(
+        path=str(ws), home=str(ws / "home"), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    p002 = {f.context_id for f in scan(opts).findings if f.code == "P002"}
+    assert {"vscode:debug:Prebuilt", "vscode:debug:Remote", "vscode:debug:Build"} <= p002

@@ -184,7 +184,7 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
     kinds=DEBUGGERS,
 )
 def dlv_not_found(audit: Audit) -> Iterator[Finding]:
-    return _tool_missing(audit, "dlv", ("debug", "attach"), "P002")
+    return _tool_missing(audit, "dlv", DEBUGGERS, "P002")
 
 
 @rule(
@@ -342,7 +342,7 @@ def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
     from ideaudit.rules.common import go_version
 
     seen: set[tuple[str, str]] = set()
-    for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
+    for ctx in audit.ide_contexts("debug", "exec", "tests", "tools", "attach"):
         runs = go_version(ctx)
         runs_minor = _minor(runs)
         if runs_minor is None:
