@@ -465,9 +465,11 @@ def _gen_envfile(args: argparse.Namespace) -> int:
 
 
 def _ignored(folder: str, name: str) -> bool:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8") as fh:
-            lines = {line.strip().lstrip("/") for line in fh}
+        text = read_text(os.path.join(folder, ".gitignore"), "config", errors="replace")
+        lines = {line.strip().lstrip("/") for line in text.splitlines()}
     except OSError:
         return False
     return name in lines

@@ -150,9 +150,13 @@ def goroot_problem(goroot: str) -> str | None:
 @functools.lru_cache(maxsize=256)
 def go_version_of_root(goroot: str) -> str | None:
     """The version in ``GOROOT/VERSION`` (first line), read, not executed."""
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(os.path.join(goroot, "VERSION"), encoding="utf-8") as f:
-            return f.readline().strip() or None
+        return (
+            read_text(os.path.join(goroot, "VERSION"), "version", errors="replace").partition("\n")[0].strip()
+            or None
+        )
     except OSError:
         return None
 

@@ -28,9 +28,10 @@ def trusted_folders(home: str) -> list[str]:
         return []
     import tomllib
 
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(read_text(path, "config"))
     except (OSError, ValueError):
         return []
     folders = data.get("trusted-folders", [])

@@ -148,9 +148,10 @@ def load_env_dump(path: str | os.PathLike[str]) -> tuple[dict[str, str] | None, 
     all and did not parse (so that a broken dump is never taken for an empty environment).
     """
     name = os.fspath(path)
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(name, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(name, "envdump")
     except OSError as exc:
         return None, [
             Problem(

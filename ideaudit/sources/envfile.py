@@ -140,9 +140,10 @@ def parse_envfile(
 
 def load_envfile(path: str, base_env: Mapping[str, str]) -> tuple[list[EnvFileEntry], list[Problem]]:
     """Read and parse an envFile; a file that cannot be read gives one problem."""
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(path, "envfile")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return [], [

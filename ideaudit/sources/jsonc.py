@@ -539,9 +539,10 @@ def load_jsonc(path: str | os.PathLike[str]) -> JsoncDocument | Problem:
 
 
 def _load_jsonc(file: str) -> JsoncDocument | Problem:
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(file, "rb") as fh:
-            raw = fh.read()
+        raw = read_bytes(file, "jsonc")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return Problem(
