@@ -335,7 +335,13 @@ def build_report(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-    return Report(
+    from ideaudit.secrets import env_secrets, scrub_report
+
+    # The report keeps only the Go variables of each context; a secret copied from any
+    # other variable (GOFLAGS holding DB_PASSWORD's value) is known by value from the
+    # whole environments, so every reporter (and watch's) gets it masked already.
+    secrets = env_secrets(c.env.vars for c in ctxs)
+    report = Report(
         version=__version__,
         workspace=workspace,
         shell=shell_desc,
@@ -351,3 +357,4 @@ def build_report(
             infos=len(findings) - errors - warnings,
         ),
     )
+    return scrub_report(report, secrets) if secrets else report

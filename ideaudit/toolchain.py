@@ -168,6 +168,16 @@ def realpath(path: str) -> str:
     return os.path.realpath(path)
 
 
+def inside_any(path: str, roots: Sequence[str]) -> bool:
+    """Whether ``path`` (links resolved) is one of ``roots`` or under one of them."""
+    real = realpath(path)
+    for root in roots:
+        top = realpath(root).rstrip("/")
+        if real == top or real.startswith(top + "/"):
+            return True
+    return False
+
+
 def same_file(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a == b

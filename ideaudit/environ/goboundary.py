@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 from ideaudit.model import Context, EnvVar, Layer
 from ideaudit.record import record
-from ideaudit.toolchain import go_version_of_root, goroot_of, realpath, split_path, which
+from ideaudit.toolchain import go_version_of_root, goroot_of, inside_any, split_path, which
 
 # Layers that are the environment a context inherits (contexts.vscode/goland label the
 # IDE's process environment so; rules.common.BASE_SOURCES names the same bases).  They
@@ -307,5 +307,4 @@ def _config_path_dirs(ctx: Context) -> set[str]:
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
-    real = realpath(path)
-    return any(real == r or real.startswith(r.rstrip("/") + "/") for r in (realpath(x) for x in roots))
+    return inside_any(path, roots)
