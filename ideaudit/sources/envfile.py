@@ -112,7 +112,9 @@ def parse_envfile(
             problems.append(
                 Problem(
                     kind="parse",
-                    message=f"line {number} is not KEY=VALUE: {wrong}; vscode-go ignores it, so it sets nothing",
+                    message=(
+                        f"line {number} is not KEY=VALUE: {wrong}; vscode-go ignores it, so it sets nothing"
+                    ),
                     location=Location(file=file, line=number, col=col),
                 )
             )
