@@ -69,6 +69,9 @@ class ScanResult:
     audit: Audit
     findings: list[Finding] = field(default_factory=list)
     fixes: FixSet | None = None  # the edits of the findings, for --diff/--fix
+    # The secret values of the contexts' whole environments (never printed): whoever
+    # renders findings or diffs of this scan masks them (secrets.scrub_report's extra).
+    secrets: frozenset[str] = frozenset()
 
 
 def _capture_all(
@@ -188,7 +191,14 @@ def scan(options: ScanOptions) -> ScanResult:
 
     findings, fixes = attach_fixes(findings, audit)
     report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
-    return ScanResult(report, audit, findings, fixes)
+    return ScanResult(report, audit, findings, fixes, frozenset(_secrets(audit)))
+
+
+def _secrets(audit: Audit) -> set[str]:
+    from ideaudit.secrets import env_secrets
+
+    everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
+    return env_secrets(c.env.vars for c in everyone)
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -335,12 +345,12 @@ def build_report(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-    from ideaudit.secrets import env_secrets, scrub_report
+    from ideaudit.secrets import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any
-    # other variable (GOFLAGS holding DB_PASSWORD's value) is known by value from the
-    # whole environments, so every reporter (and watch's) gets it masked already.
-    secrets = env_secrets(c.env.vars for c in ctxs)
+    # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the
+    # whole environments, so the report leaves here already masked for every reporter.
+    secrets = _secrets(audit)
     report = Report(
         version=__version__,
         workspace=workspace,
