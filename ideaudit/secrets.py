@@ -163,10 +163,11 @@ _TOKEN_RE = re.compile(
 _URL_CRED_RE = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)(?P<pw>[^/\s@]+)@")
 
 # A secret assigned inside a longer value: ``-ldflags=-X main.token=abc``,
-# ``--password=abc``, ``api_key: abc``.  Only the assigned part is replaced.
+# ``--password=abc``.  Only the assigned part is replaced (prose such as "a token: X"
+# is not an assignment).
 _ASSIGN_RE = re.compile(
     r"(?P<head>(?<![A-Za-z0-9])[\w.-]*?(?:token|secret|passw(?:or)?d|api_?key|access_?key|private_?key"
-    r"|credentials?|creds|auth_?key)[\w-]*\s*[=:]\s*)(?P<v>[^\s'\",;&]+)",
+    r"|credentials?|creds|auth_?key)[\w-]*=)(?P<v>[^\s'\",;&]+)",
     re.IGNORECASE,
 )
 
@@ -197,13 +198,15 @@ def looks_like_secret_value(value: str) -> bool:
 
 def _assigned(text: str) -> list[str]:
     """The values of secret-named assignments inside ``text`` (not already masked)."""
-    return [m["v"] for m in _ASSIGN_RE.finditer(text) if m["v"] != MASK and not m["v"].startswith("${")]
+    return [m["v"] for m in _ASSIGN_RE.finditer(text) if MASK not in m["v"] and not m["v"].startswith("${")]
 
 
 def _redact_urls(text: str) -> str:
     text = _URL_CRED_RE.sub(lambda m: f"{m['head']}{MASK}@", text)
     if _assigned(text):
-        text = _ASSIGN_RE.sub(lambda m: m["head"] + (m["v"] if m["v"].startswith("${") else MASK), text)
+        text = _ASSIGN_RE.sub(
+            lambda m: m["head"] + (m["v"] if m["v"].startswith("${") or MASK in m["v"] else MASK), text
+        )
     return text
 
 
