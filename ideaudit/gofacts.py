@@ -127,12 +127,6 @@ def collect(
             facts.goenv_files[path] = tuple(load_goenv_file(path))
 
     folders = list(folders)
-    roots = tuple(dict.fromkeys([root, *folders]))
-    for ctx in facts.contexts:
-        switch = toolchain_switch(ctx, roots)
-        if switch is not None:
-            facts.switches.append(switch)
-
     seen: set[str] = set()
     for folder in folders:
         gomod_path = find_go_mod(folder)
@@ -148,6 +142,13 @@ def collect(
         facts.modules.append(
             ModuleInfo(gomod, tuple(vendored) if vendored is not None else None, _broken_replaces(gomod))
         )
+    roots = tuple(dict.fromkeys([root, *folders]))
+    by_path = {m.gomod.path: m.gomod for m in facts.modules}
+    for ctx in facts.contexts:
+        gomod_path = find_go_mod(ctx.folder) if ctx.folder else None
+        switch = toolchain_switch(ctx, roots, by_path.get(gomod_path) if gomod_path else None)
+        if switch is not None:
+            facts.switches.append(switch)
     facts.rewrites = tuple(load_rewrites(home))
     for ctx in facts.contexts:
         for tool in ("dlv", "gopls"):

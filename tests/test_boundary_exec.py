@@ -40,7 +40,8 @@ def _marker_script(marker: Path) -> str:
     return f'#!/bin/sh\ntouch "{marker}"\necho "{{}}"\n'
 
 
-def _home(tmp_path: Path, goroot: Path) -> Path:
+def _home(tmp_path: Path, goroot: Path | None = None) -> Path:
+    goroot = goroot or toolchain("go1.27")
     home = tmp_path / "home"
     home.mkdir()
     line = f'export PATH="{goroot}/bin:$PATH"\n'
@@ -284,3 +285,47 @@ def test_scan_in_process_reports_the_static_answer(tmp_path: Path) -> None:
     assert result.audit.go is not None
     switch = next(s for s in result.audit.go.switches if s.context_id == "vscode:tools")
     assert switch.via == "PATH" and switch.provided and switch.target == str(ws / "tools" / VERSION)
+
+
+def test_a_gomod_toolchain_line_with_a_workspace_binary_is_reported_and_not_run(tmp_path: Path) -> None:
+    """GOTOOLCHAIN's default is auto: a go.mod asking for go1.99.0 plus a PATH entry that
+    provides it is enough for the IDE's go to run the workspace's binary.  Real go proves
+    it (auto runs the marker in the module); ideaudit reports it and runs nothing."""
+    goroot = toolchain("go1.27")
+    home = _home(tmp_path)
+    ws, marker = _hostile(tmp_path, "path", "settings", goroot)
+    settings = ws / ".vscode" / "settings.json"
+    settings.write_text(json.dumps({"go.toolsEnvVars": {"PATH": f"{ws}/tools:{goroot}/bin:/usr/bin:/bin"}}))
+    (ws / "go.mod").write_text(f"module example.com/hostile\n\ngo 1.21\n\ntoolchain {VERSION}\n")
+    base = {"HOME": str(home), "PATH": f"{ws}/tools:{goroot}/bin:/usr/bin:/bin", "GOPROXY": "off"}
+    go = str(goroot / "bin" / "go")
+    subprocess.run(
+        [go, "env", "GOVERSION"], cwd=ws, env={**base, "GOTOOLCHAIN": "local"}, capture_output=True
+    )
+    assert not marker.exists(), "GOTOOLCHAIN=local ignores the go.mod toolchain line"
+    subprocess.run([go, "env", "GOVERSION"], cwd=ws, env={**base, "GOTOOLCHAIN": "auto"}, capture_output=True)
+    assert marker.exists(), "auto runs it: the attack is real"
+    marker.unlink()
+
+    result = scan(
+        ScanOptions(path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=str(tmp_path / "c"))
+    )
+    assert not marker.exists()
+    x003 = [f for f in result.findings if f.code == "X003" and f.context_id == "vscode:tools"]
+    assert len(x003) == 1 and x003[0].severity.value == "error"
+    assert x003[0].location is not None and x003[0].location.file.endswith("go.mod")
+    assert x003[0].location.line == 5
+    assert f"go.mod toolchain {VERSION}" in x003[0].message and str(ws / "tools" / VERSION) in x003[0].message
+
+
+def test_a_gomod_asking_for_a_newer_go_from_the_default_proxy_is_not_x003(tmp_path: Path) -> None:
+    toolchain("go1.27")
+    home = _home(tmp_path)
+    ws = tmp_path / "ws"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / ".vscode" / "settings.json").write_text('{"go.toolsEnvVars": {"GOFLAGS": "-mod=mod"}}')
+    (ws / "go.mod").write_text("module example.com/a\n\ngo 1.99.0\n")
+    result = scan(
+        ScanOptions(path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=str(tmp_path / "c"))
+    )
+    assert not [f for f in result.findings if f.code == "X003"]

@@ -25,8 +25,9 @@ import os
 import sys
 from collections.abc import Mapping
 
-from ideaudit.model import Context, EnvVar, Layer
+from ideaudit.model import Context, EnvVar, Layer, Location
 from ideaudit.record import record
+from ideaudit.sources.gomod import GoMod
 from ideaudit.toolchain import go_version_of_root, goroot_of, inside_any, split_path, which
 
 # Layers that are the environment a context inherits (contexts.vscode/goland label the
@@ -213,6 +214,8 @@ class ToolchainSwitch:
     target: str
     provided: bool
     checksum_off: bool
+    reason: str = ""  # "GOTOOLCHAIN=go1.99.0" or "go.mod toolchain go1.99.0"
+    location: Location | None = None  # the go.mod line, when the go.mod asked for it
 
 
 def _from_toolchain(name: str) -> str | None:
@@ -264,28 +267,42 @@ def switch_target(gotoolchain: str) -> str | None:
     return name
 
 
-def toolchain_switch(ctx: Context, roots: tuple[str, ...]) -> ToolchainSwitch | None:
-    """What ``go`` in ``ctx`` would exec, when its environment names another toolchain
-    and a configuration had a hand in it (set GOTOOLCHAIN, PATH or GOPROXY)."""
+def toolchain_switch(
+    ctx: Context, roots: tuple[str, ...], gomod: GoMod | None = None
+) -> ToolchainSwitch | None:
+    """What ``go`` in ``ctx`` would exec instead of itself, when the workspace had a hand
+    in it: a configuration set GOTOOLCHAIN, or a PATH entry or GOPROXY that provides the
+    toolchain a ``go.mod`` asks for under GOTOOLCHAIN's default ``auto``."""
     config = steered(ctx)
-    if not {"GOTOOLCHAIN", "PATH", "GOPROXY"} & config.keys():
-        return None
     env = ctx.env.plain()
-    wanted = switch_target(env.get("GOTOOLCHAIN", ""))
     lookup = ctx.tools.get("go")
     running = (ctx.go_env or {}).get("GOVERSION") or None
     if running is None and lookup is not None and lookup.path:
         root = goroot_of(lookup.path)
         running = go_version_of_root(root) if root else None
+    if running is None or _older(running, (1, 21)):
+        return None  # toolchain switching came with Go 1.21
+    value = env.get("GOTOOLCHAIN") or (ctx.go_env or {}).get("GOTOOLCHAIN") or "auto"
+    wanted, reason, location = switch_target(value), f"GOTOOLCHAIN={value}", None
+    mode = value.partition("+")[2] or (value if value in ("auto", "path") else "")
+    if mode and gomod is not None:
+        asked = _gomod_toolchain(gomod)
+        if asked is not None and _newer(asked[0], wanted or running):
+            wanted, reason, location = asked
     if wanted is None or wanted == running:
         return None
     added = _config_path_dirs(ctx)
     binary = which(wanted, env.get("PATH"))
     sumdb_off = (env.get("GOSUMDB") or "") == "off" or "-insecure" in (env.get("GOFLAGS") or "").split()
+    # Only what the workspace steers is reported: a go.mod asking for a newer Go that go
+    # downloads from the default proxy is go working as designed (M014 covers the version).
+    by_config = "GOTOOLCHAIN" in config and location is None
     if binary is not None:
         provided = os.path.dirname(binary) in added or _inside(binary, roots)
-        return ToolchainSwitch(ctx.id, wanted, running, "PATH", binary, provided, sumdb_off)
-    if env.get("GOTOOLCHAIN", "").endswith("+path"):
+        if not (by_config or provided):
+            return None
+        return ToolchainSwitch(ctx.id, wanted, running, "PATH", binary, provided, sumdb_off, reason, location)
+    if mode == "path":
         return None  # +path never downloads: go fails instead
     proxy = (env.get("GOPROXY") or (ctx.go_env or {}).get("GOPROXY") or "https://proxy.golang.org").replace(
         "|", ","
@@ -295,7 +312,40 @@ def toolchain_switch(ctx: Context, roots: tuple[str, ...]) -> ToolchainSwitch | 
         return None
     local = first.removeprefix("file://") if first.startswith("file://") else None
     provided = "GOPROXY" in config or (local is not None and _inside(local, roots))
-    return ToolchainSwitch(ctx.id, wanted, running, "GOPROXY", first, provided, sumdb_off)
+    if not (by_config or provided):
+        return None
+    return ToolchainSwitch(ctx.id, wanted, running, "GOPROXY", first, provided, sumdb_off, reason, location)
+
+
+def _gomod_toolchain(gomod: GoMod) -> tuple[str, str, Location | None] | None:
+    """The toolchain a go.mod asks for: its ``toolchain`` line, else its ``go`` line
+    (``go 1.22`` means go1.22.0 since Go 1.21)."""
+    go_line = None
+    if gomod.go:
+        version = (
+            gomod.go if gomod.go.count(".") >= 2 or _older("go" + gomod.go, (1, 21)) else gomod.go + ".0"
+        )
+        go_line = ("go" + version, f"go.mod go {gomod.go}", gomod.go_location)
+    if gomod.toolchain and gomod.toolchain != "default":
+        line = (gomod.toolchain, f"go.mod toolchain {gomod.toolchain}", gomod.toolchain_location)
+        if go_line is None or _newer(line[0], go_line[0]):
+            return line
+    return go_line
+
+
+def _version(toolchain: str) -> tuple[int, ...]:
+    v = _from_toolchain(toolchain) or ""
+    import re
+
+    return tuple(int(x) for x in re.findall(r"\d+", v.split("rc")[0].split("beta")[0])[:3])
+
+
+def _newer(a: str, b: str) -> bool:
+    return _version(a) > _version(b)
+
+
+def _older(toolchain: str, minimum: tuple[int, int]) -> bool:
+    return _version(toolchain)[:2] < minimum
 
 
 def _config_path_dirs(ctx: Context) -> set[str]:

@@ -156,18 +156,15 @@ def workspace_toolchain_switch(audit: Audit) -> Iterator[Finding]:
             what = f"download {switch.toolchain} from {switch.target} and run it instead of {running}"
         where = " (a toolchain the workspace ships)" if switch.provided else ""
         unchecked = "; GOSUMDB=off: its checksum is not verified" if switch.checksum_off else ""
-        cause = "PATH" if switch.via == "PATH" and "GOTOOLCHAIN" not in steered(ctx) else "GOTOOLCHAIN"
-        if switch.via == "GOPROXY" and "GOTOOLCHAIN" not in steered(ctx):
-            cause = "GOPROXY"
+        cause = "GOTOOLCHAIN" if "GOTOOLCHAIN" in steered(ctx) else switch.via
         yield finding(
             "X003",
             Severity.ERROR if switch.provided else Severity.WARNING,
-            f"GOTOOLCHAIN={value(ctx, 'GOTOOLCHAIN')} makes every go command in {ctx.label} "
-            f"{what}{where}{unchecked}",
+            f"{switch.reason} makes every go command in {ctx.label} {what}{where}{unchecked}",
             ctx,
             fix="Remove GOTOOLCHAIN (or set it to local) where it is set, and the PATH or GOPROXY "
             "entries that point into the workspace; pin the Go version with go.mod's go line.",
-            location=config_location(ctx, cause),
+            location=switch.location or config_location(ctx, cause),
             variable="GOTOOLCHAIN",
             context_value=value(ctx, "GOTOOLCHAIN"),
             provenance=layers(ctx, cause),
