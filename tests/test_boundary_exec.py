@@ -329,3 +329,28 @@ def test_a_gomod_asking_for_a_newer_go_from_the_default_proxy_is_not_x003(tmp_pa
         ScanOptions(path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=str(tmp_path / "c"))
     )
     assert not [f for f in result.findings if f.code == "X003"]
+
+
+def test_go_env_with_our_keys_runs_no_compiler_or_toolexec(tmp_path: Path) -> None:
+    """The README promises that ideaudit never runs bare ``go env`` (which runs ``$CC``
+    for GOGCCFLAGS): the keys it asks for make go exec nothing, even with CC and a
+    ``-toolexec`` in the environment."""
+    goroot = toolchain("go1.27")
+    from ideaudit.environ.goenv import go_env
+
+    marker = tmp_path / "RAN"
+    script = tmp_path / "cc"
+    script.write_text(_marker_script(marker))
+    script.chmod(0o755)
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "CC": str(script),
+        "CXX": str(script),
+        "PKG_CONFIG": str(script),
+        "GOFLAGS": f"-toolexec={script}",
+        "GOTOOLCHAIN": "local",
+    }
+    result = go_env(str(goroot / "bin" / "go"), env, home=str(tmp_path), cache_dir=None)
+    assert result.error is None and result.values["CC"] == str(script)
+    assert not marker.exists()
