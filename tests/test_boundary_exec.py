@@ -354,3 +354,27 @@ def test_go_env_with_our_keys_runs_no_compiler_or_toolexec(tmp_path: Path) -> No
     result = go_env(str(goroot / "bin" / "go"), env, home=str(tmp_path), cache_dir=None)
     assert result.error is None and result.values["CC"] == str(script)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "settings", [{"go.goroot": "/nonexistent/sdk"}, {"go.toolsEnvVars": {"GOTOOLCHAIN": "bogus"}}]
+)
+def test_failures_go_would_report_are_reported_the_same_without_trust(
+    tmp_path: Path, settings: dict[str, object]
+) -> None:
+    """A GOROOT that does not exist or a GOTOOLCHAIN go refuses makes the real go fail;
+    the bounded run cannot see it, so the failure is derived: E004 reads the same."""
+    home = _home(tmp_path)
+    ws = tmp_path / "ws"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / ".vscode" / "settings.json").write_text(json.dumps(settings))
+
+    def e004(trust: bool) -> list[tuple[str | None, str]]:
+        opts = ScanOptions(
+            path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=str(tmp_path / "c"), trust=trust
+        )
+        return sorted((f.context_id, f.message) for f in scan(opts).findings if f.code == "E004")
+
+    trusted = e004(True)
+    assert trusted, "real go fails here"
+    assert e004(False) == trusted

@@ -250,8 +250,13 @@ def gotoolchain_error(value: str) -> str | None:
 
 def static_error(ctx: Context) -> str | None:
     """The failure go would report under ``ctx``'s environment that the bounded run cannot
-    show (its GOTOOLCHAIN is ``local``), worded as :mod:`.goenv` words failures."""
-    problem = gotoolchain_error(ctx.env.plain().get("GOTOOLCHAIN", ""))
+    show (its GOTOOLCHAIN is ``local``, its GOROOT the inherited one), worded as
+    :mod:`.goenv` words failures."""
+    env = ctx.env.plain()
+    problem = gotoolchain_error(env.get("GOTOOLCHAIN", ""))
+    goroot = steered(ctx).get("GOROOT")
+    if problem is None and goroot is not None and not os.path.isdir(goroot):
+        problem = f"go: cannot find GOROOT directory: {goroot}"  # cmd/go's own words
     return f"go env failed: {problem}" if problem else None
 
 
