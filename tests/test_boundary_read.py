@@ -125,7 +125,7 @@ def test_files_over_the_cap_are_refused_with_a_finding(tmp_path: Path) -> None:
     findings = _findings(_scan(ws, _home(tmp_path), tmp_path, "--output-format", "json"))
     messages = {str(f["location"]["file"]): str(f["message"]) for f in findings if f["code"] == "E002"}  # type: ignore[index]
     settings = next(m for file, m in messages.items() if file.endswith("settings.json"))
-    assert "over ideaudit's 8.0 MiB limit for jsonc files; not read" in settings
+    assert "over ideaudit's 4.0 MiB limit for jsonc files; not read" in settings
     envfile = next(m for file, m in messages.items() if file.endswith("big.env"))
     assert "1.0 MiB limit for envfile files" in envfile
 

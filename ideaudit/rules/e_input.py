@@ -46,7 +46,7 @@ def unparsable_file(audit: Audit) -> Iterator[Finding]:
     folder where a file should be) or has a shape the IDE does not accept.  ideaudit
     also refuses, without reading, what is not a regular file (a FIFO, a device such as
     ``/dev/zero``, a socket; a symlink counts as what it points at) and a file over its
-    size limit for that kind (settings/launch/tasks JSON 8 MiB, GoLand XML 64 MiB,
+    size limit for that kind (settings/launch/tasks JSON 4 MiB, GoLand XML 32 MiB,
     envFile 1 MiB, go.mod 4 MiB): reading them could hang or exhaust memory.
     """,
     "Make the file a regular UTF-8 text file within the size limit, or remove it.",

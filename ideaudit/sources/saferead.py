@@ -14,10 +14,11 @@ source parser and every fixer that reads goes through :func:`read_bytes`:
 - refusals are :class:`ReadRefused`, an ``OSError`` whose ``strerror`` says why in
   words, so every caller's existing ``except OSError`` turns it into its E002 finding.
 
-Parsing costs a small multiple of a file's size (``bench/memory.py`` measures it), so
-the caps also bound memory.  They are generous: the largest real files seen (a
-GoLand ``workspace.xml`` of a big monorepo, a VS Code settings.json with many
-language blocks) are far below them.
+Parsing costs a multiple of a file's size (``bench/memory.py`` measures it: about 16x
+for JSONC, 9x for XML and 10x for an envFile today), so the caps also bound memory: a
+scan's largest single parse stays under ~300 MiB.  They are still generous: real
+settings/launch files are kilobytes, and a GoLand ``workspace.xml`` of a big
+monorepo a few megabytes.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ MIB = 1024 * KIB
 
 # Caps per kind of file, in bytes.  Documented in the README's Safety section.
 CAPS: dict[str, int] = {
-    "jsonc": 8 * MIB,  # settings.json, launch.json, tasks.json, *.code-workspace
-    "xml": 64 * MIB,  # .idea/*.xml (workspace.xml grows with history), .run/*.run.xml
+    "jsonc": 4 * MIB,  # settings.json, launch.json, tasks.json, *.code-workspace
+    "xml": 32 * MIB,  # .idea/*.xml (workspace.xml grows with history), .run/*.run.xml
     "envfile": 1 * MIB,  # dotenv files (envFile, go.testEnvFile, GoLand EnvFile)
     "gomod": 4 * MIB,  # go.mod
     "modules.txt": 32 * MIB,  # vendor/modules.txt
