@@ -7,8 +7,8 @@ the interpreter's baseline; files over a cap are refused (E002) without being re
 Each case runs in a fresh child process, which imports what it needs, resets its RSS
 high-water mark (``/proc/self/clear_refs``; elsewhere ``getrusage``'s ``ru_maxrss``),
 notes its RSS, then reads and parses the file the way a scan does and reads the
-high-water mark (``VmHWM``).  The ratio is ``(peak - RSS before) / file size``.  Sizes default to just under each cap; pass
-``--scale 0.25`` for a quicker run.
+high-water mark (``VmHWM``).  The ratio is ``(peak - RSS before) / file size``.
+Sizes default to just under each cap; pass ``--scale 0.25`` for a quicker run.
 
     python bench/memory.py [--scale S] [--runs N]
 """

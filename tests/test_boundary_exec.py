@@ -378,3 +378,27 @@ def test_failures_go_would_report_are_reported_the_same_without_trust(
     trusted = e004(True)
     assert trusted, "real go fails here"
     assert e004(False) == trusted
+
+
+def test_the_go_on_an_ide_env_dumps_path_is_the_users_and_is_asked(tmp_path: Path) -> None:
+    """An ``--ide-env`` dump gives the IDE's layers a location, but no workspace wrote
+    them: its PATH's go is the user's own and is asked without trust (README)."""
+    goroot = toolchain("go1.27")
+    home = _home(tmp_path, goroot)
+    ws = tmp_path / "ws"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / ".vscode" / "settings.json").write_text("{}")
+    dump = tmp_path / "ide.env"
+    dump.write_text(f"PATH={goroot}/bin:/usr/bin:/bin\nHOME={home}\n")
+    result = scan(
+        ScanOptions(
+            path=str(ws),
+            home=str(home),
+            shell=shell_path("bash"),
+            ide_env=str(dump),
+            cache_dir=str(tmp_path / "c"),
+        )
+    )
+    tools = next(c for c in result.audit.contexts if c.id == "vscode:tools")
+    assert tools.go_env is not None and tools.go_env["GOVERSION"].startswith("go1.27")
+    assert result.audit.go is not None and not result.audit.go.untrusted
