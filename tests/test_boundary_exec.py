@@ -382,9 +382,10 @@ def test_failures_go_would_report_are_reported_the_same_without_trust(
 
 def test_the_go_on_an_ide_env_dumps_path_is_the_users_and_is_asked(tmp_path: Path) -> None:
     """An ``--ide-env`` dump gives the IDE's layers a location, but no workspace wrote
-    them: its PATH's go is the user's own and is asked without trust (README)."""
-    goroot = toolchain("go1.27")
-    home = _home(tmp_path, goroot)
+    them: its PATH's go (another than the shell's) is the user's own and is asked
+    without trust (README)."""
+    goroot = toolchain("go1.19")
+    home = _home(tmp_path, toolchain("go1.27"))
     ws = tmp_path / "ws"
     (ws / ".vscode").mkdir(parents=True)
     (ws / ".vscode" / "settings.json").write_text("{}")
@@ -400,5 +401,5 @@ def test_the_go_on_an_ide_env_dumps_path_is_the_users_and_is_asked(tmp_path: Pat
         )
     )
     tools = next(c for c in result.audit.contexts if c.id == "vscode:tools")
-    assert tools.go_env is not None and tools.go_env["GOVERSION"].startswith("go1.27")
+    assert tools.go_env is not None and tools.go_env["GOVERSION"].startswith("go1.19")
     assert result.audit.go is not None and not result.audit.go.untrusted
