@@ -207,3 +207,18 @@ def test_a_file_outside_the_workspace_is_never_echoed(tmp_path: Path, fmt: str) 
         e001 = [f for f in json.loads(proc.stdout)["findings"] if f["code"] == "E001"]
         key_errors = [f for f in e001 if f["location"]["file"].endswith("id_rsa")]
         assert key_errors and all(f["location"]["line"] for f in key_errors)  # file:line:col, not text
+
+
+def test_ide_env_dump_errors_never_quote_the_dump(tmp_path: Path) -> None:
+    """An environment dump is full of tokens; a malformed entry is reported by position."""
+    from ideaudit.environ.envdump import load_env_dump
+
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    (tmp_path / "lines.env").write_text(f"PATH=/usr/bin\nGITHUB_TOKEN {token}\n")
+    (tmp_path / "nul.env").write_bytes(b"PATH=/usr/bin\0" + f"SECRET{token}".encode() + b"\0")
+    (tmp_path / "dump.json").write_text(json.dumps({"PATH": "/usr/bin", "X": [token]}))
+    for name in ("lines.env", "nul.env", "dump.json"):
+        _env, problems = load_env_dump(tmp_path / name)
+        assert problems, name
+        for p in problems:
+            assert token not in p.message and "GITHUB" not in p.message and "SECRET" not in p.message
