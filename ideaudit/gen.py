@@ -105,12 +105,15 @@ def needed_env(
     values: dict[str, str | None] = {}
     skipped: list[str] = []
     included = set(include)
+    from ideaudit.secrets import env_secrets
+
+    known = env_secrets([shell.env.vars])  # a secret copied under a neutral name stays out too
     for name in (*GEN_VARS, *sorted(included - set(GEN_VARS))):
         want = shell_env.get(name)
         have = base.get(name)
         if (want or None) == (have or None) and name not in included:
             continue
-        if want is not None and _is_secret(name, want) and name not in included:
+        if want is not None and (_is_secret(name, want) or want in known) and name not in included:
             skipped.append(name)
             continue
         if want is None and name in included:

@@ -129,3 +129,36 @@ def test_planted_secrets_never_appear(tmp_path: Path, output: str) -> None:
         assert secret not in out, f"{secret} printed by {output}"
     if output.startswith("env-all"):
         assert "NEUTRAL_COPY" in out  # the variable is listed, its value is not
+
+
+@pytest.mark.parametrize("what", ["envfile", "settings", "launch", "goland-run"])
+def test_gen_never_copies_a_secret_under_a_neutral_name(tmp_path: Path, what: str) -> None:
+    """gen copies what the IDE lacks from the shell, secrets only with --include: also a
+    secret's copy under a neutral name, and a token assigned inside GOFLAGS."""
+    home = tmp_path / "home"
+    home.mkdir()
+    rc = (
+        "export DB_PASSWORD=hunter2secretvalue\nexport GONOSUMDB=hunter2secretvalue\n"
+        'export GOFLAGS="-ldflags=-X main.token=abc12345xyz"\nexport GOPATH=/opt/gopath\n'
+    )
+    (home / ".bashrc").write_text(rc)
+    (home / ".profile").write_text(rc)
+    ws = tmp_path / "ws"
+    (ws / ".vscode").mkdir(parents=True)
+    (ws / ".vscode" / "settings.json").write_text("{}")
+    dump = tmp_path / "ide.env"
+    dump.write_text(f"PATH=/usr/bin:/bin\nHOME={home}\n")
+    args = [str(ws), "--home", str(home), "--shell", shell_path("bash"), "--ide-env", str(dump)]
+    env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "ideaudit", "gen", what, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "/opt/gopath" in proc.stdout  # it did generate
+    assert "hunter2secretvalue" not in proc.stdout + proc.stderr
+    assert "abc12345xyz" not in proc.stdout + proc.stderr
+    assert "GONOSUMDB" in proc.stderr  # said what it left out
