@@ -190,8 +190,9 @@ def scan(options: ScanOptions) -> ScanResult:
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
-    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
-    return ScanResult(report, audit, findings, fixes, frozenset(_secrets(audit)))
+    secrets = frozenset(_secrets(audit))
+    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal, secrets)
+    return ScanResult(report, audit, findings, fixes, secrets)
 
 
 def _secrets(audit: Audit) -> set[str]:
@@ -324,6 +325,7 @@ def build_report(
     findings: list[Finding],
     ide: IdeEnvironment,
     terminal: ShellSnapshot,
+    secrets: frozenset[str] | None = None,
 ) -> Report:
     ctxs = list(audit.contexts)
     if audit.shell is not None:
@@ -350,7 +352,8 @@ def build_report(
     # The report keeps only the Go variables of each context; a secret copied from any
     # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the
     # whole environments, so the report leaves here already masked for every reporter.
-    secrets = _secrets(audit)
+    if secrets is None:
+        secrets = frozenset(_secrets(audit))
     report = Report(
         version=__version__,
         workspace=workspace,

@@ -276,10 +276,26 @@ def env_secrets(envs: Iterable[Mapping[str, EnvVar]]) -> set[str]:
     """The secret values of whole environments: secret names, token shapes, flagged
     layers.  A copy of one under a neutral name is then recognised by its value."""
     found: set[str] = set()
+    looked: set[str] = set()  # 200 contexts repeat the same values: shape-check each once
     for env in envs:
         for key, var in env.items():
-            found.update(_secret_values(key, [var.value, *_layer_values(var.layers)], is_flagged(var)))
+            by_name = is_flagged(var) or _secret_name(key)
+            for value in (var.value, *_layer_values(var.layers)):
+                if not value:
+                    continue
+                if by_name:
+                    found.add(value)
+                if value not in looked:
+                    looked.add(value)
+                    if _TOKEN_RE.search(value):
+                        found.add(value)
+                    found.update(_assigned(value))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> bool:
+    return is_secret_name(name)
 
 
 def longest_first(found: Iterable[str]) -> list[str]:
