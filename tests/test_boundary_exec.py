@@ -245,6 +245,8 @@ STATIC_CASES = {
     "no-compiler-on-path": {"PATH": "{goroot}/bin"},
     "cross": {"GOOS": "windows", "GOARCH": "arm64", "CC": "/nonexistent/cc"},
     "goroot-and-goenv": {"GOROOT": "{goroot}/", "GOENV": "{tmp}/goenv", "GOMODCACHE": "{tmp}/mc"},
+    "home": {"HOME": "{tmp}/other-home"},
+    "xdg": {"XDG_CONFIG_HOME": "{tmp}"},
 }
 
 
@@ -259,6 +261,8 @@ def test_static_answer_equals_what_go_says_under_the_whole_environment(tmp_path:
     home = tmp_path / "home"
     home.mkdir()
     (tmp_path / "goenv").write_text("GOPROXY=https://from-the-file.example\n")
+    (tmp_path / "go").mkdir()
+    (tmp_path / "go" / "env").write_text("GOPRIVATE=from.xdg.example\nGOFLAGS=-mod=mod\n")
     base = {"PATH": f"{goroot}/bin:/usr/bin:/bin", "HOME": str(home), "GOTOOLCHAIN": "local"}
     env = EnvBuilder.from_plain(base, "VS Code environment (model)")
     loc = Location(str(tmp_path / "settings.json"), 1, 1)

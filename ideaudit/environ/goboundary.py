@@ -107,16 +107,27 @@ def apply_statically(
     if answer.get("GOTOOLCHAIN"):  # "" from a Go older than 1.21, which has no such setting
         out["GOTOOLCHAIN"] = final.get("GOTOOLCHAIN") or _from_files("GOTOOLCHAIN", final, out, home)
     # Derived values (cmd/go/internal/cfg and modload): only where go derived them.
+    if "HOME" in changed and not final.get("GOPATH") and "GOPATH" in out:
+        # GOPATH defaults to $HOME/go (go/build.defaultGOPATH)
+        old_home = bounded.get("HOME", "")
+        if old_home and out["GOPATH"] == os.path.join(old_home, "go"):
+            changed["GOPATH"] = out["GOPATH"] = os.path.join(changed["HOME"], "go")
+    if ({"HOME", "XDG_CONFIG_HOME"} & changed.keys()) and not final.get("GOENV") and "GOENV" in out:
+        from ideaudit.sources.goenvfile import goenv_path
+
+        if out["GOENV"] == goenv_path(bounded, home):
+            out["GOENV"] = goenv_path(final, home) or out["GOENV"]
     if "GOPATH" in changed:
         # GOMODCACHE is GOPATH[0]/pkg/mod; newer Go also reports GOBIN as GOPATH[0]/bin.
         was, now = _first(answer.get("GOPATH", "")), _first(changed["GOPATH"])
         for name, sub in (("GOMODCACHE", ("pkg", "mod")), ("GOBIN", ("bin",))):
             if was and now and not final.get(name) and out.get(name) == os.path.join(was, *sub):
                 out[name] = os.path.join(now, *sub)
-    if "GOPRIVATE" in changed:
+    if "GOPRIVATE" in out and out["GOPRIVATE"] != answer.get("GOPRIVATE"):
+        # GONOPROXY and GONOSUMDB default to GOPRIVATE (set here or in a go env file)
         for name in ("GONOPROXY", "GONOSUMDB"):
             if not final.get(name) and name in out and out[name] == answer.get("GOPRIVATE", ""):
-                out[name] = changed["GOPRIVATE"]
+                out[name] = out["GOPRIVATE"]
     if (
         {"PATH", "CC", "GOOS", "GOARCH"} & changed.keys()
         and not final.get("CGO_ENABLED")
