@@ -11,13 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
-from ideaudit.environ.goboundary import (
-    ToolchainSwitch,
-    apply_statically,
-    bounded_env,
-    static_error,
-    toolchain_switch,
-)
+from ideaudit.environ.goboundary import apply_statically, bounded_env
+from ideaudit.environ.goswitch import ToolchainSwitch, static_error, toolchain_switch
 from ideaudit.model import Context, Layer, Problem, ToolLookup
 from ideaudit.record import field, record, replace
 from ideaudit.sources.gitconfig import Rewrite, load_rewrites

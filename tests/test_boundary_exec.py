@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ.goboundary import apply_statically, bounded_env, switch_target
+from ideaudit.environ.goboundary import apply_statically, bounded_env
+from ideaudit.environ.goswitch import switch_target
 from ideaudit.environ.layers import EnvBuilder
 from ideaudit.model import Context, Location
 from ideaudit.pipeline import ScanOptions, scan
