@@ -114,10 +114,9 @@ def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
 
 
 def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import context_secrets, known_secrets, redact_diff
+    from ideaudit.secrets import known_secrets, redact_diff
 
-    known = [*known_secrets(result.report), *context_secrets(result.audit.contexts)]
-    return redact_diff(text, known)
+    return redact_diff(text, known_secrets(result.report, result.secrets))
 
 
 def run_scan_fixes(
