@@ -46,6 +46,8 @@ class GoLandContexts:
     problems: list[Problem] = field(default_factory=list)
     config_by_context: dict[str, RunConfig] = field(default_factory=dict)
     env_files: list[EnvFileUse] = field(default_factory=list)
+    # run configurations whose <working_directory> does not exist (rule J013)
+    missing_workdirs: dict[str, XmlValue] = field(default_factory=dict)
     sdk_problem: str | None = None  # why the project's GOROOT is not a usable SDK
     sdk_go: ToolLookup | None = None
 
@@ -174,6 +176,9 @@ class _Builder:
                     item.raw,
                 )
         self.out.config_by_context[ctx_id] = config
+        wd = config.working_directory
+        if wd is not None and wd.value and os.path.isabs(wd.value) and not os.path.isdir(wd.value):
+            self.out.missing_workdirs[ctx_id] = wd
         self._add(
             ctx_id,
             f"GoLand {label_word} '{config.name}'",
