@@ -118,7 +118,11 @@ def _shape_problems(attr: str, shape: str, value: Any) -> list[tuple[tuple[PathI
         if isinstance(value, float):
             found = f"number {value:g}"
     elif shape == schema.NUMBER:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        # vscode-go hands port to Node's net.connect, which takes "2345" as well; VS Code
+        # substitutes "${input:port}" into such a string.
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+            isinstance(value, str) and (value.strip().isdigit() or "${" in value)
+        )
     elif shape == schema.OBJECT:
         ok = isinstance(value, dict)
     elif shape in (schema.STRINGS, schema.STRING_OR_STRINGS, schema.ARGS):
@@ -505,8 +509,8 @@ def shell_syntax(audit: Audit) -> Iterator[Finding]:
     ``debug``/``test``/``auto`` mode a ``program`` that is neither a directory nor a
     ``.go`` file stops F5 with "The program attribute ... must be a valid directory or
     .go file"; a missing ``cwd`` fails the process start (chdir).  Typical after a move
-    of ``cmd/``.  A prebuilt ``exec`` binary that is missing is a warning (a
-    ``preLaunchTask`` may build it; then it is not reported).  ``output`` is not
+    of ``cmd/``.  A prebuilt ``exec`` binary that is missing is only info (you build it
+    first; with a ``preLaunchTask`` it is not reported).  ``output`` is not
     checked: ``go build -o`` creates missing directories.
     """,
     "Point the attribute at the existing path (with ${workspaceFolder}/...), or create it.",
@@ -524,7 +528,7 @@ def launch_path_missing(audit: Audit) -> Iterator[Finding]:
                 if mode == "exec":
                     if config.effective.get("preLaunchTask"):
                         continue
-                    severity = Severity.WARNING
+                    severity = Severity.INFO  # a binary you build first: normal on a fresh clone
             yield finding(
                 "D008",
                 severity,
