@@ -491,7 +491,8 @@ def shell_syntax(audit: Audit) -> Iterator[Finding]:
                 _ctx(audit, ctx_id),
                 fix="Write " + ", ".join(f"{new} instead of {old}" for old, new in seen.items()) + ".",
                 location=config.loc(*path),
-                variable=path[1] if path[0] == "env" and isinstance(path[1], str) else None,
+                # the env variable, else the attribute: what tells two findings apart
+                variable=str(path[1]) if path[0] == "env" else _where(path),
             )
 
 

@@ -386,6 +386,7 @@ def go_setting_removed(audit: Audit) -> Iterator[Finding]:
                     _tools_ctx(fc),
                     fix=f"Remove {key}; use {instead}.",
                     location=loc,
+                    variable=key,
                 )
 
 
