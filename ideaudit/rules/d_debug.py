@@ -127,7 +127,9 @@ def _shape_problems(attr: str, shape: str, value: Any) -> list[tuple[tuple[PathI
         ok = isinstance(value, dict)
     elif shape in (schema.STRINGS, schema.STRING_OR_STRINGS, schema.ARGS):
         if isinstance(value, list):
-            return [((attr, i), _json_type(v), "string") for i, v in enumerate(value) if not isinstance(v, str)]
+            return [
+                ((attr, i), _json_type(v), "string") for i, v in enumerate(value) if not isinstance(v, str)
+            ]
         ok = isinstance(value, str) and shape != schema.STRINGS
     elif shape == schema.ENV:
         if isinstance(value, dict):
@@ -146,7 +148,9 @@ def _shape_problems(attr: str, shape: str, value: Any) -> list[tuple[tuple[PathI
                 if not isinstance(item, dict):
                     out.append(((attr, i), _json_type(item), '{"from": string, "to": string}'))
                 elif not all(isinstance(item.get(k), str) for k in ("from", "to")):
-                    out.append(((attr, i), "entry without both from and to", '{"from": string, "to": string}'))
+                    out.append(
+                        ((attr, i), "entry without both from and to", '{"from": string, "to": string}')
+                    )
             return out
     elif shape == schema.PROCESS_ID:
         ok = isinstance(value, (int, str)) and not isinstance(value, bool)
@@ -322,8 +326,7 @@ def _elsewhere(attr: str, spec: schema.Attr, request: str, mode: str, adapter: s
     the already running process.  ``request: launch`` with ``mode: remote`` is deprecated
     ("please use request type 'attach' with mode 'remote'").
     """,
-    "Move the setting to where it is read (another configuration, the program's own "
-    "start-up), or remove it.",
+    "Move the setting to where it is read (another configuration, the program's own start-up), or remove it.",
 )
 def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
@@ -377,9 +380,9 @@ def unknown_attribute(audit: Audit) -> Iterator[Finding]:
         for attr in config.effective:
             if schema.known(attr):
                 continue
-            close = difflib.get_close_matches(attr, names, n=1, cutoff=0.75) or [
-                n for n in names if n.lower() == attr.lower()
-            ]
+            # case slips (buildflags) and swapped letters (evn) first, then near spellings
+            close = [n for n in names if n.lower() == attr.lower() or sorted(n) == sorted(attr)]
+            close = close or difflib.get_close_matches(attr, names, n=1, cutoff=0.75)
             hint = f' (did you mean "{close[0]}"?)' if close else ""
             yield finding(
                 "D005",
@@ -591,4 +594,3 @@ def program_not_main(audit: Audit) -> Iterator[Finding]:
                 fix='Use "mode": "test" for tests, or point program at a package main.',
                 location=lp.location,
             )
-

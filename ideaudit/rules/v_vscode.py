@@ -368,21 +368,20 @@ def go_setting_removed(audit: Audit) -> Iterator[Finding]:
                 continue
             for key in data:
                 removed = REMOVED_SETTINGS.get(key)
-                deprecated = DEPRECATED_SETTINGS.get(key)
-                if removed is None and deprecated is None:
+                entry = removed or DEPRECATED_SETTINGS.get(key)
+                if entry is None:
                     continue
                 loc = f.location(key)
                 mark = (f.doc.path, loc.line if loc else None)
                 if mark in seen:
                     continue
                 seen.add(mark)
-                version, instead = removed or deprecated  # type: ignore[misc]
+                version, instead = entry
                 state = "was removed in" if removed else "is deprecated since"
                 yield finding(
                     "V011",
                     Severity.WARNING if removed else Severity.INFO,
-                    f"{key} {state} vscode-go {version}"
-                    + ("; it has no effect" if removed else ""),
+                    f"{key} {state} vscode-go {version}" + ("; it has no effect" if removed else ""),
                     _tools_ctx(fc),
                     fix=f"Remove {key}; use {instead}.",
                     location=loc,

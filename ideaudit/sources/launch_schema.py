@@ -29,7 +29,6 @@ over it.  Read from:
 
 from __future__ import annotations
 
-
 from ideaudit.lazyre import lazy_re
 from ideaudit.record import record
 
@@ -159,7 +158,7 @@ REMOVED_ATTRIBUTES: dict[str, tuple[str, str]] = {
 # go.* settings vscode-go removed (release that dropped them from package.json) or marks
 # deprecated (release that added the deprecation message), with what replaces them.
 REMOVED_SETTINGS: dict[str, tuple[str, str]] = {
-    "go.languageServerExperimentalFeatures": ("v0.21.0", "gopls settings under \"gopls\""),
+    "go.languageServerExperimentalFeatures": ("v0.21.0", 'gopls settings under "gopls"'),
     "go.overwriteGoplsMiddleware": ("v0.24.0", "nothing (it had no effect)"),
     "go.useGoProxyToCheckForToolUpdates": ("v0.40.0", "go.toolsManagement.checkForUpdates"),
     "go.autocompleteUnimportedPackages": ("v0.40.0", "gopls (go.useLanguageServer)"),
