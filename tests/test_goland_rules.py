@@ -233,3 +233,21 @@ def test_missing_working_directory_and_env_shell_syntax(tmp_path: Path) -> None:
         ("J014", "goland:run:gone", 9),
     ]
     assert "$PATH$ instead of ${PATH}" in (next(f for f in found if f.variable == "TOOLS").fix or "")
+
+
+def test_dollar_name_dollar_is_inlined_from_the_ide_env_and_earlier_entries() -> None:
+    from ideaudit.contexts.goland import inline_parent_occurrences
+
+    envs = (
+        EnvEntry("PATH", "$PATH$:/opt/bin", "$PATH$:/opt/bin", Location(RUN, 5, 18)),
+        EnvEntry("A", "x", "x", Location(RUN, 6, 18)),
+        EnvEntry("B", "$A$-$NOPE$", "$A$-$NOPE$", Location(RUN, 7, 18)),
+    )
+    got = [(n, v) for n, v, _ in inline_parent_occurrences(envs, {"PATH": "/usr/bin"})]
+    assert got == [("PATH", "/usr/bin:/opt/bin"), ("A", "x"), ("B", "x-$NOPE$")]
+    project = GoLandProject(root="/p", home="/h")
+    project.run_configs = [run_config("srv", envs=envs)]
+    audit, gc = audit_of(project, {"PATH": "/usr/bin"}, shell_ctx({"PATH": "/usr/bin"}, None))
+    ctx = next(c for c in gc.contexts if c.id == "goland:run:srv")
+    assert ctx.env["PATH"] == "/usr/bin:/opt/bin"
+    assert not [f for f in run(audit) if f.code in ("J003", "P005")]

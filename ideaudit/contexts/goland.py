@@ -17,12 +17,14 @@ console prints the variables GoLand adds as ``GOROOT=... #gosetup``):
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from ideaudit.environ.layers import EnvBuilder
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
 from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
-from ideaudit.sources.goland import GoLandProject, RunConfig, XmlValue
+from ideaudit.sources.goland import EnvEntry, GoLandProject, RunConfig, XmlValue
 from ideaudit.toolchain import goroot_problem, is_executable, path_lookup
 
 KIND_WORDS = {"debug": ("run", "run"), "tests": ("tests", "tests"), "attach": ("attach", "remote debug")}
@@ -158,8 +160,8 @@ class _Builder:
                 env.set(name, None, source, config.pass_parent_location)
         self._gosetup(env)
         where = "shared run configuration" if config.shared else "run configuration (workspace.xml)"
-        for entry in config.envs:
-            env.set(entry.name, entry.value, f"{where} '{config.name}' envs", entry.location, entry.raw)
+        for name, val, entry in inline_parent_occurrences(config.envs, self.ide.env):
+            env.set(name, val, f"{where} '{config.name}' envs", entry.location, entry.raw)
         for env_file in config.env_files:
             exists = os.path.isfile(env_file.value)
             self.out.env_files.append(EnvFileUse(env_file, ctx_id, exists))
@@ -213,6 +215,31 @@ class _Builder:
             env,
             {"go": path_lookup("go", plain), "dlv": path_lookup("dlv", plain)},
         )
+
+
+_PARENT_REF = lazy_re(r"\$(.*?)\$")
+
+
+def inline_parent_occurrences(
+    envs: tuple[EnvEntry, ...], parent: Mapping[str, str]
+) -> list[tuple[str, str, EnvEntry]]:
+    """``$NAME$`` in a run configuration's env values, replaced as GoLand does
+    (intellij-community ``EnvironmentUtil.inlineParentOccurrences(envs, parentEnv)``):
+    the lookup is the configuration's entries overlaid by the IDE's environment, each
+    entry in order sees the entries before it as replaced, and an unknown ``$NAME$``
+    stays as written.  ``PATH=$PATH$:/opt/bin`` therefore keeps the inherited PATH."""
+    lookup: dict[str, str] = {e.name: e.value for e in envs}
+    lookup.update(parent)
+    out: list[tuple[str, str, EnvEntry]] = []
+    for entry in envs:
+        val = entry.value
+        for m in _PARENT_REF.finditer(entry.value):
+            found = lookup.get(m.group(1))
+            if found is not None:
+                val = val.replace(m.group(0), found)
+        lookup[entry.name] = val
+        out.append((entry.name, val, entry))
+    return out
 
 
 def goland_contexts(

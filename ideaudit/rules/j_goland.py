@@ -147,6 +147,8 @@ def config_env_override(audit: Audit) -> Iterator[Finding]:
                 shell_value = value(audit.shell, entry.name) if audit.shell else None
                 if entry.name not in ("PATH", "GOOS", "GOARCH") and entry.value == (shell_value or ""):
                     continue
+                if entry.name == "PATH" and "$PATH$" in entry.raw:
+                    continue  # GoLand puts the inherited PATH there: an addition, not a replacement
                 cross = entry.name in ("GOOS", "GOARCH")
                 yield finding(
                     "J003",
