@@ -373,13 +373,13 @@ def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
     "Fix the spelling, or remove the attribute.",
 )
 def unknown_attribute(audit: Audit) -> Iterator[Finding]:
-    import difflib  # only when a configuration has an unknown attribute
-
     names = sorted({*schema.ATTRIBUTES, *schema.VSCODE_COMMON})
     for _fc, ctx_id, config in _configs(audit):
         for attr in config.effective:
             if schema.known(attr):
                 continue
+            import difflib  # only when a configuration has an unknown attribute (~2 ms)
+
             # case slips (buildflags) and swapped letters (evn) first, then near spellings
             close = [n for n in names if n.lower() == attr.lower() or sorted(n) == sorted(attr)]
             close = close or difflib.get_close_matches(attr, names, n=1, cutoff=0.75)
