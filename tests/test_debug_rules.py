@@ -402,3 +402,26 @@ def test_a_code_workspace_folder_that_does_not_exist(tmp_path: Path) -> None:
     found = run(audit_of(tmp_path, str(ws_file)), "V013")
     assert [(f.location.line if f.location else 0) for f in found] == [4]
     assert "gone" in found[0].message
+
+
+def test_exec_runs_binaries_and_debug_builds_source(tmp_path: Path) -> None:
+    prog = main_pkg(tmp_path)
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "app").write_bytes(b"\x7fELF")
+    launch = write_launch(
+        tmp_path,
+        [
+            base(name="exec-dir", mode="exec", program=prog),
+            base(name="exec-go", mode="exec", program=prog + "/main.go"),
+            base(name="debug-binary", program="${workspaceFolder}/bin/app"),
+            base(name="exec-binary", mode="exec", program="${workspaceFolder}/bin/app"),
+        ],
+    )
+    found = run(audit_of(tmp_path), "D009")
+    assert sorted((f.context_id or "", f.location.line if f.location else 0) for f in found) == sorted(
+        [
+            ("vscode:debug:exec-dir", attr_line(launch, "program", 1)),
+            ("vscode:debug:exec-go", attr_line(launch, "program", 2)),
+            ("vscode:debug:debug-binary", attr_line(launch, "program", 3)),
+        ]
+    )

@@ -547,15 +547,17 @@ def launch_path_missing(audit: Audit) -> Iterator[Finding]:
 @rule(
     "D009",
     "program-not-main",
-    "`program` is not a main package (or is a test file) in a mode that builds a binary",
+    "`program` is not what its mode runs: a non-main package, a test file, or source in exec mode",
     Severity.ERROR,
     """
     In ``debug`` mode Delve builds ``program`` with ``go build``; a library package
     fails ("not a main package" / "cannot debug non-main package"), and a directory
     with only ``_test.go`` files or a ``_test.go`` file has no program to build (use
     ``mode: test``).  ``auto`` picks test mode only when the program or the active
-    editor is a ``_test.go`` file.  The package clauses are read from the files; nothing
-    is built or run.
+    editor is a ``_test.go`` file.  vscode-go accepts only a directory or a ``.go`` file
+    there ("must be a valid directory or .go file"), while ``exec`` runs a prebuilt
+    binary and cannot run source.  The package clauses are read from the files;
+    nothing is built or run.
     """,
     'Point program at the directory of a package main (e.g. "${workspaceFolder}/cmd/app"), '
     'or use "mode": "test" for tests.',
@@ -563,15 +565,21 @@ def launch_path_missing(audit: Audit) -> Iterator[Finding]:
 def program_not_main(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
         mode = mode_of(config)
-        if mode not in ("debug", "auto"):
+        if mode not in ("debug", "auto", "exec"):
             continue
         for lp in fc.launch_paths.get(ctx_id, ()):
             if lp.attr != "program" or lp.kind == "missing":
                 continue
-            if lp.kind == "file" and not lp.path.endswith(".go"):
-                continue  # vscode-go rejects it too, but that is D008's wording; rare
             problem: str | None = None
-            if lp.kind == "file" and lp.path.endswith("_test.go"):
+            if mode == "exec":
+                if lp.kind == "dir" or lp.path.endswith(".go"):
+                    problem = "is source, but exec mode runs a prebuilt binary (use mode debug to build it)"
+            elif lp.kind == "file" and not lp.path.endswith(".go"):
+                problem = (
+                    "is neither a directory nor a .go file, which vscode-go requires in "
+                    f"{mode} mode (a prebuilt binary needs mode exec)"
+                )
+            elif lp.kind == "file" and lp.path.endswith("_test.go"):
                 if mode == "debug":
                     problem = "is a test file; debug mode builds a program, not tests"
             elif "main" in lp.packages:
