@@ -485,7 +485,7 @@ def go_disabled(audit: Audit) -> Iterator[Finding]:
     working directory ... does not exist").  Typical after a directory was moved or
     when the configuration was written on another machine.
     """,
-    "Edit the configuration: set Working directory to an existing folder ($PROJECT_DIR$/...).",
+    "Run | Edit Configurations...: set Working directory to an existing folder ($PROJECT_DIR$/...).",
 )
 def workdir_missing(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -496,14 +496,15 @@ def workdir_missing(audit: Audit) -> Iterator[Finding]:
                 Severity.ERROR,
                 f"run configuration '{config.name}': working directory {wd.value} does not exist",
                 _ctx(gc, ctx_id),
-                fix="Set the working directory to an existing folder, written with $PROJECT_DIR$.",
+                fix=f"In Run | Edit Configurations... | '{config.name}', set Working directory to an "
+                "existing folder (write it with $PROJECT_DIR$ so it works in every checkout).",
                 location=wd.location,
             )
 
 
 # GoLand replaces ``$NAME$`` in env values (intellij-community
-# ``EnvironmentUtil.inlineParentOccurrences``: a parent variable or an earlier entry;
-# path macros such as ``$PROJECT_DIR$`` and ``$USER_HOME$``); no shell runs, so
+# ``EnvironmentUtil.inlineParentOccurrences``: a parent variable or an earlier entry,
+# so ``$HOME$`` is the IDE's HOME) and path macros (``$PROJECT_DIR$``); no shell runs, so
 # ``$NAME``, ``${NAME}``, ``%NAME%`` and ``~`` reach the program literally.
 _GOLAND_SHELL = lazy_re(
     r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}"
@@ -518,7 +519,7 @@ def goland_shell_tokens(text: str) -> list[tuple[str, str]]:
     out = []
     for m in _GOLAND_SHELL.finditer(text):
         if m.group("tilde"):
-            out.append(("~", "$USER_HOME$"))
+            out.append(("~", "$HOME$"))  # the IDE's HOME, inlined like any parent variable
         else:
             out.append((m.group(0), f"${m.group('braced') or m.group('plain') or m.group('win')}$"))
     return out
@@ -533,11 +534,12 @@ def goland_shell_tokens(text: str) -> list[tuple[str, str]]:
     GoLand does not run a shell for a run configuration: in ``<envs>`` values it
     replaces only ``$NAME$`` (a variable of the parent environment or an earlier entry,
     intellij-community ``EnvironmentUtil.inlineParentOccurrences``) and path macros
-    (``$PROJECT_DIR$``, ``$USER_HOME$``).  ``$PATH``, ``${HOME}``, ``%GOPATH%`` and
+    (``$PROJECT_DIR$``).  ``$PATH``, ``${HOME}``, ``%GOPATH%`` and
     ``~`` reach the program as literal text: ``PATH=$PATH:/opt/bin`` gives a PATH that
     starts with the four characters ``$PATH``.
     """,
-    "Write $NAME$ instead of $NAME or ${NAME}, and $USER_HOME$ instead of ~.",
+    "Run | Edit Configurations... | Environment variables: write $NAME$ instead of $NAME or "
+    "${NAME}, and $HOME$ instead of ~.",
 )
 def goland_env_shell_syntax(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -554,7 +556,9 @@ def goland_env_shell_syntax(audit: Audit) -> Iterator[Finding]:
                     f"run configuration '{config.name}': {', '.join(tokens)} in {entry.name} is "
                     "not expanded by GoLand; the program gets the literal text",
                     _ctx(gc, ctx_id),
-                    fix="Write " + ", ".join(f"{new} instead of {old}" for old, new in tokens.items()) + ".",
+                    fix=f"In Run | Edit Configurations... | '{config.name}' | Environment variables, write "
+                    + ", ".join(f"{new} instead of {old}" for old, new in tokens.items())
+                    + ".",
                     location=entry.location,
                     variable=entry.name,
                 )
