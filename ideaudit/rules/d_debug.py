@@ -50,8 +50,9 @@ def mode_of(config: LaunchConfig) -> str:
 
 
 def adapter_of(fc: FolderContexts, config: LaunchConfig) -> str | None:
-    """``dlv-dap`` (the default since vscode-go v0.36) or ``legacy``; None when vscode-go
-    decides at F5 (``mode: remote`` without a written adapter falls back to legacy when
+    """``dlv-dap`` (the default for local debugging since vscode-go v0.27.0) or
+    ``legacy``; None when vscode-go decides at F5 (``mode: remote`` without a written
+    adapter uses dlv-dap since v0.41.0 but falls back to legacy when
     ``dlv substitute-path-guess-helper`` fails)."""
     written = config.effective.get("debugAdapter")
     if isinstance(written, str) and written:
