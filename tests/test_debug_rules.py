@@ -425,3 +425,24 @@ def test_exec_runs_binaries_and_debug_builds_source(tmp_path: Path) -> None:
             ("vscode:debug:debug-binary", attr_line(launch, "program", 3)),
         ]
     )
+
+
+def test_a_number_in_tools_env_vars_breaks_every_launch_that_does_not_override_it(tmp_path: Path) -> None:
+    prog = main_pkg(tmp_path)
+    write_launch(
+        tmp_path,
+        [
+            base(name="a", program=prog),
+            base(name="b", program=prog, env={"GOMAXPROCS": "2"}),  # its own string wins
+            base(name="c", program=prog, debugAdapter="legacy"),  # JavaScript: coerced
+            {"name": "d", "type": "go", "request": "attach", "mode": "local", "processId": 1},  # no env field
+        ],
+        settings={"go.toolsEnvVars": {"GOMAXPROCS": 4, "GOFLAGS": "-mod=mod"}},
+    )
+    found = run(audit_of(tmp_path), "D001")
+    assert [(f.context_id, f.variable, f.location.line if f.location else 0) for f in found] == [
+        ("vscode:debug:a", "GOMAXPROCS", 3)
+    ]
+    assert "1 launch configuration fails ('a')" in found[0].message and '"GOMAXPROCS": "4"' in (
+        found[0].fix or ""
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from ideaudit.environ.substitute import env_value_text
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding
@@ -181,9 +182,11 @@ def _shape_problems(attr: str, shape: str, value: Any) -> list[tuple[tuple[PathI
     ``stackTraceDepth`` an ``int``, ``substitutePath`` a list of ``{from, to}`` with both
     set.  Any other JSON type fails the whole request before the program starts:
     ``cannot unmarshal number into "env" of type string``.  VS Code and vscode-go pass
-    the values through unchanged (a number in ``env`` stays a number).  A ``mode`` Delve
-    does not know fails the same way.  Attributes only vscode-go reads (``port``,
-    ``dlvFlags``, ``showLog``) are checked against its package.json schema.
+    the values through unchanged (a number in ``env`` stays a number), and copy
+    ``go.toolsEnvVars`` into every session's env the same way, so a number there breaks
+    every launch configuration.  A ``mode`` Delve does not know fails the same way.
+    Attributes only vscode-go reads (``port``, ``dlvFlags``, ``showLog``) are checked
+    against its package.json schema.
     """,
     'Write the value as the type shown: quote numbers and booleans in env ("PORT": "8080").',
 )
@@ -222,6 +225,48 @@ def debug_value_type(audit: Audit) -> Iterator[Finding]:
                 _ctx(audit, ctx_id),
                 fix=f"Use one of: {', '.join(modes)}.",
                 location=config.loc("mode"),
+            )
+
+    yield from _tools_env_vars_types(audit)
+
+
+def _tools_env_vars_types(audit: Audit) -> Iterator[Finding]:
+    """vscode-go copies ``go.toolsEnvVars`` into the env of every debug session as they
+    are (``goEnv.ts`` ``toolExecutionEnvironment`` keeps non-strings;
+    ``goDebugConfiguration.ts`` ``Object.assign(goToolsEnvVars, fileEnvs, env)``), so a
+    number there fails every dlv-dap launch that does not set the variable itself."""
+    seen: set[tuple[str, int | None]] = set()
+    for fc in audit.vscode:
+        for name, sv in fc.folder.settings.entries("go.toolsEnvVars").items():
+            if sv.value is None or isinstance(sv.value, str):
+                continue
+            mark = (sv.location.file if sv.location else "", sv.location.line if sv.location else None)
+            if mark in seen:
+                continue
+            hit = []
+            for ctx_id, config in fc.launch_by_context.items():
+                env = config.effective.get("env")
+                own = env.get(name) if isinstance(env, dict) else None
+                if (
+                    request_of(config) == "launch"
+                    and adapter_of(fc, config) == "dlv-dap"
+                    and not isinstance(own, str)
+                ):
+                    hit.append((ctx_id, config.name))
+            if not hit:
+                continue
+            seen.add(mark)
+            names = ", ".join(f"'{n}'" for _, n in hit)
+            yield finding(
+                "D001",
+                Severity.ERROR,
+                f"go.toolsEnvVars.{name} is {_a(_json_type(sv.value))}: vscode-go copies it into the env "
+                f"of every debug session and Delve cannot decode it, so {len(hit)} launch "
+                f"configuration{'s fail' if len(hit) > 1 else ' fails'} ({names})",
+                _ctx(audit, hit[0][0]),
+                fix=f'Quote it: "{name}": "{env_value_text(sv.value) or ""}".',
+                location=sv.location,
+                variable=name,
             )
 
 
