@@ -443,8 +443,10 @@ def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
                 if not key.startswith("go"):
                     continue
                 for path, text in _strings(val, (key,)):
+                    if "${workspaceRoot" not in text:
+                        continue
                     loc = f.location(*path)
-                    if "${workspaceRoot" in text and once(loc):
+                    if once(loc):
                         yield finding(
                             "V012",
                             Severity.INFO,
