@@ -191,6 +191,19 @@ def _scan_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
         "--no-go-env", action="store_true", help="do not run `go env` (compare environments only)"
     )
     scan.add_argument("--cache-dir", metavar="DIR", help="cache folder (default: the user cache folder)")
+    scan.add_argument(
+        "--static",
+        action="store_true",
+        default=None,
+        help="only what the committed files decide: no shell, no IDE process, no go run (CI)",
+    )
+    scan.add_argument("--statistics", action="store_true", help="print the number of findings per rule")
+    scan.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE (a missing FILE records today's)",
+    )
+    scan.add_argument("--update-baseline", action="store_true", help="with --baseline: record today's findings")
     scan.add_argument("--diff", action="store_true", help="print the fixes as unified diffs; write nothing")
     scan.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
     scan.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: also the unsafe fixes")
@@ -216,8 +229,11 @@ def _watch_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse
     _copy_options(
         scan,
         watch,
-        skip={"output_format", "exit_zero", "fail_on", "diff", "fix", "unsafe_fixes", "fix_shell"},
-    )
+        skip={
+            "output_format", "exit_zero", "fail_on", "diff", "fix", "unsafe_fixes", "fix_shell",
+            "static", "statistics", "baseline", "update_baseline",
+        },
+    )  # fmt: skip
     watch.add_argument(
         "--output-format",
         choices=("text", "concise"),
@@ -293,7 +309,7 @@ def _env_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse.A
         env,
         skip={
             "output_format", "exit_zero", "fail_on", "diff", "fix", "unsafe_fixes", "fix_shell",
-            "select", "ignore", "verbose",
+            "select", "ignore", "verbose", "static", "statistics", "baseline", "update_baseline",
         },
     )  # fmt: skip
     env.add_argument(
@@ -369,11 +385,20 @@ def _scan(args: argparse.Namespace) -> int:
             result,
             lambda r: render(r.report, fmt, color=color, verbose=args.verbose, rules=RULES),
         )
-    sys.stdout.write(render(result.report, fmt, color=color, verbose=args.verbose, rules=RULES))
+    report = result.report
+    if args.baseline:
+        from ideaudit.baseline import BaselineError, apply_baseline
+
+        try:
+            report = apply_baseline(report, args.baseline, args.update_baseline)
+        except BaselineError as exc:
+            return _error(str(exc))
+    out = "statistics" if args.statistics else fmt
+    sys.stdout.write(render(report, out, color=color, verbose=args.verbose, rules=RULES))
     sys.stdout.flush()
     from ideaudit.model import Severity, fails
 
-    failed = fails(result.report.findings, Severity(args.fail_on or Severity.WARNING))
+    failed = fails(report.findings, Severity(args.fail_on or Severity.WARNING))
     return 1 if failed and not args.exit_zero else 0
 
 
@@ -405,6 +430,8 @@ def _scan_options(args: argparse.Namespace, cfg: Config) -> ScanOptions:
         go_env=not args.no_go_env,
         select=_flatten(args.select) or cfg.select,
         ignore=_flatten(args.ignore) or cfg.ignore,
+        static=bool(getattr(args, "static", None) or cfg.static),
+        per_file_ignores=cfg.per_file_ignores,
     )
 
 

@@ -21,13 +21,15 @@ class Config:
     output_format: str | None = None
     timeout: float | None = None
     source: str | None = None
+    static: bool = False
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
 
 
 class ConfigError(ValueError):
     pass
 
 
-KEYS = {"select", "ignore", "output-format", "timeout"}
+KEYS = {"select", "ignore", "output-format", "timeout", "static", "per-file-ignores"}
 
 
 def load_config(root: str) -> Config:
@@ -76,4 +78,14 @@ def _validate(data: Any, path: str) -> Config:
         if not isinstance(timeout, (int, float)) or not 1 <= timeout <= 120:
             raise ConfigError(f"{path}: timeout must be a number of seconds from 1 to 120")
         cfg.timeout = float(timeout)
+    static = data.get("static", False)
+    if not isinstance(static, bool):
+        raise ConfigError(f"{path}: static must be true or false")
+    cfg.static = static
+    pfi = data.get("per-file-ignores", {})
+    if not isinstance(pfi, dict) or not all(
+        isinstance(v, list) and all(isinstance(c, str) for c in v) for v in pfi.values()
+    ):
+        raise ConfigError(f"{path}: per-file-ignores must map a glob to a list of rule codes")
+    cfg.per_file_ignores = {str(k): list(v) for k, v in pfi.items()}
     return cfg

@@ -209,6 +209,9 @@ class Finding:
     provenance: tuple[Layer, ...] = ()
     edits: tuple[Edit, ...] = ()
     contexts: tuple[ContextRef, ...] = ()
+    # Stable across runs, machines and the current directory (see ideaudit.fingerprint):
+    # SARIF partialFingerprints and --baseline match findings by it.
+    fingerprint: str | None = None
 
     def sort_key(self) -> tuple[str, str, int, str, str]:
         loc = self.location
@@ -331,3 +334,8 @@ class Report:
     # What ideaudit could not check (an ${input:} filled in when a session starts): not
     # findings, not counted; the text format shows them under -v.
     notes: tuple[Finding, ...] = ()
+    # The workspace root every relative path in the report is relative to (absolute).
+    root: str | None = None
+    # --static: only the committed files were read; these rules needed more and did not run.
+    static: bool = False
+    skipped_rules: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ideaudit import __version__, gofacts
@@ -61,6 +61,9 @@ class ScanOptions:
     goland_env: str | None = None
     goland_loads_shell_env: bool = False
     jetbrains_config_dir: str | None = None
+    # Only what the committed files decide: no shell, no IDE process, no go (CI, pre-commit).
+    static: bool = False
+    per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @record
@@ -142,6 +145,10 @@ def scan(options: ScanOptions) -> ScanResult:
     shell = options.shell or shell_env.default_shell()
     if not os.path.isabs(shell):
         shell = which(shell, os.environ.get("PATH")) or shell
+    if options.static:
+        from ideaudit.static import static_scan
+
+        return static_scan(options, target, home)
     base = shell_env.session_base_env(home, shell)
 
     # GoLand: a project with .idea/ or .run/; VS Code too unless it is GoLand-only.
@@ -187,13 +194,30 @@ def scan(options: ScanOptions) -> ScanResult:
         snapshots=tuple(stage.snapshots.values()),
         home=home,
     )
-    findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
+    return finish(audit, target, ide, terminal, options)
+
+
+def finish(
+    audit: Audit,
+    target: Target,
+    ide: IdeEnvironment,
+    terminal: ShellSnapshot,
+    options: ScanOptions,
+    skipped: Sequence[str] = (),
+) -> ScanResult:
+    """Rules, suppressions, fixes and the report: the stages a full and a static scan share."""
+    from ideaudit.suppress import apply_suppressions
+
+    found = run_rules(audit, options.select, options.ignore, skipped)
+    found = apply_suppressions(found, target.root, options.select, options.ignore, options.per_file_ignores)
+    findings, notes = split_notes(found)
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))
     workspace = target.code_workspace or target.root
     report = build_report(workspace, audit, findings, ide, terminal, secrets, notes)
+    report = replace(report, static=options.static, skipped_rules=tuple(sorted(skipped)))
     return ScanResult(report, audit, findings, fixes, secrets, notes)
 
 
@@ -279,16 +303,28 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     )
 
 
-def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
-    rules = selected(load_all().values(), select, ignore)
+def run_rules(
+    audit: Audit,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    skipped: Sequence[str] = (),
+) -> list[Finding]:
+    """Every selected rule (but ``skipped``); a finding about a context and no file points
+    at the file that defines the context.  Paths stay as the rules give them (absolute):
+    the fixes open them; :func:`build_report` shows them relative to the root."""
+    rules = [r for r in selected(load_all().values(), select, ignore) if r.code not in skipped]
     findings: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
+    defined = {c.id: c.defined_at for c in audit.contexts if c.defined_at is not None}
     for r in rules:
         for f in r.check(audit):
             key = (f.code, f.context_id, f.location, f.message)
             if key not in seen:
                 seen.add(key)
-                findings.append(_display(f))
+                if f.location is None and f.context_id in defined:
+                    # A finding about a context points at the file that defines it.
+                    f = replace(f, location=defined[f.context_id])
+                findings.append(f)
     kinds = {c.id: c.kind for c in audit.contexts}
     if audit.shell is not None:
         kinds[audit.shell.id] = audit.shell.kind
@@ -297,31 +333,34 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
     return findings
 
 
-def _display(f: Finding) -> Finding:
-    """Paths under the current directory are shown relative to it, as ruff does."""
+def _display(f: Finding, base: str) -> Finding:
+    """Paths under the workspace root are shown relative to it, whatever the current
+    directory (a SARIF or JSON report means the same files from anywhere); paths outside
+    it (your dotfiles) stay absolute."""
     loc = f.location
     if loc is None:
         return f
     return replace(
         f,
-        location=_rel(loc),
+        location=_rel(loc, base),
         provenance=tuple(
-            replace(layer, location=_rel(layer.location)) if layer.location else layer
+            replace(layer, location=_rel(layer.location, base)) if layer.location else layer
             for layer in f.provenance
         ),
     )
 
 
-def _rel(loc: Location) -> Location:
+def _rel(loc: Location, base: str) -> Location:
     path = loc.file
-    if os.path.isabs(path):
-        try:
-            rel = os.path.relpath(path)
-        except ValueError:
-            return loc
-        if not rel.startswith(".."):
-            return replace(loc, file=rel)
-    return loc
+    if not os.path.isabs(path):
+        path = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:
+        return replace(loc, file=path)
+    if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
+        return replace(loc, file=path)
+    return replace(loc, file=rel)
 
 
 def build_report(
@@ -355,6 +394,12 @@ def build_report(
     # One cause seen in several contexts is one finding that lists them (the summary
     # counts causes); ScanResult.findings keeps one per context for the fixes.
     findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
+    base = os.path.dirname(workspace) if workspace.endswith(".code-workspace") else workspace
+    findings = [_display(f, base) for f in findings]
+    notes = [_display(f, base) for f in notes]
+    from ideaudit.fingerprint import fingerprint_all
+
+    findings = fingerprint_all(findings, base)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
@@ -374,6 +419,7 @@ def build_report(
         findings=tuple(findings),
         home=audit.home,
         notes=tuple(notes),
+        root=base,
         summary=Summary(
             contexts=len(audit.contexts),
             findings=len(findings),

@@ -33,6 +33,7 @@ _MODULES = {
     "json": "ideaudit.report.json_format",
     "github": "ideaudit.report.github",
     "sarif": "ideaudit.report.sarif",
+    "statistics": "ideaudit.report.statistics",  # --statistics, not an --output-format
 }
 
 

@@ -19,7 +19,7 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import BUILDS, rule
+from ideaudit.rules.registry import BUILDS, IDE, SHELL, TOOLCHAIN, rule
 
 
 @rule(
@@ -35,6 +35,7 @@ from ideaudit.rules.registry import BUILDS, rule
     """,
     "Set CGO_ENABLED the same way in both, or remove the override.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def cgo_enabled_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(
@@ -59,6 +60,7 @@ def cgo_enabled_differs(audit: Audit) -> Iterable[Finding]:
     """,
     "Use the same CC in both, or remove the override.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def cc_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(audit, "C002", Severity.WARNING, "CC", "cgo compiles C with another compiler")
@@ -77,6 +79,7 @@ def cc_differs(audit: Audit) -> Iterable[Finding]:
     "Install a C compiler on the context's PATH, fix CC, or set CGO_ENABLED=0 deliberately.",
     supersedes=("C002",),
     kinds=BUILDS,
+    needs=TOOLCHAIN,
 )
 def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
@@ -125,6 +128,7 @@ _FOREIGN = (
     "Set CC/CXX per machine (your shell, or the user settings), not in shared files.",
     supersedes=("C002",),
     kinds=BUILDS,
+    needs=IDE,
 )
 def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
     if sys.platform == "win32":
@@ -167,6 +171,7 @@ def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
     """,
     "Set GOOS only where you mean to cross-compile (a task), not in the IDE's environment.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def goos_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(
@@ -185,6 +190,7 @@ def goos_differs(audit: Audit) -> Iterable[Finding]:
     """,
     "Set GOARCH only where you mean to cross-compile, not in the IDE's environment.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def goarch_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(

@@ -17,7 +17,7 @@ from ideaudit.environ.substitute import env_value_text
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import FILES, rule
 from ideaudit.secrets import is_secret_name
 from ideaudit.sources import launch_schema as schema
 
@@ -189,6 +189,7 @@ def _shape_problems(attr: str, shape: str, value: Any) -> list[tuple[tuple[PathI
     against its package.json schema.
     """,
     'Write the value as the type shown: quote numbers and booleans in env ("PORT": "8080").',
+    needs=FILES,
 )
 def debug_value_type(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
@@ -293,6 +294,7 @@ def _endpoint(config: LaunchConfig) -> str:
     a warning that is easy to dismiss for good).
     """,
     'Remove "port" and "host" from the configuration, unless you start `dlv dap --listen` yourself.',
+    needs=FILES,
 )
 def launch_port(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
@@ -326,6 +328,7 @@ def launch_port(audit: Audit) -> Iterator[Finding]:
     nothing to attach to, and the session fails.
     """,
     'Add "port" (and "host") of the dlv server: "port": 2345.',
+    needs=FILES,
 )
 def remote_without_port(audit: Audit) -> Iterator[Finding]:
     for _fc, ctx_id, config in _configs(audit):
@@ -373,6 +376,7 @@ def _elsewhere(attr: str, spec: schema.Attr, request: str, mode: str, adapter: s
     ("please use request type 'attach' with mode 'remote'").
     """,
     "Move the setting to where it is read (another configuration, the program's own start-up), or remove it.",
+    needs=FILES,
 )
 def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
@@ -417,6 +421,7 @@ def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
     (``preLaunchTask``, ``presentation``, ``serverReadyAction``, ...).
     """,
     "Fix the spelling, or remove the attribute.",
+    needs=FILES,
 )
 def unknown_attribute(audit: Audit) -> Iterator[Finding]:
     names = sorted({*schema.ATTRIBUTES, *schema.VSCODE_COMMON})
@@ -454,6 +459,7 @@ def unknown_attribute(audit: Audit) -> Iterator[Finding]:
     """,
     'Replace "remotePath": "/remote/dir" with '
     '"substitutePath": [{"from": "${workspaceFolder}", "to": "/remote/dir"}].',
+    needs=FILES,
 )
 def removed_attribute(audit: Audit) -> Iterator[Finding]:
     for _fc, ctx_id, config in _configs(audit):
@@ -520,6 +526,7 @@ def shell_strings(config: LaunchConfig) -> Iterator[tuple[tuple[PathItem, ...], 
     vscode-go expands a leading ``~`` in ``cwd`` only (``resolveHomeDir``).
     """,
     "Write ${env:NAME} instead of $NAME, ${NAME} or %NAME%, and ${userHome} instead of ~.",
+    needs=FILES,
 )
 def shell_syntax(audit: Audit) -> Iterator[Finding]:
     for _fc, ctx_id, config in _configs(audit):
@@ -564,6 +571,7 @@ def shell_syntax(audit: Audit) -> Iterator[Finding]:
     checked: ``go build -o`` creates missing directories.
     """,
     "Point the attribute at the existing path (with ${workspaceFolder}/...), or create it.",
+    needs=FILES,
 )
 def launch_path_missing(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):
@@ -607,6 +615,7 @@ def launch_path_missing(audit: Audit) -> Iterator[Finding]:
     """,
     'Point program at the directory of a package main (e.g. "${workspaceFolder}/cmd/app"), '
     'or use "mode": "test" for tests.',
+    needs=FILES,
 )
 def program_not_main(audit: Audit) -> Iterator[Finding]:
     for fc, ctx_id, config in _configs(audit):

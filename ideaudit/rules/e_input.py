@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import FILES, SHELL, TOOLCHAIN, rule
 
 
 @rule(
@@ -22,6 +22,7 @@ from ideaudit.rules.registry import rule
     and column and audits the rest of the workspace without that file.
     """,
     "Fix the syntax at the position shown (resolve the merge conflict, render the template).",
+    needs=FILES,
 )
 def unparsable_file(audit: Audit) -> Iterator[Finding]:
     for p in audit.problems:
@@ -50,6 +51,7 @@ def unparsable_file(audit: Audit) -> Iterator[Finding]:
     envFile 1 MiB, go.mod 4 MiB): reading them could hang or exhaust memory.
     """,
     "Make the file a regular UTF-8 text file within the size limit, or remove it.",
+    needs=FILES,
 )
 def unreadable_file(audit: Audit) -> Iterator[Finding]:
     for p in audit.problems:
@@ -79,6 +81,7 @@ def unreadable_file(audit: Audit) -> Iterator[Finding]:
     """,
     "Make the shell start-up fast and non-interactive: move slow commands (nvm, "
     "conda init, network calls) behind `[[ $- == *i* ]]` or into lazy functions.",
+    needs=SHELL,
 )
 def shell_capture_failed(audit: Audit) -> Iterator[Finding]:
     for snap in audit.snapshots:
@@ -116,6 +119,7 @@ def shell_capture_failed(audit: Audit) -> Iterator[Finding]:
     not accept, a GOTOOLCHAIN it cannot satisfy).
     """,
     "Fix what go's message names; run `go env` with the same environment to check.",
+    needs=TOOLCHAIN,
 )
 def go_env_failed(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:

@@ -18,7 +18,7 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import BUILDS, rule
+from ideaudit.rules.registry import BUILDS, FILES, SHELL, rule
 from ideaudit.toolchain import realpath
 
 
@@ -35,6 +35,7 @@ from ideaudit.toolchain import realpath
     """,
     "Use one GOPATH: set it where both the IDE and the shell read it, or remove the override.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def gopath_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -97,6 +98,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
     "Use absolute paths separated by ':' (';' on Windows), different from GOROOT.",
     supersedes=("G001",),
     kinds=BUILDS,
+    needs=FILES,
 )
 def gopath_malformed(audit: Audit) -> Iterator[Finding]:
     contexts = audit.ide_contexts()
@@ -137,6 +139,7 @@ def gopath_malformed(audit: Audit) -> Iterator[Finding]:
     """,
     "Remove the variable from the configuration that overrides it, or set it the same way everywhere.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def goenv_file_overridden(audit: Audit) -> Iterator[Finding]:
     from ideaudit.sources.goenvfile import goenv_path
@@ -201,6 +204,7 @@ def goenv_file_overridden(audit: Audit) -> Iterator[Finding]:
     """,
     "Move the module out of GOPATH, or make the module path match the directory.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
     if audit.go is None or audit.shell is None:

@@ -15,7 +15,7 @@ from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
-from ideaudit.rules.registry import BUILDS, rule
+from ideaudit.rules.registry import BUILDS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 from ideaudit.toolchain import go_version_of_root
 
@@ -61,6 +61,7 @@ def _version(root: str) -> str:
     cannot build, run or index the standard library.
     """,
     "Pick an installed Go in Settings | Go | GOROOT (the folder holding bin/go and src/).",
+    needs=TOOLCHAIN,
 )
 def sdk_invalid(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -97,6 +98,7 @@ def sdk_invalid(audit: Audit) -> Iterator[Finding]:
     test results) between GoLand and the terminal.
     """,
     "Choose the same Go in Settings | Go | GOROOT as `go env GOROOT` prints in your terminal.",
+    needs=SHELL,
 )
 def sdk_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -136,6 +138,7 @@ def sdk_differs(audit: Audit) -> Iterator[Finding]:
     "Remove the variable from the configuration's Environment, or set it in your shell "
     "too if every build needs it.",
     kinds=BUILDS,
+    needs=FILES,
 )
 def config_env_override(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -180,6 +183,7 @@ def config_env_override(audit: Audit) -> Iterator[Finding]:
     cannot find anything on PATH.
     """,
     'Tick "Include parent environment variables" in the configuration\'s Environment dialog.',
+    needs=FILES,
 )
 def parent_env_off(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -214,6 +218,7 @@ def parent_env_off(audit: Audit) -> Iterator[Finding]:
     red in the editor while `go build` works in the terminal.
     """,
     "Enable Settings | Go | Go Modules | Enable Go modules integration.",
+    needs=FILES,
 )
 def modules_disabled(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -244,6 +249,7 @@ def modules_disabled(audit: Audit) -> Iterator[Finding]:
     """,
     "Clear the Proxy field and set GOPROXY in Settings | Go | Go Modules | Environment "
     "(or with `go env -w GOPROXY=...`).",
+    needs=FILES,
 )
 def bad_proxy(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -282,6 +288,7 @@ def bad_proxy(audit: Audit) -> Iterator[Finding]:
     """,
     "`git rm --cached .idea/workspace.xml` and add it to .idea/.gitignore; share run "
     'configurations with "Store as project file" (.run/) instead.',
+    needs=FILES,
 )
 def workspace_committed(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -314,6 +321,7 @@ def workspace_committed(audit: Audit) -> Iterator[Finding]:
     shown.
     """,
     "Move the variable to an env file git ignores (EnvFile plugin) or to your shell; rotate the secret.",
+    needs=FILES,
 )
 def committed_secret(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -351,6 +359,7 @@ def committed_secret(audit: Audit) -> Iterator[Finding]:
     "no Go files", while the terminal command you use still works.
     """,
     "Edit the configuration and pick the package, file or directory again.",
+    needs=FILES,
 )
 def target_missing(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -382,6 +391,7 @@ def target_missing(audit: Audit) -> Iterator[Finding]:
     """,
     "Make both IDEs use your shell's values: remove the overrides, or set the same "
     "GOROOT/GOFLAGS in go.goroot/go.toolsEnvVars and GoLand's settings.",
+    needs=FILES,
 )
 def ides_disagree(audit: Audit) -> Iterator[Finding]:
     vs_tools = [c for c in audit.contexts if c.ide == "vscode" and c.kind == "tools"]
@@ -427,6 +437,7 @@ def ides_disagree(audit: Audit) -> Iterator[Finding]:
     in which case its variables are silently absent.
     """,
     "Create the file (from a committed example) or remove the entry.",
+    needs=FILES,
 )
 def envfile_missing(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -459,6 +470,7 @@ def _label(gc: GoLandContexts, ctx_id: str) -> str:
     the code builds in the terminal.
     """,
     "Enable Go support: Settings | Go | Go Modules (or the 'Enable Go support' banner).",
+    needs=FILES,
 )
 def go_disabled(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -487,6 +499,7 @@ def go_disabled(audit: Audit) -> Iterator[Finding]:
     when the configuration was written on another machine.
     """,
     "Run | Edit Configurations...: set Working directory to an existing folder ($PROJECT_DIR$/...).",
+    needs=FILES,
 )
 def workdir_missing(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -541,6 +554,7 @@ def goland_shell_tokens(text: str) -> list[tuple[str, str]]:
     """,
     "Run | Edit Configurations... | Environment variables: write $NAME$ instead of $NAME or "
     "${NAME}, and $HOME$ instead of ~.",
+    needs=FILES,
 )
 def goland_env_shell_syntax(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:

@@ -21,7 +21,7 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import BUILDS, rule
+from ideaudit.rules.registry import BUILDS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.sources.gomod import version_tuple
 from ideaudit.toolchain import realpath
 
@@ -115,6 +115,7 @@ for _code, _var, _name, _severity, _why in MODULE_VARS:
         f"Set {_var} the same way for the IDE and the shell (go env -w {_var}=... "
         "applies to both unless an environment variable overrides it).",
         kinds=BUILDS,
+        needs=SHELL,
     )(_make(_code, _var, _severity, _why))
 
 
@@ -149,6 +150,7 @@ def _effective(ctx: Context, name: str, default: str) -> str:
     """,
     "Use a Go at least as new as go.mod's go line in this context, or allow toolchain switching.",
     kinds=BUILDS,
+    needs=TOOLCHAIN,
 )
 def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -206,6 +208,7 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
     "Unset GO111MODULE (modules are the default since Go 1.16) or set it to on.",
     supersedes=("M001",),
     kinds=BUILDS,
+    needs=TOOLCHAIN,
 )
 def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -255,6 +258,7 @@ def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
     """,
     "Run `go mod vendor` (or delete vendor/ and build with -mod=mod).",
     kinds=BUILDS,
+    needs=FILES,
 )
 def vendor_inconsistent(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -301,6 +305,7 @@ def vendor_inconsistent(audit: Audit) -> Iterator[Finding]:
     """,
     "Check out the replaced module at that path, or remove the replace directive.",
     kinds=BUILDS,
+    needs=FILES,
 )
 def replace_missing_directory(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -346,6 +351,7 @@ def match_prefix_patterns(patterns: str, path: str) -> bool:
     """,
     "Add the host/prefix to GOPRIVATE (`go env -w GOPRIVATE=host/org/*`) so every context has it.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def private_host_not_in_goprivate(audit: Audit) -> Iterator[Finding]:
     from ideaudit.sources.gitconfig import module_prefix

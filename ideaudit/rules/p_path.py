@@ -18,7 +18,7 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import BUILDS, DEBUGGERS, rule
+from ideaudit.rules.registry import BUILDS, DEBUGGERS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
 
 GO_USERS = ("debug", "tests", "tools", "terminal")
@@ -63,6 +63,7 @@ def _version(go_path: str) -> str:
     "Put the directory of your `go` on PATH where the IDE reads it (~/.profile, "
     "~/.bash_profile, ~/.zprofile), restart the IDE, or set go.alternateTools.go.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def go_not_found(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -113,6 +114,7 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
     "Install Go and put its bin directory on PATH in a file your login shell reads "
     "(~/.profile, ~/.bash_profile, ~/.zprofile, fish config.fish), then restart the IDE.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def go_not_installed(audit: Audit) -> Iterator[Finding]:
     shell = audit.shell
@@ -182,6 +184,7 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
     """,
     "Point go.alternateTools.dlv at the binary, or give the IDE the same GOPATH/GOBIN.",
     kinds=DEBUGGERS,
+    needs=SHELL,
 )
 def dlv_not_found(audit: Audit) -> Iterator[Finding]:
     return _tool_missing(audit, "dlv", DEBUGGERS, "P002")
@@ -197,6 +200,7 @@ def dlv_not_found(audit: Audit) -> Iterator[Finding]:
     to install it, often with a different Go than your shell's.
     """,
     "Point go.alternateTools.gopls at the binary, or give the IDE the same GOPATH/GOBIN.",
+    needs=SHELL,
 )
 def gopls_not_found(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -218,6 +222,7 @@ def gopls_not_found(audit: Audit) -> Iterator[Finding]:
     "Make both find the same go: fix the PATH order, or set go.alternateTools.go / "
     "go.goroot to the shell's Go.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def different_go(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -255,6 +260,7 @@ def different_go(audit: Audit) -> Iterator[Finding]:
     ``${env:PATH}``.
     """,
     'Write "PATH": "/your/dir:${env:PATH}" so the inherited PATH is kept.',
+    needs=FILES,
 )
 def path_override(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts():
@@ -295,6 +301,7 @@ def path_override(audit: Audit) -> Iterator[Finding]:
     """,
     "Put the Go you use on PATH where the IDE reads it, or set go.alternateTools.go.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def go_fallback_only(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("tools"):
@@ -337,6 +344,7 @@ def _minor(version: str | None) -> tuple[int, ...] | None:
     """,
     "Reinstall it with the Go this context uses: `go install github.com/go-delve/delve/cmd/dlv@latest` "
     "or `go install golang.org/x/tools/gopls@latest`.",
+    needs=TOOLCHAIN,
 )
 def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
     from ideaudit.rules.common import go_version
@@ -382,6 +390,7 @@ def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
     """,
     "Run `ideaudit scan --trust`, or list the folder under trusted-folders in "
     "~/.config/ideaudit/config.toml.",
+    needs=TOOLCHAIN,
 )
 def untrusted_go_not_run(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:

@@ -14,7 +14,7 @@ from ideaudit.rules.common import (
     same_path,
     value,
 )
-from ideaudit.rules.registry import BUILDS, rule
+from ideaudit.rules.registry import BUILDS, SHELL, TOOLCHAIN, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, goroot_problem
 
 
@@ -36,6 +36,7 @@ def _describe(root: str) -> str:
     """,
     "Remove GOROOT (go finds its own root) or point it at an existing installation.",
     kinds=BUILDS,
+    needs=TOOLCHAIN,
 )
 def goroot_invalid(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts():
@@ -72,6 +73,7 @@ def goroot_invalid(audit: Audit) -> Iterator[Finding]:
     """,
     "Use the same Go in both: remove the GOROOT override or point it at the shell's GOROOT.",
     kinds=BUILDS,
+    needs=SHELL,
 )
 def goroot_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -111,6 +113,7 @@ def goroot_differs(audit: Audit) -> Iterator[Finding]:
     """,
     "Make GOROOT and PATH agree: remove GOROOT, or put $GOROOT/bin first on PATH.",
     kinds=BUILDS,
+    needs=TOOLCHAIN,
 )
 def goroot_binary_mismatch(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "terminal", "attach"):

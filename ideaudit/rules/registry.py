@@ -27,6 +27,16 @@ BUILDS = ("shell", "terminal", "tools", "tests", "debug")  # where a go command 
 DEBUGGERS = ("debug", "exec", "attach")  # where dlv runs
 TESTS = ("tests",)
 
+# What a rule needs to decide, beyond the committed files.  ``--static`` (CI, pre-commit)
+# runs only the rules that need nothing but files: no shell is captured, no IDE process
+# read, no ``go`` run, so a runner without Go or dotfiles gets no finding about itself.
+NEEDS = ("files", "shell", "toolchain", "ide")
+FILES: tuple[str, ...] = ("files",)
+SHELL: tuple[str, ...] = ("files", "shell")  # your login shell or your dotfiles
+TOOLCHAIN: tuple[str, ...] = ("files", "toolchain")  # a Go/dlv/gopls/cc on this machine
+IDE: tuple[str, ...] = ("files", "ide")  # the environment of a running (or modelled) IDE
+NEEDS_TEXT = {"files": "files", "shell": "your shell", "toolchain": "a toolchain", "ide": "a running IDE"}
+
 
 @record(frozen=True)
 class Rule:
@@ -46,6 +56,12 @@ class Rule:
     # A note is not a finding: something ideaudit could not check (an ${input:} filled
     # in only when a session starts), shown under -v, never counted, never failing.
     note: bool = False
+    # What the rule needs (see NEEDS); only rules needing just "files" run in --static.
+    needs: tuple[str, ...] = FILES
+
+    @property
+    def static(self) -> bool:
+        return set(self.needs) <= {"files"}
 
     def applies_to(self, kind: str | None) -> bool:
         return kind is None or kind in self.kinds
@@ -68,9 +84,12 @@ def rule(
     supersedes: tuple[str, ...] = (),
     kinds: tuple[str, ...] = KINDS,
     note: bool = False,
+    *,
+    needs: tuple[str, ...],
 ) -> Callable[[CheckFn], CheckFn]:
     """Register ``fn`` as rule ``code``.  Codes are a family letter and three digits;
-    ``kinds`` are the context kinds the rule is about (default: all)."""
+    ``kinds`` are the context kinds the rule is about (default: all); ``needs`` what
+    it reads beyond the committed files (required: every rule says)."""
 
     def register(fn: CheckFn) -> CheckFn:
         if code in RULES:
@@ -78,8 +97,12 @@ def rule(
         unknown = set(kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"rule {code}: unknown context kinds {sorted(unknown)}")
+        if not needs or set(needs) - set(NEEDS):
+            raise ValueError(f"rule {code}: needs must be some of {NEEDS}")
         explained = _dedent(explanation)
-        RULES[code] = Rule(code, name, title, severity, explained, fix, fn, supersedes, tuple(kinds), note)
+        RULES[code] = Rule(
+            code, name, title, severity, explained, fix, fn, supersedes, tuple(kinds), note, tuple(needs)
+        )
         return fn
 
     return register
@@ -106,6 +129,7 @@ def load_all() -> dict[str, Rule]:
         p_path,
         r_goroot,
         s_shell,
+        u_suppress,
         v_vscode,
         w_watch,
         x_secrets,
@@ -151,6 +175,16 @@ def where_it_applies(findings: Iterable[Finding], kinds: dict[str, str]) -> list
 def kinds_text(r: Rule) -> str:
     """The kinds a rule is about, as ``ideaudit rule`` and docs/rules.md print them."""
     return "all contexts" if set(r.kinds) == set(KINDS) else ", ".join(r.kinds)
+
+
+def needs_text(r: Rule) -> str:
+    """What a rule needs, as ``ideaudit rule`` and docs/rules.md print it."""
+    return ", ".join(NEEDS_TEXT[n] for n in NEEDS if n in r.needs)
+
+
+def family(rules: Iterable[Rule], prefix: str) -> list[Rule]:
+    """The rules whose code starts with ``prefix`` (``P``, ``P00``), in code order."""
+    return sorted((r for r in rules if r.code.startswith(prefix.upper())), key=lambda r: r.code)
 
 
 def split_notes(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

@@ -14,7 +14,7 @@ from ideaudit.environ.startup import VARIANT_USES, Divergence, PathEntry, Startu
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, show
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import SHELL, rule
 
 GUARD_HINT = (
     "a guard above it skips it when the IDE resolves the environment "
@@ -103,6 +103,7 @@ def s001_fix(sa: StartupAnalysis, div: Divergence) -> str:
     """,
     "Move the line to a file the login shell reads (~/.profile sourced by ~/.bash_profile; "
     "~/.zprofile or ~/.zshenv), or make ~/.bash_profile source ~/.bashrc; restart the IDE.",
+    needs=SHELL,
 )
 def interactive_only(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -154,6 +155,7 @@ def interactive_only(audit: Audit) -> Iterator[Finding]:
     by hand is not what they run.
     """,
     "Remove the alias/function, or give it another name (`alias gob='go build'`).",
+    needs=SHELL,
 )
 def go_shadowed(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -187,6 +189,7 @@ def go_shadowed(audit: Audit) -> Iterator[Finding]:
     """,
     "Make slow parts lazy or skip them when VSCODE_RESOLVING_ENVIRONMENT is set (but keep "
     "PATH/GOPATH lines above such a guard).",
+    needs=SHELL,
 )
 def slow_startup(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -215,6 +218,7 @@ def slow_startup(audit: Audit) -> Iterator[Finding]:
     break, and tools that read an environment from a shell's stdout get garbage.
     """,
     "Print only when interactive (`[[ $- == *i* ]]`, fish `status is-interactive`), to stderr.",
+    needs=SHELL,
 )
 def noisy_startup(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -247,6 +251,7 @@ def noisy_startup(audit: Audit) -> Iterator[Finding]:
     programs started that way get no environment from your dotfiles.
     """,
     "Run the shown command with `-x` to find the failing line and guard it.",
+    needs=SHELL,
 )
 def failing_variant(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -279,6 +284,7 @@ def failing_variant(audit: Audit) -> Iterator[Finding]:
     """,
     "Remove the `export GOROOT=...` line: go finds its own GOROOT, and the version manager "
     "sets it when it must.",
+    needs=SHELL,
 )
 def static_goroot(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -338,6 +344,7 @@ def _by_entry(sa: StartupAnalysis, keep: Callable[[PathEntry], bool]) -> list[tu
     """,
     'Guard the line (`case ":$PATH:" in *":$dir:"*) ;; *) PATH=$dir:$PATH;; esac`, zsh '
     "`typeset -U path`, fish `fish_add_path`).",
+    needs=SHELL,
 )
 def duplicate_path_entry(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup
@@ -367,6 +374,7 @@ def duplicate_path_entry(audit: Audit) -> Iterator[Finding]:
     then resolve to another copy further down PATH, or are not found.
     """,
     "Remove the entry or correct the path.",
+    needs=SHELL,
 )
 def missing_path_entry(audit: Audit) -> Iterator[Finding]:
     sa = audit.startup

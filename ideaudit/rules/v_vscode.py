@@ -9,7 +9,7 @@ from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, layers, value
-from ideaudit.rules.registry import TESTS, rule
+from ideaudit.rules.registry import FILES, IDE, TESTS, TOOLCHAIN, rule
 from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import PLATFORM_KEY
 
@@ -29,6 +29,7 @@ def _ctx(audit: Audit, ctx_id: str):  # type: ignore[no-untyped-def]
     sense that a specific dlv is used.
     """,
     'Remove dlvToolPath and set "go.alternateTools": {"dlv": "/path/to/dlv"} in settings.',
+    needs=FILES,
 )
 def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -57,6 +58,7 @@ def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
     variables you expect).  Often an untracked file that a teammate never created.
     """,
     "Create the file (and keep it out of git), or remove the envFile entry.",
+    needs=FILES,
 )
 def envfile_missing(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -83,6 +85,7 @@ def envfile_missing(audit: Audit) -> Iterator[Finding]:
     workspace, so it works for one person and not another.
     """,
     'Anchor it: "${workspaceFolder}/.env".',
+    needs=FILES,
 )
 def envfile_relative(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -110,6 +113,7 @@ def envfile_relative(audit: Audit) -> Iterator[Finding]:
     add to ``env``, it replaces it, and the top-level variables vanish on that platform.
     """,
     "Repeat the shared variables inside the platform block, or move them to an envFile.",
+    needs=FILES,
 )
 def platform_env_replaces_env(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -163,6 +167,7 @@ def _unresolved(audit: Audit, kinds: tuple[str, ...]) -> Iterator[tuple[object, 
     becomes the empty string, e.g. ``"GOPATH": "${env:MYGO}/go"`` turns into ``/go``.
     """,
     "Make the variable part of the IDE's environment, or write the value directly.",
+    needs=IDE,
 )
 def undefined_env_variable(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("undefined-env",)):
@@ -194,6 +199,7 @@ def undefined_env_variable(audit: Audit) -> Iterator[Finding]:
     """,
     "Write the value directly, or set the variable in go.toolsEnvVars/the environment.",
     kinds=TESTS,
+    needs=FILES,
 )
 def env_in_test_env_vars(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("literal-env",)):
@@ -218,6 +224,7 @@ def env_in_test_env_vars(audit: Audit) -> Iterator[Finding]:
     configuration (the debugger sets its own ``-gcflags=all=-N -l``), silently.
     """,
     "Drop -gcflags from the debug configuration; use a task for such builds.",
+    needs=FILES,
 )
 def gcflags_in_debug(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -256,6 +263,7 @@ def gcflags_in_debug(audit: Audit) -> Iterator[Finding]:
     works in the VS Code terminal" then says nothing about the debugger, tests or gopls.
     """,
     "Put the same PATH change in go.toolsEnvVars (tools, tests, debug), or remove it.",
+    needs=TOOLCHAIN,
 )
 def terminal_path_differs(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -297,6 +305,7 @@ def terminal_path_differs(audit: Audit) -> Iterator[Finding]:
     instead of VS Code's, so it can find a Go that the debugger and tools do not.
     """,
     'Remove "terminal.integrated.inheritEnv": false unless you need it.',
+    needs=FILES,
 )
 def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
@@ -327,6 +336,7 @@ def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
     """,
     "Nothing to fix; check the value when the session starts.",
     note=True,
+    needs=FILES,
 )
 def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("unresolvable",)):
@@ -358,6 +368,7 @@ def _tools_ctx(fc: FolderContexts) -> Context | None:
     ``ideaudit/sources/launch_schema.py``.
     """,
     "Remove the setting; use what replaced it (named in the finding).",
+    needs=FILES,
 )
 def go_setting_removed(audit: Audit) -> Iterator[Finding]:
     from ideaudit.sources.launch_schema import DEPRECATED_SETTINGS, REMOVED_SETTINGS
@@ -414,6 +425,7 @@ def _strings(node: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[t
     replaced it in its own snippets long ago.
     """,
     "Write ${workspaceFolder} instead.",
+    needs=FILES,
 )
 def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
     seen: set[tuple[str, int | None, int | None]] = set()
@@ -471,6 +483,7 @@ def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
     for another checkout layout (sibling repositories that a teammate does not have).
     """,
     "Fix the path (relative to the .code-workspace file), or remove the folder entry.",
+    needs=FILES,
 )
 def workspace_folder_missing(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import IDE, rule
 
 IDE_LABELS = {"vscode": "VS Code", "goland": "GoLand"}
 
@@ -49,6 +49,7 @@ def stale(process: IdeProcess, inputs: tuple[EnvInput, ...]) -> list[EnvInput]:
     until the IDE is restarted.  GoLand reads the shell at start-up on macOS likewise.
     """,
     "Restart the IDE (quit all its windows, then start it again).",
+    needs=IDE,
 )
 def ide_environment_outdated(audit: Audit) -> Iterator[Finding]:
     for proc in audit.ide_processes:

@@ -9,7 +9,7 @@ from ideaudit.environ.goboundary import steered
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, finding, go_value, layers, value
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import FILES, rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 
 SETTINGS_ENV_KEYS = (
@@ -39,6 +39,7 @@ def _literal_secret(name: str, raw: Any) -> bool:
     """,
     'Move the variable to an envFile that git ignores ("envFile": "${workspaceFolder}/.env"), '
     "rotate the secret.",
+    needs=FILES,
 )
 def committed_secret(audit: Audit) -> Iterator[Finding]:
     seen: set[Location] = set()
@@ -86,6 +87,7 @@ def committed_secret(audit: Audit) -> Iterator[Finding]:
     """,
     "Remove it; for private modules set GOPRIVATE to their paths instead.",
     supersedes=("M005", "M009"),
+    needs=FILES,
 )
 def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
     contexts = audit.ide_contexts()
@@ -140,6 +142,7 @@ def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
     "Remove GOTOOLCHAIN (or set it to local) and the PATH/GOPROXY entries pointing into "
     "the workspace; pin the Go version with the go.mod go line instead.",
     supersedes=("M007",),
+    needs=FILES,
 )
 def workspace_toolchain_switch(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
