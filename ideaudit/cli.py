@@ -203,7 +203,9 @@ def _scan_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
         metavar="FILE",
         help="report only findings not recorded in FILE (a missing FILE records today's)",
     )
-    scan.add_argument("--update-baseline", action="store_true", help="with --baseline: record today's findings")
+    scan.add_argument(
+        "--update-baseline", action="store_true", help="with --baseline: record today's findings"
+    )
     scan.add_argument("--diff", action="store_true", help="print the fixes as unified diffs; write nothing")
     scan.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
     scan.add_argument("--unsafe-fixes", action="store_true", help="with --fix/--diff: also the unsafe fixes")

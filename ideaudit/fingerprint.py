@@ -55,6 +55,6 @@ def fingerprint_all(findings: Sequence[Finding], root: str) -> list[Finding]:
         key = _key(f, root, cache)
         n = seen.get(key, 0)
         seen[key] = n + 1
-        digest = hashlib.sha256(f"{key}\x1f{n}".encode()).hexdigest()[:32]
+        digest = hashlib.sha256(f"{key}\x1f{n}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
         out.append(replace(f, fingerprint=digest))
     return out

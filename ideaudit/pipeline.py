@@ -309,21 +309,16 @@ def run_rules(
     ignore: Sequence[str],
     skipped: Sequence[str] = (),
 ) -> list[Finding]:
-    """Every selected rule (but ``skipped``); a finding about a context and no file points
-    at the file that defines the context.  Paths stay as the rules give them (absolute):
-    the fixes open them; :func:`build_report` shows them relative to the root."""
+    """Every selected rule (but ``skipped``).  Paths stay as the rules give them
+    (absolute): the fixes open them; :func:`build_report` shows them relative to the root."""
     rules = [r for r in selected(load_all().values(), select, ignore) if r.code not in skipped]
     findings: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
-    defined = {c.id: c.defined_at for c in audit.contexts if c.defined_at is not None}
     for r in rules:
         for f in r.check(audit):
             key = (f.code, f.context_id, f.location, f.message)
             if key not in seen:
                 seen.add(key)
-                if f.location is None and f.context_id in defined:
-                    # A finding about a context points at the file that defines it.
-                    f = replace(f, location=defined[f.context_id])
                 findings.append(f)
     kinds = {c.id: c.kind for c in audit.contexts}
     if audit.shell is not None:
@@ -331,6 +326,11 @@ def run_rules(
     findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def relative_to_root(findings: Sequence[Finding], root: str | None) -> list[Finding]:
+    """``findings`` with paths as every report shows them (see :func:`_display`)."""
+    return [_display(f, root or os.getcwd()) for f in findings]
 
 
 def _display(f: Finding, base: str) -> Finding:
@@ -375,6 +375,7 @@ def build_report(
     ctxs = list(audit.contexts)
     if audit.shell is not None:
         ctxs.insert(0, audit.shell)
+    base = os.path.dirname(workspace) if workspace.endswith(".code-workspace") else workspace
     reports = tuple(
         ContextReport(
             id=c.id,
@@ -382,7 +383,7 @@ def build_report(
             ide=c.ide,
             kind=c.kind,
             folder=c.folder,
-            defined_at=c.defined_at,
+            defined_at=_rel(c.defined_at, base) if c.defined_at is not None else None,
             tools=tuple(c.tools.values()),
             env={n: v for n, v in c.env.vars.items() if n in REPORTED_VARS},
             go_env=c.go_env,
@@ -394,7 +395,6 @@ def build_report(
     # One cause seen in several contexts is one finding that lists them (the summary
     # counts causes); ScanResult.findings keeps one per context for the fixes.
     findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
-    base = os.path.dirname(workspace) if workspace.endswith(".code-workspace") else workspace
     findings = [_display(f, base) for f in findings]
     notes = [_display(f, base) for f in notes]
     from ideaudit.fingerprint import fingerprint_all
@@ -402,7 +402,11 @@ def build_report(
     findings = fingerprint_all(findings, base)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
+    shell_desc: str | None = (
+        f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
+        if terminal.shell
+        else None  # static mode: no shell captured
+    )
     from ideaudit.secrets import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any

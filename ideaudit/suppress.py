@@ -12,18 +12,24 @@ parsers drop comments, and a comment is one line by nature.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ideaudit.model import Finding, Location, Severity
-from ideaudit.record import record, replace
+from ideaudit.record import record
 
 UNUSED = "U001"
 _COMMENT = re.compile(r"(?://|<!--)\s*ideaudit:\s*ignore\[([A-Za-z0-9,\s]*)\]")
 # The files that can hold a suppression comment, relative to the workspace root.
-_PLACES = ((".vscode", (".json",)), (".idea", (".xml",)), (".idea/runConfigurations", (".xml",)), (".run", (".xml",)))
+_PLACES = (
+    (".vscode", (".json",)),
+    (".idea", (".xml",)),
+    (".idea/runConfigurations", (".xml",)),
+    (".run", (".xml",)),
+)
 
 
 @record(frozen=True)
@@ -37,10 +43,8 @@ class Suppression:
 def comment_files(root: str) -> list[str]:
     """The workspace's JSONC and XML files (no deep walk: the IDEs read only these)."""
     out: list[str] = []
-    try:
+    with contextlib.suppress(OSError):
         out.extend(os.path.join(root, n) for n in sorted(os.listdir(root)) if n.endswith(".code-workspace"))
-    except OSError:
-        pass
     for folder, exts in _PLACES:
         full = os.path.join(root, folder)
         try:

@@ -178,6 +178,9 @@ class Session:
                 if not opts.scan.select or matches(f.code, opts.scan.select):
                     findings.append(f)
             findings.sort(key=Finding.sort_key)
+        from ideaudit.pipeline import relative_to_root
+
+        findings = relative_to_root(findings, result.report.root)
         report = scrub_report(_with_findings(result.report, findings), result.secrets)
         new = index(report.findings)
         added, resolved = diff(self.findings, new)

@@ -82,7 +82,7 @@ def test_the_engine_filters_and_keeps_findings_about_no_context() -> None:
 
 def test_an_unknown_kind_is_refused_at_registration() -> None:
     try:
-        rule("Z999", "z", "z", Severity.INFO, "z", "z", kinds=("debugg",))(lambda audit: [])
+        rule("Z999", "z", "z", Severity.INFO, "z", "z", kinds=("debugg",), needs=("files",))(lambda audit: [])
     except ValueError as exc:
         assert "debugg" in str(exc)
     else:

@@ -4,7 +4,14 @@ One run; ``tool.driver.rules`` are built from the rule registry passed in (id, n
 short/full description, help, default level); each result has ``ruleId``, ``level``
 (error/warning/note), ``message.text`` and, when the finding points at a file, a
 physical location.  Files inside the workspace are given relative to the ``SRCROOT``
-base (the workspace), others as absolute ``file://`` URIs.
+base (the workspace root), others as absolute ``file://`` URIs.
+
+For GitHub code scanning: every result has a location (a finding with no file points
+at the file that defines its context, else at the workspace's first configuration
+file, line 1), ``partialFingerprints`` carry :attr:`Finding.fingerprint` (stable across
+runs, checkouts and the current directory), rules have ``helpUri`` (their anchor in
+docs/rules.md) and ``help.markdown``, and the X rules are tagged ``security`` with a
+``security-severity`` (GitHub ranks alerts by it).
 """
 
 from __future__ import annotations
@@ -24,6 +31,12 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "SRCROOT"
+# Where docs/rules.md is published: helpUri is this plus the rule's anchor.
+RULES_DOC = "https://github.com/ideaudit/ideaudit/blob/main/docs/rules.md"
+FINGERPRINT = "ideauditFingerprint/v1"
+# GitHub's scale: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, under 4.0 low.
+SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
+SECURITY_FAMILIES = ("X",)
 
 
 def _file_uri(path: str) -> str:
@@ -54,18 +67,37 @@ def _region(loc: Location) -> dict[str, int] | None:
 
 
 def _descriptor(rule: Rule) -> dict[str, Any]:
+    props: dict[str, Any] = {"contextKinds": list(rule.kinds), "needs": list(rule.needs)}
+    tags = [rule.family]
+    if rule.family in SECURITY_FAMILIES:
+        tags.append("security")
+        props["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    props["tags"] = tags
+    markdown = f"**{rule.code} {rule.name}**: {rule.title}\n\n{rule.explanation}\n\n**Fix:** {rule.fix}"
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation or rule.title},
-        "help": {"text": rule.fix},
+        "help": {"text": rule.fix, "markdown": markdown},
+        "helpUri": f"{RULES_DOC}#{rule.code.lower()}",
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {"contextKinds": list(rule.kinds)},
+        "properties": props,
     }
 
 
-def _result(f: Finding, index: int, workspace: str) -> dict[str, Any]:
+def _fallback_location(f: Finding, report: Report) -> Location | None:
+    """Where a finding with no file is shown: the file that defines its context (a
+    launch configuration, a run configuration), else the first file that defines any."""
+    ids = [c.id for c in f.contexts] or ([f.context_id] if f.context_id else [])
+    defined = {c.id: c.defined_at for c in report.contexts if c.defined_at is not None}
+    for cid in ids:
+        if cid in defined:
+            return defined[cid]
+    return next(iter(defined.values()), None)
+
+
+def _result(f: Finding, index: int, workspace: str, report: Report | None = None) -> dict[str, Any]:
     text = labelled_message(f)
     if f.fix:
         text += f"\nFix: {f.fix}"
@@ -75,12 +107,17 @@ def _result(f: Finding, index: int, workspace: str) -> dict[str, Any]:
         "level": LEVEL[f.severity],
         "message": {"text": text},
     }
-    if f.location is not None:
-        physical: dict[str, Any] = {"artifactLocation": _artifact(f.location.file, workspace)}
-        region = _region(f.location)
+    loc = f.location
+    if loc is None and report is not None:
+        loc = _fallback_location(f, report)
+    if loc is not None:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, workspace)}
+        region = _region(loc) if loc is f.location else {"startLine": loc.line or 1}
         if region is not None:
             physical["region"] = region
         result["locations"] = [{"physicalLocation": physical}]
+    if f.fingerprint:
+        result["partialFingerprints"] = {FINGERPRINT: f.fingerprint}
     props: dict[str, Any] = {
         k: v
         for k, v in (
@@ -106,7 +143,8 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
     ordered = sorted(
         one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
     )
-    base = report.workspace.replace("\\", "/").rstrip("/") + "/"
+    root = report.root or report.workspace
+    base = root.replace("\\", "/").rstrip("/") + "/"
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -116,7 +154,7 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": _file_uri(base)}},
-        "results": [_result(f, index[f.code], report.workspace) for f in ordered],
+        "results": [_result(f, index[f.code], root, report) for f in ordered],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 

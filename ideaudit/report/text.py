@@ -200,12 +200,18 @@ def render(
     rules: Mapping[str, Rule] | None = None,
 ) -> str:
     st = _Style(color)
-    lines = [
-        st(f"ideaudit {report.version}: {report.workspace}", _BOLD),
-        f"Reference shell: {report.shell or '(none captured)'}",
-        f"IDE environment: {report.ide_environment}",
-        "",
-    ]
+    lines = [st(f"ideaudit {report.version}: {report.workspace}", _BOLD)]
+    if report.static:
+        skipped = report.skipped_rules
+        lines.append(
+            f"Static mode: only the committed files; {len(skipped)} rules that need your shell, "
+            "a toolchain or a running IDE were skipped"
+            + (f": {', '.join(skipped)}" if verbose else " (-v lists them)")
+        )
+    else:
+        lines.append(f"Reference shell: {report.shell or '(none captured)'}")
+        lines.append(f"IDE environment: {report.ide_environment}")
+    lines.append("")
 
     known = {c.id for c in report.contexts}
     by_ctx: dict[str, list[Finding]] = {}

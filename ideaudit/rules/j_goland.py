@@ -191,12 +191,16 @@ def parent_env_off(audit: Audit) -> Iterator[Finding]:
             if config.pass_parent:
                 continue
             ctx = _ctx(gc, ctx_id)
+            without = (
+                f"PATH={show(value(audit.shell, 'PATH'))} and everything else your shell sets"
+                if audit.shell
+                else "PATH and everything else the IDE passes"  # --static: no shell read
+            )
             yield finding(
                 "J004",
                 Severity.WARNING,
-                f"run configuration '{config.name}' does not pass the parent environment: it runs "
-                f"without PATH={show(value(audit.shell, 'PATH') if audit.shell else None)} and "
-                "everything else your shell sets",
+                f"run configuration '{config.name}' does not pass the parent environment: "
+                f"it runs without {without}",
                 ctx,
                 fix='Turn on "Include parent environment variables" (remove pass-parent-envs="false").',
                 location=config.pass_parent_location or config.location,
