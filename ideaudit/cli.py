@@ -337,7 +337,8 @@ def _rule_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
         help="explain a rule, or list all rules",
         description="Explain a rule (its code, why it matters, how to fix it).",
     )
-    rule.add_argument("code", nargs="?", help="rule code, e.g. P001; omit to list all rules")
+    rule.add_argument("code", nargs="?", help="rule code (P001) or family/prefix (P); omit to list all rules")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
     rule.set_defaults(func=_rule)
     return rule
 
@@ -520,20 +521,22 @@ def _env(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    from ideaudit.rules.registry import kinds_text, load_all
+    from ideaudit.rulecatalog import describe, dump, listing, select
 
-    rules = load_all()
-    if args.code is None:
-        for r in sorted(rules.values(), key=lambda r: r.code):
-            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{kinds_text(r)}]")
+    prefix, found = select(args.code)
+    if args.output_format == "json":
+        text = dump(prefix)
+        if text.strip() == "[]":
+            return _error(f"no rule matches {args.code!r}; `ideaudit rule` lists them")
+        sys.stdout.write(text)
         return 0
-    found = rules.get(args.code.upper())
-    if found is None:
+    if found is not None:
+        sys.stdout.write(describe(found))
+        return 0
+    text = listing(prefix)
+    if not text:
         return _error(f"no rule {args.code!r}; `ideaudit rule` lists them")
-    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}")
-    print(f"Applies to: {kinds_text(found)}\n")
-    print(found.explanation)
-    print(f"\nFix: {found.fix}")
+    sys.stdout.write(text)
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ideaudit.rules.registry import kinds_text, load_all
+from ideaudit.rules.registry import kinds_text, load_all, needs_text
 
 FAMILIES = {
     "E": "Input the audit could not use",
@@ -25,11 +25,12 @@ FAMILIES = {
     "S": "Shell start-up",
     "W": "Watch: a running IDE with an old environment",
     "X": "Secrets and safety",
+    "U": "Suppressions",
 }
 
 
 def render() -> str:
-    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSWX".find(r.family), r.code))
+    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSWXU".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
         "",
@@ -42,11 +43,17 @@ def render() -> str:
         "exec, core, replay), `attach` attaching to a running process (local or remote). "
         "A rule reports only in the kinds it applies to.",
         "",
-        "| code | name | severity | applies to | title |",
-        "| --- | --- | --- | --- | --- |",
+        "Needs: what a rule reads beyond the committed files (`your shell`: your login "
+        "shell or dotfiles; `a toolchain`: a go, dlv, gopls or C compiler on this machine; "
+        "`a running IDE`: the IDE's own environment). `ideaudit scan --static` (CI, "
+        "pre-commit) runs only the rules that need nothing but files.",
+        "",
+        "| code | name | severity | applies to | needs | title |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += [
-        f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.value} | {kinds_text(r)} | {r.title} |"
+        f"| [{r.code}](#{r.code.lower()}) | {r.name} | {r.severity.value} | {kinds_text(r)} "
+        f"| {needs_text(r)} | {r.title} |"
         for r in rules
     ]
     family = None
@@ -61,6 +68,8 @@ def render() -> str:
             f"**{r.name}** ({r.severity.value}): {r.title}",
             "",
             f"Applies to: {kinds_text(r)}.",
+            "",
+            f"Needs: {needs_text(r)}." + ("" if r.static else " Skipped by `--static`."),
             "",
             r.explanation,
             "",
