@@ -148,6 +148,10 @@ def scan(options: ScanOptions) -> ScanResult:
     profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
+    # One wave of shells: the start-up analysis's captures start with the others.
+    from ideaudit.environ.startup import wave
+
+    profiles += wave(shell, home, base, profiles, _variants_wanted(options))
     stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
@@ -247,6 +251,16 @@ def _goland_stage(stage: _Stage, target: Target) -> tuple[IdeEnvironment, GoLand
     return gl_ide, gc
 
 
+def _variants_wanted(options: ScanOptions) -> str:
+    """When the start-up variants are needed: ``eager`` if a selected rule reads every
+    variant (S004 noise, S005 failures), ``lazy`` if only S001 does (to say where else a
+    divergence shows), else ``none``: a scan starts no shell that no rule reads."""
+    codes = {r.code for r in selected(load_all().values(), options.select, options.ignore)}
+    if codes & {"S004", "S005"}:
+        return "eager"
+    return "lazy" if "S001" in codes else "none"
+
+
 def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     """Which dotfile line set what the terminal has and the IDE lacks (cached)."""
     if not stage.terminal.ok:
@@ -263,6 +277,8 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         timeout=options.timeout,
         cache_dir=options.cache_dir,
         refresh=options.refresh,
+        captured=stage.snapshots,
+        variants=_variants_wanted(options),
     )
 
 

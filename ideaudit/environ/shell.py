@@ -65,12 +65,15 @@ __all__ = [
     "DESKTOP",
     "DESKTOP_SHELL",
     "MARKERS",
+    "NOISE",
     "PROFILES",
     "SESSION_PATH",
     "VARIANTS",
     "capture",
+    "capture_many",
     "default_cache_dir",
     "default_shell",
+    "run_all",
     "session_base_env",
     "shell_argv",
     "shell_kind",
@@ -106,7 +109,7 @@ DEFAULT_TIMEOUTS: Mapping[str, float] = {
 }
 
 #: Variables that are shell noise, not configuration: never part of a snapshot.
-_NOISE = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
+NOISE = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
 _ALL_MARKERS = frozenset(name for name, _ in MARKERS.values())
 
 #: PATH a GUI session has before any shell runs.  Linux: the default of systemd and of
@@ -1016,7 +1019,7 @@ def _capture(
                     os.close(fd)
     duration = time.perf_counter() - t0
 
-    for name in _NOISE | _ALL_MARKERS:
+    for name in NOISE | _ALL_MARKERS:
         env.pop(name, None)
     # fish exports _FISH_WARNED_<dir> when it could not create one of its own folders
     # (two fish starting at once on a new $HOME race for ~/.local/share/fish): a note to

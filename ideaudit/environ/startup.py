@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ideaudit.environ import shell as shell_env
 from ideaudit.environ.trace import (
@@ -35,12 +35,17 @@ from ideaudit.model import Location, ShellSnapshot
 from ideaudit.record import field, record
 
 __all__ = [
+    "BASE",
+    "CAPTURE",
     "Divergence",
     "PathEntry",
     "StartupAnalysis",
     "StartupLine",
     "analyze_startup",
     "variant_label",
+    "variant_plan",
+    "variants_to_capture",
+    "wave",
 ]
 
 #: Shells whose start-up files ideaudit knows how to explain.
@@ -256,19 +261,105 @@ def _missing_in(
     return tuple(out)
 
 
-def _capture_variants(
-    shell: str,
-    home: str,
-    base: Mapping[str, str],
-    profiles: Sequence[str],
-    timeout: float,
-    cache_dir: str | None,
-    refresh: bool,
-) -> dict[str, ShellSnapshot]:
-    """Capture ``profiles`` (cached ones at once, the others in parallel)."""
-    return shell_env.capture_many(
-        shell, home, profiles, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+#: How a variant is obtained (values of :func:`variant_plan` besides a profile name).
+CAPTURE = "capture"  # its own shell run
+BASE = "base"  # it reads no start-up file: the session environment is its result
+
+#: The variable names whose mention in a start-up file means the IDE's marker may matter.
+_MARKER_NAMES = {profile: name for profile, (name, _) in shell_env.MARKERS.items()}
+
+
+def _mentions(files: Sequence[str], word: str) -> bool:
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                if word.encode() in fh.read():
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Sequence[str]) -> dict[str, str]:
+    """How to get each start-up variant without starting the same shell twice.
+
+    A variant is the same run as a profile being ``captured`` when both start the shell
+    in the same mode (login, interactive) and the profile's IDE marker cannot matter
+    (no start-up file of that mode names it: ``bash -i -l`` with and without
+    ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run then); it is ``BASE`` when its mode
+    reads no start-up file at all (``bash -c``: the result is the session environment);
+    otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
+    """
+    kind = shell_env.shell_kind(shell)
+    if kind not in EXPLAINED:
+        return {}
+    sources = [p for p in ("terminal", *captured) if p in captured and p in shell_env.PROFILES]
+    plan: dict[str, str] = {}
+    for variant in shell_env.VARIANTS:
+        mode = shell_env._mode(shell, variant)
+        how = CAPTURE
+        for profile in dict.fromkeys(sources):
+            if shell_env._mode(shell, profile) != mode:
+                continue
+            marker = _MARKER_NAMES.get(profile)
+            if marker is not None:
+                files = shell_env.startup_files(shell, home, profile, base)
+                files += shell_env._cache_inputs(shell, home, base)
+                if _mentions([f for f in dict.fromkeys(files) if os.path.isfile(f)], marker):
+                    continue
+            how = profile
+            break
+        if how == CAPTURE and _reads_nothing(shell, kind, home, variant, base):
+            how = BASE
+        plan[variant] = how
+    return plan
+
+
+def _reads_nothing(shell: str, kind: str, home: str, variant: str, base: Mapping[str, str]) -> bool:
+    """Whether ``shell`` started as ``variant`` runs no start-up code at all."""
+    if kind == "bash" and "BASH_ENV" in base:  # non-interactive bash sources $BASH_ENV
+        return False
+    if kind == "fish":  # fish always runs its own share/config.fish
+        return False
+    return not any(os.path.exists(f) for f in shell_env.startup_files(shell, home, variant, base))
+
+
+def _from_base(shell: str, home: str, variant: str, base: Mapping[str, str]) -> ShellSnapshot:
+    """The snapshot of a start-up that reads no file: the session environment itself
+    (what the shell adds on its own, PWD, SHLVL, ``_``, is noise a capture drops too)."""
+    env = {k: v for k, v in base.items() if k not in shell_env.NOISE and k not in _MARKER_NAMES.values()}
+    return ShellSnapshot(
+        shell=shell,
+        profile=variant,
+        argv=tuple(shell_env.shell_argv(shell, variant, "")),
+        env=env,
+        duration=0.0,
+        exit_status=0,
+        startup_files=tuple(shell_env.startup_files(shell, home, variant, base)),
     )
+
+
+def variants_to_capture(plan: Mapping[str, str]) -> list[str]:
+    """The variants that need a shell run of their own."""
+    return [v for v, how in plan.items() if how == CAPTURE]
+
+
+def wave(
+    shell: str, home: str, base: Mapping[str, str], profiles: Sequence[str], variants: str = "eager"
+) -> list[str]:
+    """What :func:`analyze_startup` will capture beyond ``profiles``, so that a scan can
+    start it in the same wave: the IDE model, and the variants when ``eager``."""
+    if shell_env.shell_kind(shell) not in EXPLAINED:
+        return []
+    extra = [] if "vscode" in profiles else ["vscode"]
+    if variants == "eager":
+        extra += variants_to_capture(variant_plan(shell, home, base, [*profiles, "vscode"]))
+    return extra
+
+
+def _together(jobs: Sequence[Callable[[], None]]) -> None:
+    """Run the jobs at once (each starts shells; none waits for another)."""
+    shell_env.run_all(lambda i: jobs[int(i)](), [str(i) for i in range(len(jobs))])
 
 
 def _path_entries(
@@ -312,28 +403,47 @@ def analyze_startup(
     cache_dir: str | None = None,
     refresh: bool = False,
     trace: bool = True,
+    captured: Mapping[str, ShellSnapshot] | None = None,
+    variants: str = "eager",
 ) -> StartupAnalysis:
     """Explain ``shell``'s start-up for ``home``: variants, divergences, notable lines.
 
     ``terminal`` is the reference snapshot and ``ide`` the IDE model (VS Code's
-    ``vscode`` profile); it is captured here when not given.  ``trace=False`` never runs
-    the tracer (static attribution only).
+    ``vscode`` profile); it is captured here when not given.  ``captured`` holds the
+    snapshots the caller already has (by profile or variant name), so that a scan can
+    start every shell it needs in one wave (:func:`variant_plan` says which variants
+    need their own run).  ``variants``: ``eager`` captures the missing ones now,
+    ``lazy`` only when there is a divergence to explain, ``none`` never (no rule reads
+    them).  ``trace=False`` never runs the tracer (static attribution only).
     """
     kind = shell_env.shell_kind(shell)
     if kind not in EXPLAINED:
         return StartupAnalysis(shell, kind, home, terminal, ide, timeout)
-    profiles = list(shell_env.VARIANTS)
-    if ide is None:
-        profiles.append("vscode")
-    # The terminal already is one variant on Linux (-i): do not start it twice.
-    same_as_terminal = [
-        p for p in shell_env.VARIANTS if shell_env.shell_argv(shell, p, "") == [*terminal.argv[:-1], ""]
-    ]
-    todo = [p for p in profiles if p not in same_as_terminal]
-    captured = _capture_variants(shell, home, base_env, todo, timeout, cache_dir, refresh)
-    if ide is None:
-        ide = captured.pop("vscode")
-    variants = {p: captured.get(p, terminal) for p in shell_env.VARIANTS}
+    have: dict[str, ShellSnapshot] = {**(captured or {}), "terminal": terminal}
+    if ide is not None:
+        have.setdefault("vscode", ide)
+    plan = variant_plan(shell, home, base_env, [*have, "vscode"])
+
+    def capture(profiles: Sequence[str]) -> None:
+        todo = [p for p in profiles if p not in have]
+        if todo:
+            have.update(
+                shell_env.capture_many(
+                    shell,
+                    home,
+                    todo,
+                    timeout=timeout,
+                    base_env=base_env,
+                    cache_dir=cache_dir,
+                    refresh=refresh,
+                )
+            )
+
+    # One wave: the IDE model and (unless they wait for a divergence) the variants.
+    capture(
+        [*(["vscode"] if ide is None else []), *(variants_to_capture(plan) if variants == "eager" else [])]
+    )
+    ide = have["vscode"]
 
     files = _user_files(shell, home, base_env)
     static = parse_fish_files(files, home) if kind == "fish" else parse_sh_files(files, home)
@@ -344,10 +454,29 @@ def analyze_startup(
     if terminal.ok and ide.ok:
         entries, variables = _divergences(terminal.env, ide.env, base_env)
     traced: Trace | None = None
-    if (entries or variables) and trace:
-        traced = trace_startup(
-            shell, home, "terminal", base_env, timeout=timeout, cache_dir=cache_dir, refresh=refresh
-        )
+    if entries or variables:
+        # Something to explain: the trace and any variant still missing, side by side.
+        jobs: list[Callable[[], None]] = []
+        if variants == "lazy":
+            jobs.append(lambda: capture(variants_to_capture(plan)))
+        if trace:
+
+            def run_trace() -> None:
+                nonlocal traced
+                traced = trace_startup(
+                    shell, home, "terminal", base_env, timeout=timeout, cache_dir=cache_dir, refresh=refresh
+                )
+
+            jobs.append(run_trace)
+        _together(jobs)
+    if variants == "none":
+        variant_snaps: dict[str, ShellSnapshot] = {}
+    else:
+        variant_snaps = {
+            v: _from_base(shell, home, v, base_env) if how == BASE else have[how if how != CAPTURE else v]
+            for v, how in plan.items()
+            if how == BASE or (how if how != CAPTURE else v) in have
+        }
     found: list[Assignment] = list(traced.assignments) if traced else []
 
     def where(name: str, entry: str | None = None) -> Location | None:
@@ -365,12 +494,12 @@ def analyze_startup(
                 terminal.env.get("PATH"),
                 ide.env.get("PATH"),
                 loc,
-                _missing_in(variants, shell, "PATH", group[0], None),
+                _missing_in(variant_snaps, shell, "PATH", group[0], None),
             )
         )
     for name, (tv, iv) in sorted(variables.items()):
         divergences.append(
-            Divergence(name, (), tv, iv, where(name), _missing_in(variants, shell, name, None, tv))
+            Divergence(name, (), tv, iv, where(name), _missing_in(variant_snaps, shell, name, None, tv))
         )
 
     path_info = _path_entries("terminal", terminal.env.get("PATH"), base_env, found + static)
@@ -400,7 +529,7 @@ def analyze_startup(
         terminal=terminal,
         ide=ide,
         timeout=timeout,
-        variants=variants,
+        variants=variant_snaps,
         divergences=tuple(divergences),
         lines=tuple(lines),
         path_entries=tuple(path_info),
