@@ -70,7 +70,7 @@ def dotfiles(shell: str, kind: str) -> dict[str, str]:
             ".bashrc": _skel(".bashrc", guard) + COMMON + slow,
             ".profile": _skel(".profile", profile),
         }
-    return {".zshenv": 'export EDITOR=vi\n', ".zshrc": COMMON + "setopt autocd\n" + slow}
+    return {".zshenv": "export EDITOR=vi\n", ".zshrc": COMMON + "setopt autocd\n" + slow}
 
 
 def timed(argv: list[str], env: dict[str, str], cwd: str) -> float:
@@ -102,7 +102,9 @@ def bench(shell_name: str, kind: str, roots: list[Path], runs: int, tmp: Path) -
     (ws / "go.mod").write_text("module example.com/bench\n\ngo 1.21\n")
     neutral.mkdir()
     bare_env = session_base_env(str(home), shell)
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {"bare": ([shell, "-i", "-l", "-c", "true"], bare_env)}
+    commands: dict[str, tuple[list[str], dict[str, str]]] = {
+        "bare": ([shell, "-i", "-l", "-c", "true"], bare_env)
+    }
     for i, root in enumerate(roots):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env["PYTHONPATH"] = str(root)
@@ -124,7 +126,7 @@ def bench(shell_name: str, kind: str, roots: list[Path], runs: int, tmp: Path) -
             times[name].append(timed(argv, env, str(neutral)))
     med = {name: statistics.median(xs) for name, xs in times.items()}
     lines = [f"{shell_name} / {kind}: " + ", ".join(f"{n} {med[n] * 1000:.0f} ms" for n in names)]
-    for i, root in enumerate(roots):
+    for root in roots:
         tag = "" if len(roots) == 1 else f"[{root.name or root}]"
         extra = med[f"cold{tag}"] - med[f"warm{tag}"]
         ratio = extra / med["bare"]

@@ -116,6 +116,8 @@ class _Stage:
     shell: str
     base: dict[str, str]
     snapshots: dict[str, ShellSnapshot]
+    #: Every capture of the wave: ``snapshots`` and those only the start-up analysis reads.
+    captured: dict[str, ShellSnapshot]
     contexts: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -151,8 +153,10 @@ def scan(options: ScanOptions) -> ScanResult:
     # One wave of shells: the start-up analysis's captures start with the others.
     from ideaudit.environ.startup import wave
 
+    ide_profiles = list(profiles)
     profiles += wave(shell, home, base, profiles, _variants_wanted(options))
-    stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
+    captured = _capture_all(shell, home, profiles, options, base)
+    stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
     goland_results: list[GoLandContexts] = []
@@ -277,7 +281,7 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         timeout=options.timeout,
         cache_dir=options.cache_dir,
         refresh=options.refresh,
-        captured=stage.snapshots,
+        captured=stage.captured,
         variants=_variants_wanted(options),
     )
 
