@@ -235,9 +235,14 @@ def _dump_command(kind: str, env_bin: str, out: str, fd: int | None = None) -> s
 
 @functools.lru_cache(maxsize=1)
 def _env_binary() -> str:
-    import shutil
-
-    found = shutil.which("env") or "/usr/bin/env"
+    # A PATH walk by hand rather than shutil.which: shutil (with bz2, lzma, fnmatch)
+    # is a few ms of a cold scan's start-up, for four lines.
+    found = "/usr/bin/env"
+    for d in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(d or ".", "env")
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            found = candidate
+            break
     found = os.path.abspath(found)
     return found if _SAFE_PATH.match(found) else "/usr/bin/env"
 
@@ -549,12 +554,14 @@ def _same_result(a: ShellSnapshot, b: ShellSnapshot) -> bool:
 
 
 def _cache_write(directory: str, path: str, snap: ShellSnapshot) -> None:
-    """Write atomically (temp file + ``os.replace``); a cache that cannot be written is no error."""
-    import tempfile
+    """Write atomically (temp file + ``os.replace``); a cache that cannot be written is no error.
 
+    The temporary file is made like ``mkstemp`` does (O_EXCL, 0600, a random name)
+    without importing tempfile and random, a few ms of a cold scan's start-up."""
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        tmp = os.path.join(directory, f".tmp-{os.urandom(6).hex()}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError:
         return
     try:
@@ -939,8 +946,6 @@ def _capture(
     if cache_only:
         return None
 
-    import tempfile
-
     kind = shell_kind(shell)
     # bash, zsh, sh and fish write the dump into a pipe we read as they exit (no file to
     # make, fill and delete); csh and others write to a temp file.
@@ -955,6 +960,8 @@ def _capture(
         if pipe is not None:
             out_fd, out = -1, ""
         else:
+            import tempfile
+
             out_fd, out = tempfile.mkstemp(prefix="ideaudit-env-", dir=_dump_dir())
     except OSError as exc:
         return ShellSnapshot(

@@ -4,10 +4,18 @@ A shell reads different files depending on whether it is a *login* shell and whe
 is *interactive*; your terminal is one combination (``bash -i`` on Linux), VS Code's
 environment resolution another (``bash -i -l`` with ``VSCODE_RESOLVING_ENVIRONMENT=1``),
 a desktop session or GoLand with fish a third (login, not interactive), scripts and
-``ssh host cmd`` the fourth.  :func:`analyze_startup` captures all four (through
+``ssh host cmd`` the fourth.  :func:`analyze_startup` has all four (through
 :func:`ideaudit.environ.shell.capture`, so they are cached like every snapshot), compares
 the terminal with the IDE model, and, only when they differ in a variable, traces the
 terminal's start-up (:mod:`ideaudit.environ.trace`) to name the line that set it.
+
+A cold scan pays for shell start-ups, so none runs twice and none waits for another:
+:func:`variant_plan` says which variants are the very run of a profile the scan captures
+anyway (same mode, and no start-up file names the IDE's marker), which read no file at
+all (``bash -c``: the session environment is the answer), and which need a run of their
+own; :func:`wave` lists those so the scan starts them together with the terminal and the
+IDE model.  The trace and, when no rule needs them otherwise, the variants wait for a
+divergence; then they run side by side.
 
 It also reads the user's start-up files for what needs no run: an ``alias go=`` or a
 ``go`` function, a version manager's init line, a GOROOT exported as a literal path, and
