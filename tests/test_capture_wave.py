@@ -144,6 +144,11 @@ def test_plan_reuses_captures_and_derives_what_reads_nothing(tmp_path: Path) -> 
     # A file that names the marker may behave differently under it: its own run then.
     write(home / ".bashrc", '[ -n "$VSCODE_RESOLVING_ENVIRONMENT" ] && return\nexport A=1\n')
     assert variant_plan(bash, str(home), base, ["terminal", "vscode"])["login-interactive"] == CAPTURE
+    # ... also when a file it sources names it (inshellisense's init file does).
+    write(home / ".bashrc", "export A=1\nsource ~/.local/share/tool/init.bash\n")
+    assert variant_plan(bash, str(home), base, ["terminal", "vscode"])["login-interactive"] == "vscode"
+    write(home / ".local/share/tool/init.bash", '[[ -z "${VSCODE_RESOLVING_ENVIRONMENT:-}" ]] && exec tool\n')
+    assert variant_plan(bash, str(home), base, ["terminal", "vscode"])["login-interactive"] == CAPTURE
     # BASH_ENV makes `bash -c` read a file.
     assert variant_plan(bash, str(home), {**base, "BASH_ENV": "/x"}, ["terminal"])["plain"] == CAPTURE
 

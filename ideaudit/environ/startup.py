@@ -277,14 +277,42 @@ BASE = "base"  # it reads no start-up file: the session environment is its resul
 _MARKER_NAMES = {profile: name for profile, (name, _) in shell_env.MARKERS.items()}
 
 
-def _mentions(files: Sequence[str], word: str) -> bool:
-    for path in files:
+_SOURCED = lazy_re(r"""(?:^|[;&|{]\s*)(?:source|\.)\s+["']?([^\s"';|&)]+)""", re.MULTILINE)
+
+
+def _sourced(text: str, home: str, zdotdir: str) -> list[str]:
+    """Literal paths a start-up file sources (``source ~/.x``, ``. "$HOME/.x"``)."""
+    out = []
+    for raw in _SOURCED.findall(text):
+        path = raw.replace("${HOME}", home).replace("$HOME", home)
+        path = path.replace("${ZDOTDIR}", zdotdir).replace("$ZDOTDIR", zdotdir)
+        if path == "~" or path.startswith("~/"):
+            path = home + path[1:]
+        if "$" not in path and "`" not in path and os.path.isabs(path):
+            out.append(path)
+    return out
+
+
+def _mentions(files: Sequence[str], word: str, home: str, zdotdir: str) -> bool:
+    """Whether any of ``files``, or a file they source by a literal path (one level:
+    ``source ~/.local/share/tool/init.zsh``), contains ``word``."""
+    todo = [(f, 0) for f in files]
+    seen: set[str] = set()
+    while todo:
+        path, depth = todo.pop()
+        if path in seen or not os.path.isfile(path):
+            continue
+        seen.add(path)
         try:
             with open(path, "rb") as fh:
-                if word.encode() in fh.read():
-                    return True
+                data = fh.read(1 << 20)
         except OSError:
             continue
+        if word.encode() in data:
+            return True
+        if depth == 0:
+            text = data.decode("utf-8", "replace")
+            todo += [(f, 1) for f in _sourced(text, home, zdotdir)]
     return False
 
 
@@ -293,10 +321,11 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
 
     A variant is the same run as a profile being ``captured`` when both start the shell
     in the same mode (login, interactive) and the profile's IDE marker cannot matter
-    (no start-up file of that mode names it: ``bash -i -l`` with and without
-    ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run then); it is ``BASE`` when its mode
-    reads no start-up file at all (``bash -c``: the result is the session environment);
-    otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
+    (no start-up file of that mode names it, nor a file one of them sources by a literal
+    path: ``bash -i -l`` with and without ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run
+    then; real rc files do test it, mostly to skip tmux or shell-wrapper start-ups); it
+    is ``BASE`` when its mode reads no start-up file at all (``bash -c``: the result is
+    the session environment); otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
     """
     kind = shell_env.shell_kind(shell)
     if kind not in EXPLAINED:
@@ -313,7 +342,8 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
             if marker is not None:
                 files = shell_env.startup_files(shell, home, profile, base)
                 files += shell_env._cache_inputs(shell, home, base)
-                if _mentions([f for f in dict.fromkeys(files) if os.path.isfile(f)], marker):
+                zdotdir = base.get("ZDOTDIR") or home
+                if _mentions(list(dict.fromkeys(files)), marker, home, zdotdir):
                     continue
             how = profile
             break
