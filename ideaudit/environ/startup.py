@@ -162,9 +162,10 @@ _FISH_GOROOT = lazy_re(r"^\s*set\s+(?:-\S+\s+)*GOROOT\s+(?P<v>.+)$")
 
 
 def _read(path: str) -> list[str]:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read().splitlines()
+        return read_text(path, "startup", errors="replace").splitlines()
     except OSError:
         return []
 
@@ -296,6 +297,8 @@ def _sourced(text: str, home: str, zdotdir: str) -> list[str]:
 def _mentions(files: Sequence[str], word: str, home: str, zdotdir: str) -> bool:
     """Whether any of ``files``, or a file they source by a literal path (one level:
     ``source ~/.local/share/tool/init.zsh``), contains ``word``."""
+    from ideaudit.sources.saferead import read_bytes
+
     todo = [(f, 0) for f in files]
     seen: set[str] = set()
     while todo:
@@ -304,10 +307,9 @@ def _mentions(files: Sequence[str], word: str, home: str, zdotdir: str) -> bool:
             continue
         seen.add(path)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(1 << 20)
-        except OSError:
-            continue
+            data = read_bytes(path, "startup")
+        except OSError:  # not a regular file, or over the cap: as if it named the marker
+            return True
         if word.encode() in data:
             return True
         if depth == 0:
