@@ -40,6 +40,7 @@ from ideaudit.workspace import Target, has_goland_project, resolve_target
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
+    from ideaudit.environ.trace import Trace
     from ideaudit.fixes import FixSet
 
 
@@ -76,16 +77,48 @@ class ScanResult:
 
 def _capture_all(
     shell: str, home: str, profiles: Sequence[str], options: ScanOptions, base: dict[str, str]
-) -> dict[str, ShellSnapshot]:
-    return shell_env.capture_many(
-        shell,
-        home,
-        profiles,
-        timeout=options.timeout,
-        base_env=base,
-        cache_dir=options.cache_dir,
-        refresh=options.refresh,
+) -> tuple[dict[str, ShellSnapshot], Trace | None]:
+    """Every shell of the scan at once; the start-up trace with them when the last scan
+    had a divergence to explain and the trace is not cached (see ``expects_divergence``)."""
+    from ideaudit.environ.startup import expects_divergence
+    from ideaudit.environ.trace import is_cached, trace_startup
+
+    def captures() -> None:
+        found.update(
+            shell_env.capture_many(
+                shell,
+                home,
+                profiles,
+                timeout=options.timeout,
+                base_env=base,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    def trace() -> None:
+        traced.append(
+            trace_startup(
+                shell,
+                home,
+                "terminal",
+                base,
+                timeout=options.timeout,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    found: dict[str, ShellSnapshot] = {}
+    traced: list[Trace] = []
+    speculate = expects_divergence(shell, home, base, options.cache_dir) and (
+        options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
+    if speculate:
+        shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+    else:
+        captures()
+    return found, (traced[0] if traced else None)
 
 
 def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
@@ -121,6 +154,8 @@ class _Stage:
     snapshots: dict[str, ShellSnapshot]
     #: Every capture of the wave: ``snapshots`` and those only the start-up analysis reads.
     captured: dict[str, ShellSnapshot]
+    #: The start-up trace, when it ran with the wave.
+    traced: Trace | None = None
     contexts: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -158,8 +193,8 @@ def scan(options: ScanOptions) -> ScanResult:
 
     ide_profiles = list(profiles)
     profiles += wave(shell, home, base, profiles, _variants_wanted(options))
-    captured = _capture_all(shell, home, profiles, options, base)
-    stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured)
+    captured, traced = _capture_all(shell, home, profiles, options, base)
+    stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured, traced)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
     goland_results: list[GoLandContexts] = []
@@ -294,6 +329,7 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         refresh=options.refresh,
         captured=stage.captured,
         variants=_variants_wanted(options),
+        traced=stage.traced,
     )
 
 

@@ -185,3 +185,43 @@ def test_reused_capture_equals_the_variant_run(tmp_path: Path) -> None:
     variant = shell_env.capture(bash, str(home), "login-interactive", base_env=base, cache_dir="")
     assert ide.env == variant.env
     assert (ide.stdout_bytes, ide.exit_status) == (variant.stdout_bytes, variant.exit_status)
+
+
+def test_a_divergence_seen_last_time_is_traced_in_the_same_wave(tmp_path: Path) -> None:
+    """After a scan that found a divergence, the next cold scan (a dotfile edit, or
+    --refresh) starts the trace with the other shells instead of after them."""
+    bash = shell_path("bash")
+    home = tmp_path / "home"
+
+    def dotfiles(expect: int) -> None:
+        barrier = BARRIER_SH.format(expect=expect, login="$(shopt -q login_shell && echo ' login')")
+        write(home / ".bashrc", 'export GOPATH="$HOME/gp"\n' + barrier)  # the terminal only
+        write(home / ".bash_profile", barrier)  # does not source ~/.bashrc
+
+    options = ScanOptions(
+        path=str(workspace(tmp_path)),
+        home=str(home),
+        shell=bash,
+        refresh=True,
+        go_env=False,
+        timeout=60,
+        cache_dir=str(tmp_path / "cache"),
+    )
+    # First scan: the terminal, VS Code's model and `bash -l` at once; the trace after
+    # them, when the divergence is known.
+    dotfiles(3)
+    first = scan(options)
+    log = (home / "starts.log").read_text().splitlines()
+    assert [line for line in log if line.startswith("saw")] == ["saw 3"] * 3 + ["saw 4"], log
+    assert first.audit.startup is not None and first.audit.startup.trace is not None
+    # Second cold scan: the trace is one of the wave.
+    (home / "starts.log").unlink()
+    dotfiles(4)
+    second = scan(options)
+    log = (home / "starts.log").read_text().splitlines()
+    assert [line for line in log if line.startswith("saw")] == ["saw 4"] * 4, log
+    sa = second.audit.startup
+    assert sa is not None and sa.trace is not None and not sa.trace.cached
+    gopath = next(d for d in sa.divergences if d.variable == "GOPATH")
+    assert gopath.origin is not None and gopath.origin.file == str(home / ".bashrc")
+    assert gopath.origin.line == 1

@@ -25,6 +25,7 @@ the PATH entries that are duplicated or do not exist.  The result,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -50,6 +51,7 @@ __all__ = [
     "StartupAnalysis",
     "StartupLine",
     "analyze_startup",
+    "expects_divergence",
     "variant_label",
     "variant_plan",
     "variants_to_capture",
@@ -397,6 +399,41 @@ def wave(
     return extra
 
 
+def _hint_path(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> str | None:
+    """Where the last analysis of this shell, HOME and session left its divergence hint."""
+    if cache_dir is None:
+        cache_dir = shell_env.default_cache_dir()
+    if not cache_dir:
+        return None
+    parts = ["hint1", os.path.realpath(shell), home, *(f"{k}={v}" for k, v in sorted(base.items()))]
+    key = shell_env._sha256_hex("\0".join(parts).encode("utf-8", "surrogateescape"))
+    return os.path.join(cache_dir, "startup-hint", key)
+
+
+def expects_divergence(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> bool:
+    """Whether the last analysis for this shell and HOME found a divergence to trace.
+
+    Keyed without the start-up files' stat, so it survives the dotfile edit that makes a
+    scan cold: a cold scan then starts the trace with its other shells instead of after
+    them, betting that one edit rarely fixes every divergence (a wrong bet costs a
+    trace run that is cached, not a wait)."""
+    if shell_env.shell_kind(shell) not in ("bash", "zsh"):  # the others are read, not run
+        return False
+    path = _hint_path(shell, home, base, cache_dir)
+    return path is not None and os.path.exists(path)
+
+
+def _remember_divergence(path: str | None, diverged: bool) -> None:
+    if path is None or diverged == os.path.exists(path):
+        return
+    with contextlib.suppress(OSError):
+        if diverged:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        else:
+            os.unlink(path)
+
+
 def _together(jobs: Sequence[Callable[[], None]]) -> None:
     """Run the jobs at once (each starts shells; none waits for another)."""
     shell_env.run_all(lambda i: jobs[int(i)](), [str(i) for i in range(len(jobs))])
@@ -445,6 +482,7 @@ def analyze_startup(
     trace: bool = True,
     captured: Mapping[str, ShellSnapshot] | None = None,
     variants: str = "eager",
+    traced: Trace | None = None,
 ) -> StartupAnalysis:
     """Explain ``shell``'s start-up for ``home``: variants, divergences, notable lines.
 
@@ -454,7 +492,8 @@ def analyze_startup(
     start every shell it needs in one wave (:func:`variant_plan` says which variants
     need their own run).  ``variants``: ``eager`` captures the missing ones now,
     ``lazy`` only when there is a divergence to explain, ``none`` never (no rule reads
-    them).  ``trace=False`` never runs the tracer (static attribution only).
+    them).  ``trace=False`` never runs the tracer (static attribution only); ``traced`` is a
+    trace the caller already ran (speculatively, with the other shells).
     """
     kind = shell_env.shell_kind(shell)
     if kind not in EXPLAINED:
@@ -493,13 +532,16 @@ def analyze_startup(
     variables: dict[str, tuple[str | None, str | None]] = {}
     if terminal.ok and ide.ok:
         entries, variables = _divergences(terminal.env, ide.env, base_env)
-    traced: Trace | None = None
+    if terminal.ok and ide.ok:
+        _remember_divergence(_hint_path(shell, home, base_env, cache_dir), bool(entries or variables))
+    if not (entries or variables) or not trace:
+        traced = None
     if entries or variables:
         # Something to explain: the trace and any variant still missing, side by side.
         jobs: list[Callable[[], None]] = []
         if variants == "lazy":
             jobs.append(lambda: capture(variants_to_capture(plan)))
-        if trace:
+        if trace and traced is None:
 
             def run_trace() -> None:
                 nonlocal traced

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Assignment",
     "Trace",
+    "is_cached",
     "origin_of",
     "parse_bash_trace",
     "parse_fish_files",
@@ -639,6 +640,25 @@ def _cache_write(path: str, trace: Trace) -> None:
             os.unlink(tmp)
 
 
+def _cache_read(path: str) -> Trace | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return _from_json(json.load(fh))
+    except (OSError, ValueError):
+        return None
+
+
+def is_cached(
+    shell: str, home: str, profile: str, base_env: Mapping[str, str], cache_dir: str | None
+) -> bool:
+    """Whether :func:`trace_startup` would answer from its cache (runs nothing)."""
+    if shell_env.shell_kind(shell) not in ("bash", "zsh"):
+        return True  # read statically: nothing to run
+    if cache_dir is None:
+        cache_dir = shell_env.default_cache_dir()
+    return bool(cache_dir) and _cache_read(_cache_path(shell, home, profile, base_env, cache_dir)) is not None
+
+
 def trace_startup(
     shell: str,
     home: str,
@@ -668,11 +688,7 @@ def trace_startup(
     if cache_dir:
         cache_file = _cache_path(shell, home, profile, base_env, cache_dir)
         if not refresh:
-            try:
-                with open(cache_file, encoding="utf-8") as fh:
-                    hit = _from_json(json.load(fh))
-            except (OSError, ValueError):
-                hit = None
+            hit = _cache_read(cache_file)
             if hit is not None:
                 return hit
 
