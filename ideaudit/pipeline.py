@@ -156,6 +156,9 @@ class _Stage:
     captured: dict[str, ShellSnapshot]
     #: The start-up trace, when it ran with the wave.
     traced: Trace | None = None
+    #: How the start-up variants are obtained, and when (see ``_variants_wanted``).
+    startup_plan: dict[str, str] = field(default_factory=dict)
+    variants: str = "eager"
     contexts: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -189,12 +192,14 @@ def scan(options: ScanOptions) -> ScanResult:
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
     # One wave of shells: the start-up analysis's captures start with the others.
-    from ideaudit.environ.startup import wave
+    from ideaudit.environ.startup import plan_wave
 
     ide_profiles = list(profiles)
-    profiles += wave(shell, home, base, profiles, _variants_wanted(options))
-    captured, traced = _capture_all(shell, home, profiles, options, base)
+    variants = _variants_wanted(options)
+    extra, plan = plan_wave(shell, home, base, profiles, variants)
+    captured, traced = _capture_all(shell, home, [*profiles, *extra], options, base)
     stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured, traced)
+    stage.startup_plan, stage.variants = plan, variants
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
     goland_results: list[GoLandContexts] = []
@@ -328,8 +333,9 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         cache_dir=options.cache_dir,
         refresh=options.refresh,
         captured=stage.captured,
-        variants=_variants_wanted(options),
+        variants=stage.variants,
         traced=stage.traced,
+        plan=stage.startup_plan,
     )
 
 

@@ -52,6 +52,7 @@ __all__ = [
     "StartupLine",
     "analyze_startup",
     "expects_divergence",
+    "plan_wave",
     "variant_label",
     "variant_plan",
     "variants_to_capture",
@@ -391,12 +392,21 @@ def wave(
 ) -> list[str]:
     """What :func:`analyze_startup` will capture beyond ``profiles``, so that a scan can
     start it in the same wave: the IDE model, and the variants when ``eager``."""
+    return plan_wave(shell, home, base, profiles, variants)[0]
+
+
+def plan_wave(
+    shell: str, home: str, base: Mapping[str, str], profiles: Sequence[str], variants: str = "eager"
+) -> tuple[list[str], dict[str, str]]:
+    """:func:`wave` and the :func:`variant_plan` it follows (pass it to
+    :func:`analyze_startup`, which would otherwise read the start-up files again)."""
     if shell_env.shell_kind(shell) not in EXPLAINED:
-        return []
+        return [], {}
     extra = [] if "vscode" in profiles else ["vscode"]
+    plan = variant_plan(shell, home, base, [*profiles, "vscode"])
     if variants == "eager":
-        extra += variants_to_capture(variant_plan(shell, home, base, [*profiles, "vscode"]))
-    return extra
+        extra += variants_to_capture(plan)
+    return extra, plan
 
 
 def _hint_path(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> str | None:
@@ -483,6 +493,7 @@ def analyze_startup(
     captured: Mapping[str, ShellSnapshot] | None = None,
     variants: str = "eager",
     traced: Trace | None = None,
+    plan: Mapping[str, str] | None = None,
 ) -> StartupAnalysis:
     """Explain ``shell``'s start-up for ``home``: variants, divergences, notable lines.
 
@@ -493,7 +504,8 @@ def analyze_startup(
     need their own run).  ``variants``: ``eager`` captures the missing ones now,
     ``lazy`` only when there is a divergence to explain, ``none`` never (no rule reads
     them).  ``trace=False`` never runs the tracer (static attribution only); ``traced`` is a
-    trace the caller already ran (speculatively, with the other shells).
+    trace the caller already ran (speculatively, with the other shells), ``plan`` the
+    :func:`variant_plan` it followed.
     """
     kind = shell_env.shell_kind(shell)
     if kind not in EXPLAINED:
@@ -501,7 +513,8 @@ def analyze_startup(
     have: dict[str, ShellSnapshot] = {**(captured or {}), "terminal": terminal}
     if ide is not None:
         have.setdefault("vscode", ide)
-    plan = variant_plan(shell, home, base_env, [*have, "vscode"])
+    if plan is None:
+        plan = variant_plan(shell, home, base_env, [*have, "vscode"])
 
     def capture(profiles: Sequence[str]) -> None:
         todo = [p for p in profiles if p not in have]
