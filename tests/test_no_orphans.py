@@ -147,3 +147,25 @@ def test_daemons_did_run_without_the_reaper(tmp_path: Path, cleanup: list[str]) 
     while len(survivors(a, b, within=0)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(survivors(a, b, within=0)) == 2
+
+
+@pytest.mark.skipif(not LINUX, reason="the subreaper is Linux-only")
+def test_the_sweep_spares_our_own_children(cleanup: list[str]) -> None:
+    """Only what captures left is killed: a child of ours in our own session (a
+    notify-send, a go started without a new session) and a registered one survive."""
+    from ideaudit.environ import reaper
+
+    own, registered = marker(), marker()
+    cleanup += [own, registered]
+    quiet = subprocess.DEVNULL
+    with reaper.adopting() as active:
+        plain = subprocess.Popen(["sleep", "1000", own], stdout=quiet, stderr=quiet)
+        spawned = reaper.spawn(["sleep", "1000", registered], start_new_session=True, stdout=quiet)
+    try:
+        assert active
+        assert plain.poll() is None and spawned.poll() is None
+    finally:
+        for proc in (plain, spawned):
+            proc.kill()
+            proc.wait()
+        reaper.release(spawned.pid)
