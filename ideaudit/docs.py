@@ -20,6 +20,7 @@ FAMILIES = {
     "M": "Modules",
     "C": "cgo and cross builds",
     "V": "VS Code hygiene",
+    "D": "Debug configurations as vscode-go and Delve read them",
     "J": "GoLand hygiene",
     "S": "Shell start-up",
     "W": "Watch: a running IDE with an old environment",
@@ -28,7 +29,7 @@ FAMILIES = {
 
 
 def render() -> str:
-    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVJSWX".find(r.family), r.code))
+    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSWX".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
         "",
