@@ -1,0 +1,160 @@
+"""Project-local environments with real direnv, real shells and stand-in IDE folders.
+
+direnv runs for real against each test's own fake ``$HOME`` (its allow list lives
+there); the VS Code extensions folder, its state database and GoLand's plugin folder
+are built in the shapes the IDEs write them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ideaudit.pipeline import ScanOptions, scan
+from tests.conftest import SAMPLES, shell_path
+from tests.test_samples import direnv_allow
+
+TOKEN = "ghp_plantedEnvrcToken0123456789ABCDEFabcd"
+
+
+def _copy(case: str, tmp_path: Path) -> Path:
+    dst = tmp_path / case
+    shutil.copytree(SAMPLES / case, dst, symlinks=True)
+    return dst
+
+
+def _scan(project: Path, cache_dir: str, shell: str = "bash") -> list[tuple[str, str | None]]:
+    result = scan(
+        ScanOptions(path=str(project), home=str(project / "home"), shell=shell_path(shell), cache_dir=cache_dir, go_env=False)
+    )
+    return [(f.code, f.context_id) for f in result.findings]
+
+
+def _needs_direnv() -> None:
+    if shutil.which("direnv") is None:
+        pytest.skip("direnv is not installed (CI installs Debian's direnv package)")
+
+
+def test_blocked_envrc_is_reported_and_never_run_until_allowed(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-blocked", tmp_path)
+    marker = project / "home" / "envrc-was-run"
+    found = _scan(project, cache_dir)
+    assert ("L003", None) in found
+    assert not marker.exists(), "a blocked .envrc was executed"
+    assert not any(code == "L001" for code, _ in found)
+    # The same scan after `direnv allow` runs it (so the marker can appear at all).
+    direnv_allow(project, project / "home")
+    found = _scan(project, cache_dir)
+    assert marker.exists()
+    assert ("L001", "vscode:tools") in found and ("L003", None) not in found
+
+
+def test_an_edited_envrc_is_blocked_again_and_not_run(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-blocked", tmp_path)
+    direnv_allow(project, project / "home")
+    with open(project / ".envrc", "a") as fh:
+        fh.write("export GOFLAGS=-race\n")
+    assert ("L003", None) in _scan(project, cache_dir)
+    assert not (project / "home" / "envrc-was-run").exists()
+
+
+def test_a_direnv_planted_in_the_workspace_is_never_used(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-no-extension", tmp_path)
+    fake = project / "bin" / "direnv"
+    fake.parent.mkdir()
+    marker = tmp_path / "fake-direnv-ran"
+    fake.write_text(f'#!/bin/sh\ntouch "{marker}"\necho "{{}}"\n')
+    fake.chmod(0o755)
+    # Your shell's PATH names the workspace's bin/ first, relative and absolute.
+    with open(project / "home" / ".bashrc", "a") as fh:
+        fh.write(f'export PATH="bin:{project}/bin:$PATH"\n')
+    direnv_allow(project, project / "home")
+    found = _scan(project, cache_dir)
+    assert not marker.exists(), "ideaudit ran a direnv found inside the workspace"
+    assert ("L001", "vscode:tools") in found  # the real direnv (from /usr/bin) answered
+
+
+def _disable_in_state_db(home: Path, ext_id: str) -> None:
+    db = home / ".config" / "Code" / "User" / "globalStorage" / "state.vscdb"
+    db.parent.mkdir(parents=True)
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB)")
+    con.execute(
+        "INSERT INTO ItemTable VALUES (?, ?)",
+        ("extensionsIdentifiers/disabled", json.dumps([{"id": ext_id, "uuid": "e365e970"}])),
+    )
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_extension_loads_envrc_until_it_is_disabled(shell: str, tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-vscode-extension", tmp_path)
+    direnv_allow(project, project / "home")
+    assert _scan(project, cache_dir, shell) == []
+    _disable_in_state_db(project / "home", "mkhl.direnv")
+    found = _scan(project, cache_dir, shell)
+    assert {c for code, c in found if code == "L001"} == {"vscode:tools", "vscode:tests", "vscode:debug:Launch API"}
+
+
+def test_an_uninstalled_extension_folder_does_not_count(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-vscode-extension", tmp_path)
+    direnv_allow(project, project / "home")
+    (project / "home" / ".vscode" / "extensions" / ".obsolete").write_text('{"mkhl.direnv-0.17.0": true}')
+    assert ("L001", "vscode:tools") in _scan(project, cache_dir)
+
+
+def _goland_plugin(home: Path, plugin_id: str) -> None:
+    lib = home / ".local" / "share" / "JetBrains" / "GoLand2024.3" / "intellij-better-direnv" / "lib"
+    lib.mkdir(parents=True)
+    with zipfile.ZipFile(lib / "intellij-better-direnv-1.2.2.jar", "w") as jar:
+        jar.writestr(
+            "META-INF/plugin.xml",
+            f"<idea-plugin><id>{plugin_id}</id><name>Better Direnv</name></idea-plugin>",
+        )
+
+
+def test_goland_loads_envrc_only_in_run_configurations_with_direnv_enabled(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-goland-plugin", tmp_path)
+    direnv_allow(project, project / "home")
+    before = {c for code, c in _scan(project, cache_dir) if code == "L001"}
+    assert {"goland:run:server", "goland:run:worker", "goland:tools"} <= before
+    _goland_plugin(project / "home", "com.fapiko.jetbrains.plugins.better_direnv")
+    after = {c for code, c in _scan(project, cache_dir) if code == "L001"}
+    assert "goland:run:server" not in after  # <option name="DIRENV_ENABLED" value="true"/>
+    assert {"goland:run:worker", "goland:tools"} <= after
+
+
+def test_envrc_secrets_never_reach_any_output(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-no-extension", tmp_path)
+    with open(project / ".envrc", "a") as fh:
+        fh.write(f"export GITHUB_TOKEN={TOKEN}\nexport GOFLAGS=-tags=x\n")
+    direnv_allow(project, project / "home")
+    env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir}
+    common = ["--home", str(project / "home"), "--shell", shell_path("bash"), "--no-go-env"]
+    outputs = []
+    for args in (
+        ["scan", str(project), *common, "-v", "--output-format", "json"],
+        ["scan", str(project), *common, "-v"],
+        ["env", str(project), *common, "--all"],
+        ["env", str(project), *common, "--all", "--output-format", "json"],
+    ):
+        proc = subprocess.run([sys.executable, "-m", "ideaudit", *args], capture_output=True, text=True, env=env, timeout=120)
+        outputs.append(proc.stdout + proc.stderr)
+    assert all(TOKEN not in out for out in outputs)
+    assert "GITHUB_TOKEN" in outputs[1]  # the name is shown (L002), the value never
