@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from ideaudit.lazyre import lazy_re
 from ideaudit.local.devcontainer import GO_FEATURE_ENV
 from ideaudit.local.pins import matches
-from ideaudit.model import Finding, Severity
+from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding
+from ideaudit.rules.l_local import short
 from ideaudit.rules.registry import rule
 from ideaudit.sources.gomod import version_tuple
 
@@ -32,7 +33,9 @@ _LOCAL_ENV = lazy_re(r"\$\{localEnv:([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}")
 )
 def path_replaced(audit: Audit) -> Iterator[Finding]:
     local = audit.local
-    for dc in local.devcontainers if local else ():
+    if local is None:
+        return
+    for dc in local.devcontainers:
         for block, items in (("remoteEnv", dc.remote_env), ("containerEnv", dc.container_env)):
             for item in items:
                 if item.name != "PATH" or item.value is None or "${containerEnv:PATH}" in item.value:
@@ -40,7 +43,7 @@ def path_replaced(audit: Audit) -> Iterator[Finding]:
                 yield finding(
                     "L020",
                     Severity.ERROR,
-                    f"{block} sets PATH to '{item.value}' in {dc.path}, dropping the container's PATH "
+                    f"{block} sets PATH to '{item.value}' in {short(Location(dc.path), local.root)}, dropping the container's PATH "
                     "(go, gopls and dlv are no longer found)",
                     None,
                     fix=f'"remoteEnv": {{"PATH": "{item.value.rstrip(":")}:${{containerEnv:PATH}}"}}',
@@ -104,14 +107,17 @@ def local_env_unset(audit: Audit) -> Iterator[Finding]:
 )
 def probe_none(audit: Audit) -> Iterator[Finding]:
     local = audit.local
-    for dc in local.devcontainers if local else ():
+    if local is None:
+        return
+    for dc in local.devcontainers:
         if dc.user_env_probe != "none" or not dc.rc_path_lines:
             continue
         rc = dc.rc_path_lines[0]
         yield finding(
             "L022",
             Severity.WARNING,
-            f'"userEnvProbe": "none" in {dc.path}, but PATH is extended in a start-up file at {rc}: '
+            f'"userEnvProbe": "none" in {short(Location(dc.path), local.root)}, but PATH is extended in a '
+            f"start-up file at {short(rc, local.root)}: "
             "tools and debug sessions do not get it",
             None,
             location=dc.probe_location,
@@ -148,7 +154,7 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
                 "L023",
                 Severity.ERROR,
                 f"the dev container's Go {have} ({dc.go_version_from}) is older than go.mod's "
-                f"go {need.go} ({need.go_location})",
+                f"go {need.go} ({short(need.go_location, local.root)})",
                 None,
                 fix=f"Use Go {need.go} or newer in {dc.path}.",
                 location=dc.go_version_location,
@@ -160,7 +166,7 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
                 "L023",
                 Severity.WARNING,
                 f"the dev container's Go {have} ({dc.go_version_from}) is not the project's pinned "
-                f"{pin.version} ({pin.location})",
+                f"{pin.version} ({short(pin.location, local.root)})",
                 None,
                 fix=f"Use Go {pin.version} in {dc.path}, or update the pin.",
                 location=dc.go_version_location,
@@ -187,6 +193,7 @@ def fights_go_feature(audit: Audit) -> Iterator[Finding]:
     for dc in local.devcontainers if local else ():
         if not dc.go_feature and dc.go_version_from not in ("image", "Dockerfile"):
             continue
+        origin = "Go feature" if dc.go_feature else "Go image"
         for block, items in (("containerEnv", dc.container_env), ("remoteEnv", dc.remote_env)):
             for item in items:
                 expected = GO_FEATURE_ENV.get(item.name)
@@ -195,7 +202,7 @@ def fights_go_feature(audit: Audit) -> Iterator[Finding]:
                 yield finding(
                     "L024",
                     Severity.WARNING,
-                    f"{block}.{item.name}={item.value} overrides the Go feature's {item.name}={expected}",
+                    f"{block}.{item.name}={item.value} overrides the {origin}'s {item.name}={expected}",
                     None,
                     fix=f"Remove {item.name} from {block} (the Go feature sets {expected}).",
                     location=item.location,

@@ -20,7 +20,8 @@ from ideaudit.rules.registry import rule
 APPLIES_TO = {
     "L001": ("tools", "tests", "debug"),
     "L002": ("tests", "debug"),
-    "L010": ("tools", "tests", "debug", "terminal"),
+    # Not the integrated terminal: it runs your shell, whose version manager honours the pin.
+    "L010": ("tools", "tests", "debug"),
     "L011": ("tools", "tests", "debug"),
 }
 GO_RELEVANT = frozenset((*GO_SETTINGS, "GOWORK", "GOENV", "GOEXPERIMENT", "GOTOOLCHAIN"))
@@ -29,6 +30,14 @@ _EXPLAINED = (
     "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "M009",
     "C001", "C002", "C005", "C006", "G001", "P001", "P004",
 )  # fmt: skip
+
+
+def short(loc: Location | None, root: str) -> str:
+    """``file:line`` relative to the project (messages are read beside the project)."""
+    if loc is None:
+        return "?"
+    rel = os.path.relpath(loc.file, root) if os.path.isabs(loc.file) else loc.file
+    return f"{rel}:{loc.line}" if loc.line else rel
 
 
 def _contexts(audit: Audit, code: str) -> list[Context]:

@@ -9,7 +9,7 @@ from ideaudit.local.pins import Pin, matches, shim_manager
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, go_version, how_to, value
-from ideaudit.rules.l_local import APPLIES_TO
+from ideaudit.rules.l_local import APPLIES_TO, short
 from ideaudit.rules.registry import rule
 from ideaudit.sources.gomod import version_tuple
 
@@ -67,7 +67,7 @@ def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
             "L010",
             Severity.WARNING,
             f"{ctx.label} runs {runs} but the project pins Go {pin.version.removeprefix('go')} "
-            f"({pin.manager}, {pin.location})",
+            f"({pin.manager}, {short(pin.location, local.root)})",
             ctx,
             fix=f"Install Go {pin.version.removeprefix('go')} and "
             + how_to(ctx, "pin_go", audit.home, go=f"<the pinned Go>/bin/go")
@@ -118,12 +118,12 @@ def shim_outside_project(audit: Audit) -> Iterator[Finding]:
         else:
             continue
         glob = next((g for g in local.pins.global_pins if manager in g.manager or g.manager == "asdf"), None)
-        got = f"the global Go {glob.version} ({glob.location})" if glob else "no version (the shim fails)"
+        got = f"the global Go {glob.version} ({short(glob.location, audit.home)})" if glob else "no version (the shim fails)"
         yield finding(
             "L011",
             Severity.WARNING,
             f"{ctx.label} runs go through the {manager} shim {go.path if go else ''}, but {where}: "
-            f"it gets {got}, not the project's {pin.version} ({pin.location})",
+            f"it gets {got}, not the project's {pin.version} ({short(pin.location, local.root)})",
             ctx,
             fix=how_to(ctx, "pin_go", audit.home, go=f"<{manager}'s Go {pin.version}>/bin/go", sentence=True)
             + " (the real binary, not the shim).",
