@@ -22,13 +22,14 @@ FAMILIES = {
     "V": "VS Code hygiene",
     "J": "GoLand hygiene",
     "S": "Shell start-up",
+    "L": "Project-local environments: .envrc, pinned Go versions, dev containers",
     "W": "Watch: a running IDE with an old environment",
     "X": "Secrets and safety",
 }
 
 
 def render() -> str:
-    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVJSWX".find(r.family), r.code))
+    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVJSLWX".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
         "",

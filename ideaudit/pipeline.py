@@ -39,9 +39,9 @@ from ideaudit.workspace import Target, has_goland_project, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
-    from ideaudit.local.stage import LocalFacts
     from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.fixes import FixSet
+    from ideaudit.local.stage import LocalFacts
 
 
 @record
@@ -205,8 +205,17 @@ def scan(options: ScanOptions) -> ScanResult:
 
 
 # userEnvProbe -> the capture profile with the same shell flags (see local.devcontainer).
-_INSIDE_MARKERS = ("REMOTE_CONTAINERS", "REMOTE_CONTAINERS_IPC", "VSCODE_REMOTE_CONTAINERS_SESSION", "CODESPACES")
-_PROBE_PROFILE = {"loginInteractiveShell": "login-interactive", "loginShell": "login", "interactiveShell": "interactive"}
+_INSIDE_MARKERS = (
+    "REMOTE_CONTAINERS",
+    "REMOTE_CONTAINERS_IPC",
+    "VSCODE_REMOTE_CONTAINERS_SESSION",
+    "CODESPACES",
+)
+_PROBE_PROFILE = {
+    "loginInteractiveShell": "login-interactive",
+    "loginShell": "login",
+    "interactiveShell": "interactive",
+}
 
 
 def _dev_container_probe(root: str) -> tuple[str | None, str | None]:

@@ -33,7 +33,13 @@ def _copy(case: str, tmp_path: Path) -> Path:
 
 def _scan(project: Path, cache_dir: str, shell: str = "bash") -> list[tuple[str, str | None]]:
     result = scan(
-        ScanOptions(path=str(project), home=str(project / "home"), shell=shell_path(shell), cache_dir=cache_dir, go_env=False)
+        ScanOptions(
+            path=str(project),
+            home=str(project / "home"),
+            shell=shell_path(shell),
+            cache_dir=cache_dir,
+            go_env=False,
+        )
     )
     return [(f.code, f.context_id) for f in result.findings]
 
@@ -106,7 +112,11 @@ def test_the_extension_loads_envrc_until_it_is_disabled(shell: str, tmp_path: Pa
     assert _scan(project, cache_dir, shell) == []
     _disable_in_state_db(project / "home", "mkhl.direnv")
     found = _scan(project, cache_dir, shell)
-    assert {c for code, c in found if code == "L001"} == {"vscode:tools", "vscode:tests", "vscode:debug:Launch API"}
+    assert {c for code, c in found if code == "L001"} == {
+        "vscode:tools",
+        "vscode:tests",
+        "vscode:debug:Launch API",
+    }
 
 
 def test_an_uninstalled_extension_folder_does_not_count(tmp_path: Path, cache_dir: str) -> None:
@@ -127,7 +137,9 @@ def _goland_plugin(home: Path, plugin_id: str) -> None:
         )
 
 
-def test_goland_loads_envrc_only_in_run_configurations_with_direnv_enabled(tmp_path: Path, cache_dir: str) -> None:
+def test_goland_loads_envrc_only_in_run_configurations_with_direnv_enabled(
+    tmp_path: Path, cache_dir: str
+) -> None:
     _needs_direnv()
     project = _copy("direnv-goland-plugin", tmp_path)
     direnv_allow(project, project / "home")
@@ -154,7 +166,9 @@ def test_envrc_secrets_never_reach_any_output(tmp_path: Path, cache_dir: str) ->
         ["env", str(project), *common, "--all"],
         ["env", str(project), *common, "--all", "--output-format", "json"],
     ):
-        proc = subprocess.run([sys.executable, "-m", "ideaudit", *args], capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "ideaudit", *args], capture_output=True, text=True, env=env, timeout=120
+        )
         outputs.append(proc.stdout + proc.stderr)
     assert all(TOKEN not in out for out in outputs)
     assert "GITHUB_TOKEN" in outputs[1]  # the name is shown (L002), the value never

@@ -34,7 +34,9 @@ GO_FEATURE_ENV = {"GOROOT": "/usr/local/go", "GOPATH": "/go"}
 PROBES = ("none", "interactiveShell", "loginShell", "loginInteractiveShell")
 _GO_IMAGE = lazy_re(r"(?:^|/)(?:go|golang)(?::(?P<tag>[^@\s]+))?$")
 _TAG_VERSION = lazy_re(r"(?:^|-)(?P<v>1\.\d+(?:\.\d+)?)(?:-|$)")
-_RC_APPEND = lazy_re(r"(export\s+PATH=|PATH=)[^|;&]*>>\s*\S*(\.bashrc|\.zshrc|\.profile|\.bash_profile|profile\.d)")
+_RC_APPEND = lazy_re(
+    r"(export\s+PATH=|PATH=)[^|;&]*>>\s*\S*(\.bashrc|\.zshrc|\.profile|\.bash_profile|profile\.d)"
+)
 _FROM = lazy_re(r"^\s*FROM\s+(?:--\S+\s+)*(\S+)", re.IGNORECASE)
 _ARG = lazy_re(r"^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?", re.IGNORECASE)
 
@@ -124,7 +126,9 @@ def _dockerfile(dc: DevContainer, doc: Any, base: str) -> None:
             args[m.group(1)] = m.group(2)
         m = _FROM.match(line)
         if m:
-            image = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda a: args.get(a.group(1), ""), m.group(1))
+            image = re.sub(
+                r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", lambda a: args.get(a.group(1), ""), m.group(1)
+            )
             version = _image_version(image)
             if version and not dc.go_feature:
                 dc.go_version, dc.go_version_from = version, "Dockerfile"
@@ -155,7 +159,9 @@ def parse_devcontainer(path: str) -> tuple[DevContainer | None, list[Problem]]:
             if GO_FEATURE.search(str(fid).split("@", 1)[0]):
                 dc.go_feature = True
                 dc.go_feature_location = doc.key_location("features", fid)
-                version = opts.get("version") if isinstance(opts, dict) else opts if isinstance(opts, str) else None
+                version = (
+                    opts.get("version") if isinstance(opts, dict) else opts if isinstance(opts, str) else None
+                )
                 dc.go_version = version if isinstance(version, str) else "latest"
                 dc.go_version_from = "Go feature"
                 dc.go_version_location = (
@@ -167,7 +173,11 @@ def parse_devcontainer(path: str) -> tuple[DevContainer | None, list[Problem]]:
     if isinstance(image, str) and not dc.go_feature:
         version = _image_version(image)
         if version:
-            dc.go_version, dc.go_version_from, dc.go_version_location = version, "image", doc.location("image")
+            dc.go_version, dc.go_version_from, dc.go_version_location = (
+                version,
+                "image",
+                doc.location("image"),
+            )
     _dockerfile(dc, doc, os.path.dirname(path))
     for key in ("onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand"):
         for text in _command_texts(doc.get(key)):
@@ -200,7 +210,12 @@ def load_devcontainers(root: str) -> tuple[list[DevContainer], list[Problem]]:
 
 
 # Set by VS Code's Dev Containers extension and by Codespaces inside the container.
-INSIDE_MARKERS = ("REMOTE_CONTAINERS", "REMOTE_CONTAINERS_IPC", "VSCODE_REMOTE_CONTAINERS_SESSION", "CODESPACES")
+INSIDE_MARKERS = (
+    "REMOTE_CONTAINERS",
+    "REMOTE_CONTAINERS_IPC",
+    "VSCODE_REMOTE_CONTAINERS_SESSION",
+    "CODESPACES",
+)
 
 
 def inside_dev_container(env: dict[str, str] | os._Environ[str]) -> str | None:

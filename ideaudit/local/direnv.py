@@ -19,6 +19,7 @@ to a strict boundary:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -89,10 +90,8 @@ def _run(argv: list[str], cwd: str, env: dict[str, str], timeout: float) -> tupl
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(OSError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
         proc.communicate()
         return None, b""
     return proc.returncode, out

@@ -11,7 +11,6 @@ Hand-written because no maintained Python library reads direnv's stdlib calls.
 from __future__ import annotations
 
 import os
-import re
 
 from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location

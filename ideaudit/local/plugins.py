@@ -65,7 +65,9 @@ def _disabled_vscode(user_dir: str) -> set[str]:
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            row = con.execute("SELECT value FROM ItemTable WHERE key = 'extensionsIdentifiers/disabled'").fetchone()
+            row = con.execute(
+                "SELECT value FROM ItemTable WHERE key = 'extensionsIdentifiers/disabled'"
+            ).fetchone()
         finally:
             con.close()
     except sqlite3.Error:
@@ -92,7 +94,11 @@ def vscode_direnv_extensions(extensions_dir: str, user_dir: str | None) -> list[
             ext_id = str(ident.get("id", "")).lower() if isinstance(ident, dict) else ""
             rel = item.get("relativeLocation")
             folder = os.path.join(extensions_dir, rel) if isinstance(rel, str) else ""
-            if ext_id in VSCODE_DIRENV and rel not in gone and os.path.isfile(os.path.join(folder, "package.json")):
+            if (
+                ext_id in VSCODE_DIRENV
+                and rel not in gone
+                and os.path.isfile(os.path.join(folder, "package.json"))
+            ):
                 found[ext_id] = Extension(ext_id, str(item.get("version", "")), folder, ext_id in disabled)
         return list(found.values())
     try:
@@ -108,7 +114,12 @@ def vscode_direnv_extensions(extensions_dir: str, user_dir: str | None) -> list[
             continue
         ext_id = f"{pkg.get('publisher', '')}.{pkg.get('name', '')}".lower()
         if ext_id in VSCODE_DIRENV:
-            found[ext_id] = Extension(ext_id, str(pkg.get("version", m.group(2))), os.path.join(extensions_dir, name), ext_id in disabled)
+            found[ext_id] = Extension(
+                ext_id,
+                str(pkg.get("version", m.group(2))),
+                os.path.join(extensions_dir, name),
+                ext_id in disabled,
+            )
     return list(found.values())
 
 
@@ -137,7 +148,7 @@ def _newest_goland(root: str) -> str | None:
 def _plugin_ids(plugin_dir: str) -> list[str]:
     import zipfile
 
-    ids = []
+    ids: list[str] = []
     lib = os.path.join(plugin_dir, "lib")
     try:
         jars = sorted(n for n in os.listdir(lib) if n.endswith(".jar"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ideaudit.lazyre import lazy_re
 from ideaudit.local.devcontainer import DevContainer, load_devcontainers
@@ -77,7 +78,9 @@ def _relookup(ctx: Context, env_path: str | None) -> dict[str, ToolLookup]:
     return tools
 
 
-def with_layers(ctx: Context, layers: Mapping[str, Layer], terminal_env: Mapping[str, str], why: str) -> Context:
+def with_layers(
+    ctx: Context, layers: Mapping[str, Layer], terminal_env: Mapping[str, str], why: str
+) -> Context:
     """``ctx`` as it is when ``why`` loads the project's variables into it."""
     from ideaudit.environ.layers import EnvBuilder
 
@@ -190,10 +193,10 @@ def collect(
             facts.goland_direnv = goland_direnv_plugins(home, hermetic, config_root)
     vs_ext = next((e for e in facts.vscode_direnv if not e.disabled), None)
     gl_plugin = next((e for e in facts.goland_direnv if not e.disabled), None)
-    run_configs = {}
+    run_configs: dict[str, Any] = {}
     for gc in goland:
         run_configs.update(getattr(gc, "config_by_context", {}))
-    launches = {}
+    launches: dict[str, tuple[Any, str]] = {}
     for fc in vscode:
         for ctx_id, cfg in getattr(fc, "launch_by_context", {}).items():
             launches[ctx_id] = (cfg, getattr(getattr(fc, "folder", None), "path", root))

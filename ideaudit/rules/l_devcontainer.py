@@ -43,7 +43,8 @@ def path_replaced(audit: Audit) -> Iterator[Finding]:
                 yield finding(
                     "L020",
                     Severity.ERROR,
-                    f"{block} sets PATH to '{item.value}' in {short(Location(dc.path), local.root)}, dropping the container's PATH "
+                    f"{block} sets PATH to '{item.value}' in {short(Location(dc.path), local.root)}, "
+                    "dropping the container's PATH "
                     "(go, gopls and dlv are no longer found)",
                     None,
                     fix=f'"remoteEnv": {{"PATH": "{item.value.rstrip(":")}:${{containerEnv:PATH}}"}}',
@@ -64,7 +65,8 @@ def path_replaced(audit: Audit) -> Iterator[Finding]:
     (unless a default is given: `${localEnv:X:default}`), so GOPRIVATE, GOPROXY or a token
     silently end up empty in the container.
     """,
-    "Set the variable where VS Code reads its environment (your login shell), or give a default: ${localEnv:X:value}.",
+    "Set the variable where VS Code reads its environment (your login shell), or give a "
+    "default: ${localEnv:X:value}.",
 )
 def local_env_unset(audit: Audit) -> Iterator[Finding]:
     local = audit.local
@@ -161,7 +163,11 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
                 context_value=have,
                 shell_value=need.go,
             )
-        elif pin is not None and matches(pin.version, "go" + have) is False and matches(have, pin.version.removeprefix("go")) is False:
+        elif (
+            pin is not None
+            and matches(pin.version, "go" + have) is False
+            and matches(have, pin.version.removeprefix("go")) is False
+        ):
             yield finding(
                 "L023",
                 Severity.WARNING,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ideaudit.govars import GO_SETTINGS
 from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.common import finding, go_version, layers, show, value
+from ideaudit.rules.common import finding, layers, show, value
 from ideaudit.rules.registry import rule
 
 # The context kinds each rule looks at (attach builds nothing; the terminal runs your shell).

@@ -70,7 +70,7 @@ def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
             f"({pin.manager}, {short(pin.location, local.root)})",
             ctx,
             fix=f"Install Go {pin.version.removeprefix('go')} and "
-            + how_to(ctx, "pin_go", audit.home, go=f"<the pinned Go>/bin/go")
+            + how_to(ctx, "pin_go", audit.home, go="<the pinned Go>/bin/go")
             + (f" (now {go.path})" if go and go.path else "")
             + "; or change the pin if the project moved on.",
             location=pin.location,
@@ -118,7 +118,11 @@ def shim_outside_project(audit: Audit) -> Iterator[Finding]:
         else:
             continue
         glob = next((g for g in local.pins.global_pins if manager in g.manager or g.manager == "asdf"), None)
-        got = f"the global Go {glob.version} ({short(glob.location, audit.home)})" if glob else "no version (the shim fails)"
+        got = (
+            f"the global Go {glob.version} ({short(glob.location, audit.home)})"
+            if glob
+            else "no version (the shim fails)"
+        )
         yield finding(
             "L011",
             Severity.WARNING,
