@@ -172,3 +172,89 @@ def test_envrc_secrets_never_reach_any_output(tmp_path: Path, cache_dir: str) ->
         outputs.append(proc.stdout + proc.stderr)
     assert all(TOKEN not in out for out in outputs)
     assert "GITHUB_TOKEN" in outputs[1]  # the name is shown (L002), the value never
+
+
+@pytest.mark.parametrize(
+    ("probe", "flags", "go_found"),
+    [("none", None, False), ("loginShell", ["-l", "-c"], True), ("interactiveShell", ["-i", "-c"], True)],
+)
+def test_inside_a_dev_container_vscode_probes_the_shell_as_user_env_probe_says(
+    probe: str,
+    flags: list[str] | None,
+    go_found: bool,
+    tmp_path: Path,
+    cache_dir: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = _copy("devcontainer-probe-none", tmp_path)
+    config = project / ".devcontainer" / "backend" / "devcontainer.json"
+    config.write_text(config.read_text().replace('"userEnvProbe": "none"', f'"userEnvProbe": "{probe}"'))
+    (project / ".vscode").mkdir()
+    (project / ".vscode" / "settings.json").write_text("{}\n")
+    monkeypatch.setenv("REMOTE_CONTAINERS", "true")  # what the Dev Containers extension sets
+    result = scan(
+        ScanOptions(
+            path=str(project),
+            home=str(project / "home"),
+            shell=shell_path("bash"),
+            cache_dir=cache_dir,
+            go_env=False,
+        )
+    )
+    assert f"userEnvProbe {probe}" in result.report.ide_environment
+    vscode_snap = [s for s in result.audit.snapshots if s.argv and list(s.argv[1:-1]) == flags]
+    assert bool(vscode_snap) == (flags is not None)
+    tools = next(c for c in result.audit.contexts if c.id == "vscode:tools")
+    # Go is on PATH in ~/.profile and ~/.bashrc: any probe finds it, no probe does not.
+    assert tools.tools["go"].found is go_found
+
+
+def test_direnv_that_hangs_is_killed_and_reported(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-blocked", tmp_path)
+    (project / ".envrc").write_text("export GOFLAGS=-mod=mod\nsleep 30\n")
+    direnv_allow(project, project / "home")
+    result = scan(
+        ScanOptions(
+            path=str(project),
+            home=str(project / "home"),
+            shell=shell_path("bash"),
+            cache_dir=cache_dir,
+            go_env=False,
+            timeout=2.0,
+        )
+    )
+    l005 = [f for f in result.findings if f.code == "L005"]
+    assert l005 and "did not finish within 2 s" in l005[0].message
+    left = subprocess.run(["pgrep", "-f", "sleep 30"], capture_output=True, text=True).stdout.split()
+    ours = [pid for pid in left if str(project) in Path(f"/proc/{pid}/cwd").resolve().as_posix()]
+    assert ours == []  # direnv and the .envrc's shell were killed with their session
+
+
+def test_without_the_hook_the_terminal_does_not_load_envrc(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-no-extension", tmp_path)
+    for rc in (".bashrc",):
+        path = project / "home" / rc
+        path.write_text(path.read_text().replace('eval "$(direnv hook bash)"', "# no direnv hook"))
+    direnv_allow(project, project / "home")
+    found = _scan(project, cache_dir)
+    assert found == [("L004", None)]
+
+
+def test_a_broken_devcontainer_json_is_e001_and_the_rest_is_audited(tmp_path: Path, cache_dir: str) -> None:
+    project = _copy("devcontainer-path-and-env", tmp_path)
+    (project / ".devcontainer" / "broken").mkdir()
+    (project / ".devcontainer" / "broken" / "devcontainer.json").write_text('{\n  "image": golang\n}\n')
+    result = scan(
+        ScanOptions(
+            path=str(project),
+            home=str(project / "home"),
+            shell=shell_path("bash"),
+            cache_dir=cache_dir,
+            go_env=False,
+        )
+    )
+    e001 = [f for f in result.findings if f.code == "E001"]
+    assert e001 and e001[0].location is not None and e001[0].location.line == 2
+    assert {"L020", "L021", "L023", "L024"} <= {f.code for f in result.findings}
