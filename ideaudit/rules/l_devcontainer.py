@@ -151,7 +151,10 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
         have_t = version_tuple(have)
         if have is None or have_t is None:
             continue  # "latest" or unknown: nothing to compare
-        if need is not None and need.go and (version_tuple(need.go) or ()) > have_t:
+        # "1.22" (an image tag, a feature version) installs the newest 1.22.x: compare as
+        # many parts as the container's version names.
+        need_t = (version_tuple(need.go) or ())[: len(have_t)] if need is not None and need.go else ()
+        if need is not None and need.go and need_t > have_t:
             yield finding(
                 "L023",
                 Severity.ERROR,
