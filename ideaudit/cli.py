@@ -471,7 +471,8 @@ def _env(args: argparse.Namespace) -> int:
         result = scan(_scan_options(args, load_config(root)))
         local = result.audit.local  # your terminal (in this project) can be shown too
         extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
-        contexts = pick((*extra, *result.audit.contexts), args.context)
+        views = tuple(local.devcontainer_views) if local else ()
+        contexts = pick((*extra, *result.audit.contexts, *views), args.context)
     except (ConfigError, TargetError, UnknownContext) as exc:
         return _error(str(exc))
     shell = result.audit.shell

@@ -258,3 +258,31 @@ def test_a_broken_devcontainer_json_is_e001_and_the_rest_is_audited(tmp_path: Pa
     e001 = [f for f in result.findings if f.code == "E001"]
     assert e001 and e001[0].location is not None and e001[0].location.line == 2
     assert {"L020", "L021", "L023", "L024"} <= {f.code for f in result.findings}
+
+
+def _env_cli(project: Path, cache_dir: str, *args: str) -> str:
+    env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir}
+    common = ["--home", str(project / "home"), "--shell", shell_path("bash"), "--no-go-env"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "ideaudit", "env", str(project), *common, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_env_shows_the_project_layers_with_their_lines(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-no-extension", tmp_path)
+    direnv_allow(project, project / "home")
+    out = _env_cli(project, cache_dir, "--context", "in this project", "--var", "GOFLAGS")
+    assert "[shell:project]" in out and "direnv (.envrc)" in out and ".envrc:2:8" in out
+    mise = _copy("pinned-go-mise", tmp_path)
+    out = _env_cli(mise, cache_dir, "--context", "in this project", "--var", "GOFLAGS")
+    assert "mise [env]" in out and "mise.toml:5:1" in out
+    dc = _copy("devcontainer-path-and-env", tmp_path)
+    out = _env_cli(dc, cache_dir, "--context", "devcontainer", "--var", "GOROOT")
+    assert "containerEnv (devcontainer.json)" in out and "devcontainer.json:7:19" in out

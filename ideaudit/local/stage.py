@@ -49,6 +49,9 @@ class LocalFacts:
     inside: str | None = None  # "dev container" | "Codespaces" when ideaudit runs in one
     probe: str | None = None  # the userEnvProbe VS Code's server used, when inside
     cwd_of: dict[str, str] = field(default_factory=dict)  # context id -> its working directory
+    # One view per devcontainer.json (containerEnv, then remoteEnv), for `ideaudit env`;
+    # not audited as contexts: what the container's shell adds cannot be known from here.
+    devcontainer_views: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -109,6 +112,43 @@ def _project_context(terminal: Context, layers: Mapping[str, Layer], files: Sequ
         label=label,
         env=built,
         tools=_relookup(terminal, built.plain().get("PATH")),
+    )
+
+
+def _devcontainer_view(dc: DevContainer, root: str, local_env: Mapping[str, str]) -> Context:
+    """containerEnv then remoteEnv as layers, ``${localEnv:X}`` and ``${containerEnv:X}``
+    substituted where the value is known (the image's own variables are not)."""
+    import re
+
+    from ideaudit.environ.layers import EnvBuilder
+
+    env = EnvBuilder()
+
+    def subst(text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            kind, name, default = m.group(1), m.group(2), m.group(3)
+            source = local_env if kind == "localEnv" else env.plain()
+            found = source.get(name)
+            if found is None and kind == "containerEnv":
+                return m.group(0)  # from the image: unknown here
+            return found or (default[1:] if default else "")
+
+        return re.sub(r"\$\{(localEnv|containerEnv):([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}", one, text)
+
+    for block, items in (("containerEnv", dc.container_env), ("remoteEnv", dc.remote_env)):
+        for item in items:
+            if item.value is not None:
+                source = f"{block} (devcontainer.json)"
+                env.set(item.name, subst(item.value), source, item.location, item.value)
+    rel = os.path.relpath(dc.path, root)
+    name = dc.name or rel
+    return Context(
+        id=f"devcontainer:{name}",
+        label=f"dev container '{name}' ({rel}: containerEnv, remoteEnv)",
+        ide="devcontainer",
+        kind="devcontainer",
+        env=env.build(),
+        defined_at=Location(dc.path, 1, 1),
     )
 
 
@@ -175,6 +215,7 @@ def collect(
     # 3. dev containers
     facts.devcontainers, dc_problems = load_devcontainers(root)
     facts.problems.extend(dc_problems)
+    facts.devcontainer_views = [_devcontainer_view(dc, root, shell_env) for dc in facts.devcontainers]
 
     # 4. who loads the .envrc
     if facts.envrc is not None:
