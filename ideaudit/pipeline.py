@@ -260,6 +260,8 @@ def _local_stage(
         jetbrains_config_dir=options.jetbrains_config_dir,
         inside=inside,
         probe=probe,
+        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        refresh=options.refresh,
     )
     stage.problems.extend(local.problems)
     return local

@@ -286,3 +286,35 @@ def test_env_shows_the_project_layers_with_their_lines(tmp_path: Path, cache_dir
     dc = _copy("devcontainer-path-and-env", tmp_path)
     out = _env_cli(dc, cache_dir, "--context", "devcontainer", "--var", "GOROOT")
     assert "containerEnv (devcontainer.json)" in out and "devcontainer.json:7:19" in out
+
+
+def test_direnv_export_is_cached_until_a_watched_file_changes(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-blocked", tmp_path)
+    runs = project / "home" / "envrc-runs"
+    (project / "extra.txt").write_text("1\n")
+    (project / ".envrc").write_text(f'export GOFLAGS=-mod=mod\necho run >> "{runs}"\nwatch_file extra.txt\n')
+    direnv_allow(project, project / "home")
+
+    def scan_once(refresh: bool = False) -> int:
+        result = scan(
+            ScanOptions(
+                path=str(project),
+                home=str(project / "home"),
+                shell=shell_path("bash"),
+                cache_dir=cache_dir,
+                go_env=False,
+                refresh=refresh,
+            )
+        )
+        assert ("L001", "vscode:tools") in [(f.code, f.context_id) for f in result.findings]
+        return len(runs.read_text().splitlines())
+
+    assert scan_once() == 1
+    assert scan_once() == 1  # answered from the cache
+    later = (project / "extra.txt").stat().st_mtime + 10
+    os.utime(project / "extra.txt", (later, later))
+    assert scan_once() == 2  # a watched file changed
+    assert scan_once(refresh=True) == 3
+    cached = list((Path(cache_dir) / "direnv").glob("*.json"))
+    assert cached and all(p.stat().st_mode & 0o077 == 0 for p in cached)  # holds .envrc values: 0600

@@ -117,6 +117,8 @@ def ask_direnv(
     home: str,
     workspace: str,
     timeout: float = 10.0,
+    cache_dir: str | None = None,
+    refresh: bool = False,
 ) -> DirenvResult:
     binary = find_direnv(shell_env, workspace)
     if binary is None:
@@ -128,9 +130,15 @@ def ask_direnv(
         return DirenvResult(binary, "error", error=f"direnv status failed: {exc.strerror}")
     if status != 0:
         return DirenvResult(binary, "error", error=_failed("direnv status", status, timeout))
-    state = _state(out.decode("utf-8", "replace"))
+    status_text = out.decode("utf-8", "replace")
+    state = _state(status_text)
     if state != "allowed":
         return DirenvResult(binary, state)
+    key = _cache_key(binary, directory, status_text, env) if cache_dir else None
+    if key is not None and cache_dir and not refresh:
+        hit = _cache_read(os.path.join(cache_dir, "direnv", key + ".json"))
+        if hit is not None:
+            return DirenvResult(binary, "allowed", hit, exported=True)
     try:
         status, out = _run([binary, "export", "json"], directory, env, timeout)
     except OSError as exc:
@@ -146,7 +154,88 @@ def ask_direnv(
         for k, v in (data.items() if isinstance(data, dict) else ())
         if str(k) not in _IGNORED
     }
+    if key is not None and cache_dir and isinstance(data, dict):
+        watches = _watches(data.get("DIRENV_WATCHES"))
+        if watches is not None:
+            _cache_write(os.path.join(cache_dir, "direnv"), key, {"changes": changes, "watches": watches})
     return DirenvResult(binary, "allowed", changes, exported=True)
+
+
+# --------------------------------------------------------------------------- cache
+#
+# ``direnv export`` starts bash and direnv's stdlib (~0.1 s; ``use flake`` can take
+# seconds), so its answer is kept, as direnv itself keeps it in a shell: valid while every
+# file it watched (DIRENV_WATCHES: the .envrc, its allow file, ``watch_file`` targets)
+# has the same mtime, and only for the same ``direnv status`` answer and environment.
+# The file holds the .envrc's values, so it is written 0600 like the shell snapshots.
+
+
+def _cache_key(binary: str, directory: str, status_text: str, env: Mapping[str, str]) -> str:
+    import hashlib
+
+    blob = json.dumps([binary, directory, status_text, sorted(env.items())]).encode()
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _watches(encoded: object) -> list[list[object]] | None:
+    """DIRENV_WATCHES: base64url(zlib(JSON [{Path, Modtime, Exists}]))."""
+    if not isinstance(encoded, str):
+        return None
+    import base64
+    import zlib
+
+    try:
+        raw = zlib.decompress(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+        items = json.loads(raw)
+    except (ValueError, zlib.error):
+        return None
+    if not isinstance(items, list):
+        return None
+    return [
+        [str(i.get("Path")), i.get("Modtime"), bool(i.get("Exists"))] for i in items if isinstance(i, dict)
+    ]
+
+
+def _still_valid(watches: object) -> bool:
+    if not isinstance(watches, list):
+        return False
+    for item in watches:
+        if not (isinstance(item, list) and len(item) == 3):
+            return False
+        path, mtime, exists = item
+        try:
+            now: int | None = int(os.stat(str(path)).st_mtime)
+        except OSError:
+            now = None
+        if (now is not None) != exists or (exists and now != mtime):
+            return False
+    return True
+
+
+def _cache_read(path: str) -> dict[str, str | None] | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    changes = data.get("changes") if isinstance(data, dict) else None
+    if not isinstance(changes, dict) or not _still_valid(data.get("watches")):
+        return None
+    return {str(k): (v if isinstance(v, str) else None) for k, v in changes.items()}
+
+
+def _cache_write(directory: str, key: str, data: dict[str, object]) -> None:
+    """Atomically, 0600; a cache that cannot be written is no error."""
+    import tempfile
+
+    try:
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, os.path.join(directory, key + ".json"))
+    except OSError:
+        return
 
 
 def _failed(what: str, status: int | None, timeout: float) -> str:

@@ -179,6 +179,8 @@ def collect(
     jetbrains_config_dir: str | None,
     inside: str | None = None,
     probe: str | None = None,
+    cache_dir: str | None = None,
+    refresh: bool = False,
 ) -> LocalFacts:
     """Read and ask; returns the facts and, in ``contexts``, the contexts updated in place
     with the layers their IDE really loads."""
@@ -192,7 +194,9 @@ def collect(
         facts.envrc = load_envrc(envrc_path)
         facts.direnv_hook = hooked(startup)
         if terminal is not None:
-            facts.direnv = ask_direnv(os.path.dirname(envrc_path), shell_env, home, root, timeout)
+            facts.direnv = ask_direnv(
+                os.path.dirname(envrc_path), shell_env, home, root, timeout, cache_dir, refresh
+            )
     files: list[str] = []
     if facts.envrc is not None and facts.direnv is not None and facts.direnv.exported and facts.direnv_hook:
         source = _source(facts.envrc)
