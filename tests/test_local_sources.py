@@ -136,3 +136,19 @@ def test_a_broken_devcontainer_json_is_one_problem_with_a_position(tmp_path: Pat
     dc, problems = parse_devcontainer(str(path))
     assert dc is None and len(problems) == 1
     assert problems[0].location is not None and problems[0].location.line == 3
+
+
+def test_direnv_hook_is_found_in_start_up_files(tmp_path: Path) -> None:
+    from ideaudit.local.direnv import hooked
+
+    files = []
+    for name, text in (
+        (".bashrc", '# eval "$(direnv hook bash)" is commented out\n'),
+        (".zshrc", "plugins=(git direnv)\nsource $ZSH/oh-my-zsh.sh\n"),
+        ("config.fish", "direnv hook fish | source\n"),
+    ):
+        (tmp_path / name).write_text(text)
+        files.append(str(tmp_path / name))
+    assert hooked(files[:1]) is None
+    assert hooked(files) == files[1]
+    assert hooked([files[2], str(tmp_path / "missing")]) == files[2]

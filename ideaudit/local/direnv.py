@@ -30,7 +30,8 @@ from ideaudit.lazyre import lazy_re
 from ideaudit.record import field, record
 from ideaudit.toolchain import is_executable, split_path
 
-_HOOK = lazy_re(r"direnv\s+hook\b|direnv\s+export\b")
+# `eval "$(direnv hook bash)"`, `direnv hook fish | source`, oh-my-zsh's `plugins=(... direnv)`.
+_HOOK = lazy_re(r"direnv\s+hook\b|direnv\s+export\b|\bplugins=\([^)]*\bdirenv\b")
 _IGNORED = ("DIRENV_DIR", "DIRENV_FILE", "DIRENV_DIFF", "DIRENV_WATCHES", "DIRENV_LAYOUT")
 
 
