@@ -23,7 +23,6 @@ import contextlib
 import json
 import os
 import re
-import subprocess
 from collections.abc import Mapping
 
 from ideaudit.lazyre import lazy_re
@@ -78,6 +77,7 @@ def _env(shell_env: Mapping[str, str], home: str) -> dict[str, str]:
 def _run(argv: list[str], cwd: str, env: dict[str, str], timeout: float) -> tuple[int | None, bytes]:
     """Run ``argv``; (exit status or None on timeout, stdout).  stderr is dropped."""
     import signal
+    import subprocess  # only when there is an .envrc: its import costs a warm scan ~5 ms
 
     proc = subprocess.Popen(
         argv,
@@ -252,11 +252,15 @@ def load_dotenv_enabled(home: str, env: Mapping[str, str]) -> bool:
     )
     path = os.path.join(config, "direnv.toml")
     try:
-        import tomllib
-
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, ValueError):
+            text = fh.read(1 << 20)
+    except OSError:
+        return False
+    import tomllib
+
+    try:
+        data = tomllib.loads(text.decode("utf-8", "replace"))
+    except ValueError:
         return False
     glob = data.get("global")
     return bool(isinstance(glob, dict) and glob.get("load_dotenv") is True)
