@@ -50,7 +50,6 @@ def path_replaced(audit: Audit) -> Iterator[Finding]:
                     fix=f'"remoteEnv": {{"PATH": "{item.value.rstrip(":")}:${{containerEnv:PATH}}"}}',
                     location=item.location,
                     variable="PATH",
-                    context_value=item.value,
                 )
 
 
@@ -161,10 +160,8 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
                 f"the dev container's Go {have} ({dc.go_version_from}) is older than go.mod's "
                 f"go {need.go} ({short(need.go_location, local.root)})",
                 None,
-                fix=f"Use Go {need.go} or newer in {dc.path}.",
+                fix=f"Use Go {need.go} or newer in {short(Location(dc.path), local.root)}.",
                 location=dc.go_version_location,
-                context_value=have,
-                shell_value=need.go,
             )
         elif (
             pin is not None
@@ -177,10 +174,8 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
                 f"the dev container's Go {have} ({dc.go_version_from}) is not the project's pinned "
                 f"{pin.version} ({short(pin.location, local.root)})",
                 None,
-                fix=f"Use Go {pin.version} in {dc.path}, or update the pin.",
+                fix=f"Use Go {pin.version} in {short(Location(dc.path), local.root)}, or update the pin.",
                 location=dc.go_version_location,
-                context_value=have,
-                shell_value=pin.version,
             )
 
 
@@ -199,7 +194,9 @@ def container_go_version(audit: Audit) -> Iterator[Finding]:
 )
 def fights_go_feature(audit: Audit) -> Iterator[Finding]:
     local = audit.local
-    for dc in local.devcontainers if local else ():
+    if local is None:
+        return
+    for dc in local.devcontainers:
         if not dc.go_feature and dc.go_version_from not in ("image", "Dockerfile"):
             continue
         origin = "Go feature" if dc.go_feature else "Go image"
@@ -213,9 +210,7 @@ def fights_go_feature(audit: Audit) -> Iterator[Finding]:
                     Severity.WARNING,
                     f"{block}.{item.name}={item.value} overrides the {origin}'s {item.name}={expected}",
                     None,
-                    fix=f"Remove {item.name} from {block} (the Go feature sets {expected}).",
+                    fix=f"Remove {item.name} from {block} (the {origin} sets {expected}).",
                     location=item.location,
                     variable=item.name,
-                    context_value=item.value,
-                    shell_value=expected,
                 )

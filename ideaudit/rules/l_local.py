@@ -62,6 +62,12 @@ def _project_fix(ctx: Context, names: list[str], envrc: str) -> str:
         "debug": 'this configuration\'s "env" (or an "envFile")',
         "tests": '"go.testEnvVars" (or "go.testEnvFile")',
     }.get(ctx.kind, '"go.toolsEnvVars"')
+    if "mise" in envrc:
+        return (
+            f"VS Code does not read {envrc}: start it from a terminal in the project (`code .` "
+            f"inherits mise's environment instead of resolving your login shell), or copy {listed} "
+            f"into {where}."
+        )
     return (
         f"Install the direnv extension (mkhl.direnv) so VS Code loads {envrc} for gopls, tests and "
         'debugging (with "direnv.restart.automatic": true it restarts them when the file changes); '
@@ -230,7 +236,7 @@ def envrc_not_allowed(audit: Audit) -> Iterator[Finding]:
     yield finding(
         "L003",
         Severity.WARNING,
-        f"{local.envrc.path} is {local.direnv.state} by direnv and was not run{sets}",
+        f"{short(Location(local.envrc.path), local.root)} is {local.direnv.state} by direnv and was not run{sets}",
         None,
         fix=f"Review it, then `direnv allow {os.path.dirname(local.envrc.path)}` if you trust it.",
         location=Location(local.envrc.path, 1, 1),
@@ -262,7 +268,7 @@ def envrc_not_loaded(audit: Audit) -> Iterator[Finding]:
     yield finding(
         "L004",
         Severity.INFO,
-        f"{local.envrc.path} is not loaded by your terminal: {why}",
+        f"{short(Location(local.envrc.path), local.root)} is not loaded by your terminal: {why}",
         None,
         location=Location(local.envrc.path, 1, 1),
     )
@@ -287,7 +293,7 @@ def direnv_failed(audit: Audit) -> Iterator[Finding]:
     yield finding(
         "L005",
         Severity.WARNING,
-        f"direnv could not load {local.envrc.path}: {local.direnv.error}",
+        f"direnv could not load {short(Location(local.envrc.path), local.root)}: {local.direnv.error}",
         None,
         location=Location(local.envrc.path, 1, 1),
     )

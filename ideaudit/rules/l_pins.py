@@ -75,8 +75,6 @@ def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
             + "; or change the pin if the project moved on.",
             location=pin.location,
             variable="GOROOT",
-            context_value=runs,
-            shell_value=pin.version,
         )
 
 
