@@ -236,7 +236,8 @@ def envrc_not_allowed(audit: Audit) -> Iterator[Finding]:
     yield finding(
         "L003",
         Severity.WARNING,
-        f"{short(Location(local.envrc.path), local.root)} is {local.direnv.state} by direnv and was not run{sets}",
+        f"{short(Location(local.envrc.path), local.root)} is {local.direnv.state} by direnv "
+        f"and was not run{sets}",
         None,
         fix=f"Review it, then `direnv allow {os.path.dirname(local.envrc.path)}` if you trust it.",
         location=Location(local.envrc.path, 1, 1),
