@@ -48,7 +48,11 @@ class LocalFacts:
     devcontainers: list[DevContainer] = field(default_factory=list)
     inside: str | None = None  # "dev container" | "Codespaces" when ideaudit runs in one
     probe: str | None = None  # the userEnvProbe VS Code's server used, when inside
-    cwd_of: dict[str, str] = field(default_factory=dict)  # context id -> its working directory
+    # context id -> its working directory, for contexts that start go outside the project
+    # (decided here, at the I/O edge, so the shim rule reads no file system)
+    outside_cwd: dict[str, str] = field(default_factory=dict)
+    # GoLand run configurations with Better Direnv's "Enable Direnv" on (its location)
+    direnv_option: dict[str, Location] = field(default_factory=dict)
     # One view per devcontainer.json (containerEnv, then remoteEnv), for `ideaudit env`;
     # not audited as contexts: what the container's shell adds cannot be known from here.
     devcontainer_views: list[Context] = field(default_factory=list)
@@ -246,6 +250,7 @@ def collect(
         for ctx_id, cfg in getattr(fc, "launch_by_context", {}).items():
             launches[ctx_id] = (cfg, getattr(getattr(fc, "folder", None), "path", root))
     direnv_layers = {n: la for n, la in facts.layers.items() if la.source.startswith("direnv")}
+    real_root = os.path.realpath(root).rstrip("/") + "/"
     for i, ctx in enumerate(contexts):
         why = None
         if ctx.kind == "terminal" and (facts.direnv_hook or facts.mise_hook):
@@ -262,14 +267,17 @@ def collect(
             apply = facts.layers if ctx.kind == "terminal" else direnv_layers
             if apply:
                 contexts[i] = with_layers(ctx, apply, shell_env, why)
+        if ctx.id in run_configs and run_configs[ctx.id].direnv is not None:
+            facts.direnv_option[ctx.id] = run_configs[ctx.id].direnv
         # working directories (for the shim trap)
+        cwd = None
         if ctx.id in launches:
             cfg, folder = launches[ctx.id]
             cwd = _cwd(cfg.effective.get("cwd"), folder, home)
-            if cwd:
-                facts.cwd_of[ctx.id] = cwd
         elif ctx.id in run_configs and run_configs[ctx.id].working_directory is not None:
-            facts.cwd_of[ctx.id] = run_configs[ctx.id].working_directory.value
+            cwd = run_configs[ctx.id].working_directory.value
+        if cwd and not (os.path.realpath(cwd).rstrip("/") + "/").startswith(real_root):
+            facts.outside_cwd[ctx.id] = cwd
 
     if terminal is not None and facts.layers:
         facts.project = _project_context(terminal, facts.layers, files)

@@ -44,9 +44,24 @@ def _contexts(audit: Audit, code: str) -> list[Context]:
     return audit.ide_contexts(*APPLIES_TO[code])
 
 
-def _project_fix(ctx: Context, names: list[str], envrc: str) -> str:
+def _project_fix(audit: Audit, ctx: Context, names: list[str], envrc: str) -> str:
     """How to get the .envrc's variables into ``ctx``, in its IDE's words."""
     listed = ", ".join(names)
+    local = audit.local
+    if local is not None and "mise" not in envrc:
+        if ctx.ide == "goland" and ctx.id in local.direnv_option:
+            missing = "enabled" if local.goland_direnv else "installed"
+            return (
+                f"Enable Direnv is on in this run configuration ({local.direnv_option[ctx.id]}), but "
+                f"the Better Direnv plugin is not {missing}: "
+                f"install or enable it (Settings | Plugins), or add {listed} to the run configuration."
+            )
+        if ctx.ide == "vscode" and local.vscode_direnv:
+            ext = local.vscode_direnv[0]
+            return (
+                f"The direnv extension {ext.id} is installed but disabled: enable it "
+                f"(Extensions view), or copy {listed} into the IDE's settings."
+            )
     if ctx.ide == "goland" and ctx.kind in ("debug", "tests"):
         return (
             "Install the Better Direnv plugin and tick Enable Direnv in this run configuration "
@@ -126,7 +141,7 @@ def envrc_vars_missing(audit: Audit) -> Iterator[Finding]:
                 f"{name} is {show(value(project, name))} in your terminal in this project (from {src}) "
                 f"but {show(value(ctx, name))} in {ctx.label}, which does not load {src}",
                 ctx,
-                fix=_project_fix(ctx, [name], src),
+                fix=_project_fix(audit, ctx, [name], src),
                 location=layer.location,
                 variable=name,
                 context_value=value(ctx, name),
@@ -159,7 +174,7 @@ def _path_missing(audit: Audit, ctx: Context, where: Location | None) -> Iterato
             f"PATH from {src} gives your terminal in this project {tool} = {want.path}; "
             f"{ctx.label} does not load {src} and runs {here}",
             ctx,
-            fix=_project_fix(ctx, ["PATH"], src),
+            fix=_project_fix(audit, ctx, ["PATH"], src),
             location=where,
             variable="PATH",
             context_value=value(ctx, "PATH"),
@@ -205,7 +220,7 @@ def envrc_program_vars_missing(audit: Audit) -> Iterator[Finding]:
             f"{ctx.label} does not get {', '.join(lacking)} from {src}; the program would miss "
             f"{'it' if len(lacking) == 1 else 'them'}",
             ctx,
-            fix=_project_fix(ctx, lacking, src),
+            fix=_project_fix(audit, ctx, lacking, src),
             location=first,
         )
 

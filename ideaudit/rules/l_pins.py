@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from ideaudit.local.pins import Pin, matches, shim_manager
@@ -100,18 +99,17 @@ def shim_outside_project(audit: Audit) -> Iterator[Finding]:
     pin = local.pins.manager_pin
     if pin is None:
         return
-    root = os.path.realpath(local.root).rstrip("/") + "/"
     for ctx in audit.ide_contexts(*APPLIES_TO["L011"]):
         go = ctx.tools.get("go")
         manager = shim_manager(go.path if go else None)
         if manager is None:
             continue
-        cwd = local.cwd_of.get(ctx.id)
+        cwd = local.outside_cwd.get(ctx.id)
         if cwd is not None:
-            if (os.path.realpath(cwd).rstrip("/") + "/").startswith(root):
-                continue
             where = f"its working directory {cwd} is outside the project"
         elif ctx.ide == "vscode" and ctx.kind == "tools":
+            # goInstallTools.ts tmpDirForToolInstallation: "Install tools in a temporary
+            # directory, to avoid altering go.mod files".
             where = "vscode-go installs and updates its tools (gopls, dlv) from a temporary folder"
         else:
             continue
