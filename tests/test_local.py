@@ -318,3 +318,23 @@ def test_direnv_export_is_cached_until_a_watched_file_changes(tmp_path: Path, ca
     assert scan_once(refresh=True) == 3
     cached = list((Path(cache_dir) / "direnv").glob("*.json"))
     assert cached and all(p.stat().st_mode & 0o077 == 0 for p in cached)  # holds .envrc values: 0600
+
+
+def test_dotenv_is_loaded_only_with_direnvs_load_dotenv(tmp_path: Path, cache_dir: str) -> None:
+    _needs_direnv()
+    project = _copy("direnv-envrc-blocked", tmp_path)
+    (project / ".envrc").unlink()
+    (project / ".env").write_text("# dotenv\nGOFLAGS=-mod=vendor\n")
+    home = project / "home"
+    assert _scan(project, cache_dir) == []  # direnv ignores .env by default
+    (home / ".config" / "direnv").mkdir(parents=True)
+    (home / ".config" / "direnv" / "direnv.toml").write_text("[global]\nload_dotenv = true\n")
+    direnv_allow(project, home)
+    result = scan(
+        ScanOptions(
+            path=str(project), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+        )
+    )
+    l001 = [f for f in result.findings if f.code == "L001" and f.context_id == "vscode:tools"]
+    assert l001 and l001[0].location is not None
+    assert (Path(l001[0].location.file).name, l001[0].location.line) == (".env", 2)
