@@ -155,7 +155,8 @@ def test_envrc_secrets_never_reach_any_output(tmp_path: Path, cache_dir: str) ->
     _needs_direnv()
     project = _copy("direnv-envrc-no-extension", tmp_path)
     with open(project / ".envrc", "a") as fh:
-        fh.write(f"export GITHUB_TOKEN={TOKEN}\nexport GOFLAGS=-tags=x\n")
+        fh.write(f"export GITHUB_TOKEN={TOKEN}\nexport GOFLAGS=-ldflags=-X=main.k={TOKEN}\n")
+        fh.write("export GOPROXY=https://bob:s3cr3tPass99@proxy.example.com\n")
     direnv_allow(project, project / "home")
     env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir}
     common = ["--home", str(project / "home"), "--shell", shell_path("bash"), "--no-go-env"]
@@ -170,7 +171,8 @@ def test_envrc_secrets_never_reach_any_output(tmp_path: Path, cache_dir: str) ->
             [sys.executable, "-m", "ideaudit", *args], capture_output=True, text=True, env=env, timeout=120
         )
         outputs.append(proc.stdout + proc.stderr)
-    assert all(TOKEN not in out for out in outputs)
+    assert all(TOKEN not in out and "s3cr3tPass99" not in out for out in outputs)
+    assert "L001" in outputs[1] and "GOPROXY" in outputs[1]
     assert "GITHUB_TOKEN" in outputs[1]  # the name is shown (L002), the value never
 
 
