@@ -390,6 +390,8 @@ def _env_files(conf: XNode, expand: _Expander) -> list[XmlValue]:
 
 
 def _direnv_option(conf: XNode) -> Location | None:
+    """Better Direnv stores its checkbox with ``JDOMExternalizerUtil.writeField`` (an
+    ``<option name="DIRENV_ENABLED" value="true"/>`` child of the configuration)."""
     for opt in conf.findall("option"):
         if opt.get("name") == "DIRENV_ENABLED" and _bool(opt.get("value")) is True:
             return opt.loc("value")
