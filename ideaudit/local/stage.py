@@ -236,7 +236,11 @@ def collect(
 
         user_dir = vscode_user_dir or os.path.join(home, ".config", "Code", "User")
         if vscode:
-            facts.vscode_direnv = vscode_direnv_extensions(vscode_extensions_dir(home), user_dir)
+            # Inside a dev container the extension host is VS Code's server, with its own folder.
+            ext_dir = (
+                os.path.join(home, ".vscode-server", "extensions") if inside else vscode_extensions_dir(home)
+            )
+            facts.vscode_direnv = vscode_direnv_extensions(ext_dir, user_dir)
         if goland:
             config_root = jetbrains_config_dir or jetbrains_config_root(home, hermetic)
             facts.goland_direnv = goland_direnv_plugins(home, hermetic, config_root)
