@@ -137,6 +137,8 @@ def _devcontainer_view(dc: DevContainer, root: str, local_env: Mapping[str, str]
                 return m.group(0)  # from the image: unknown here
             return found or (default[1:] if default else "")
 
+        text = text.replace("${localWorkspaceFolderBasename}", os.path.basename(root))
+        text = text.replace("${localWorkspaceFolder}", root)
         return re.sub(r"\$\{(localEnv|containerEnv):([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}", one, text)
 
     for block, items in (("containerEnv", dc.container_env), ("remoteEnv", dc.remote_env)):
