@@ -152,3 +152,14 @@ def test_direnv_hook_is_found_in_start_up_files(tmp_path: Path) -> None:
     assert hooked(files[:1]) is None
     assert hooked(files) == files[1]
     assert hooked([files[2], str(tmp_path / "missing")]) == files[2]
+
+
+def test_walks_up_stop_at_the_given_folder(tmp_path: Path) -> None:
+    outer = tmp_path / "realhome"
+    project = outer / "src" / "api"
+    project.mkdir(parents=True)
+    (outer / ".envrc").write_text("export A=1\n")
+    (outer / ".tool-versions").write_text("golang 1.19.1\n")
+    assert find_envrc(str(project)) == str(outer / ".envrc")
+    assert find_envrc(str(project), stop=str(outer)) is None
+    assert load_pins(str(project), str(tmp_path / "fake"), [], stop=str(outer)).pins == []

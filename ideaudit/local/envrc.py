@@ -53,13 +53,16 @@ class Envrc:
         return list(dict.fromkeys(e.name for e in self.entries))
 
 
-def find_envrc(start: str, load_dotenv: bool = False) -> str | None:
+def find_envrc(start: str, load_dotenv: bool = False, stop: str | None = None) -> str | None:
     """The file direnv loads in ``start``: the nearest ``.envrc`` (or ``.env`` when
     direnv's ``load_dotenv`` is on) in ``start`` or a parent folder, as direnv's
-    ``FindRC`` does (``.envrc`` wins in the same folder)."""
+    ``FindRC`` does (``.envrc`` wins in the same folder).  ``stop``: a folder not to look
+    in or above (a hermetic run keeps out of the real home's files)."""
     current = os.path.abspath(start)
     names = (".envrc", ".env") if load_dotenv else (".envrc",)
     while True:
+        if stop is not None and current == stop:
+            return None
         for name in names:
             candidate = os.path.join(current, name)
             if os.path.isfile(candidate):

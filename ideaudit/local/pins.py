@@ -171,13 +171,15 @@ def _toolchain_line(path: str, manager: str) -> Pin | None:
     return None
 
 
-def load_pins(root: str, home: str, problems: list[str]) -> Pins:
-    """Pins at ``root`` and above (nearest first, stopping above ``$HOME``), plus the
-    global ones a shim falls back to outside any project."""
+def load_pins(root: str, home: str, problems: list[str], stop: str | None = None) -> Pins:
+    """Pins at ``root`` and above (nearest first, stopping at ``$HOME`` or ``stop``), plus
+    the global ones a shim falls back to outside any project."""
     pins = Pins()
     current = os.path.abspath(root)
     home_abs = os.path.abspath(home)
     while True:
+        if stop is not None and current == stop:
+            break
         if current != home_abs:
             for name in MISE_FILES:
                 pin = _mise(os.path.join(current, name), pins, problems)

@@ -194,8 +194,12 @@ def collect(
     shell_env = dict(terminal.env.plain()) if terminal is not None else dict(terminal_snapshot.env)
     startup = terminal_snapshot.startup_files
 
+    # A hermetic run (a fake $HOME) must not pick up the real home's .envrc or pins.
+    real_home = os.path.expanduser("~")
+    stop = real_home if hermetic and os.path.abspath(home) != real_home else None
+
     # 1. direnv
-    envrc_path = find_envrc(root, load_dotenv_enabled(home, shell_env))
+    envrc_path = find_envrc(root, load_dotenv_enabled(home, shell_env), stop)
     if envrc_path is not None:
         facts.envrc = load_envrc(envrc_path)
         facts.direnv_hook = hooked(startup)
@@ -212,7 +216,7 @@ def collect(
 
     # 2. pins and mise's [env] (applied by `mise activate` in the shell)
     problems: list[str] = []
-    facts.pins = load_pins(root, home, problems)
+    facts.pins = load_pins(root, home, problems, stop)
     facts.problems.extend(Problem("parse", p, Location(p.split(": ", 1)[0])) for p in problems)
     if facts.pins.mise_env:
         facts.mise_hook = hooked(startup, lazy_re(_MISE_HOOK))
