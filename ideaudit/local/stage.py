@@ -265,7 +265,8 @@ def collect(
         why = None
         if ctx.kind == "terminal" and (facts.direnv_hook or facts.mise_hook):
             why = f"your shell's start-up ({facts.direnv_hook or facts.mise_hook})"
-        elif ctx.ide == "vscode" and vs_ext is not None and ctx.kind != "terminal":
+        elif ctx.ide == "vscode" and vs_ext is not None:
+            # the extension host's process.env, and terminals through its environment collection
             why = f"the {vs_ext.id} extension"
         elif ctx.ide == "goland" and gl_plugin is not None and ctx.id in run_configs:
             opt = run_configs[ctx.id].direnv
