@@ -163,3 +163,16 @@ def test_walks_up_stop_at_the_given_folder(tmp_path: Path) -> None:
     assert find_envrc(str(project)) == str(outer / ".envrc")
     assert find_envrc(str(project), stop=str(outer)) is None
     assert load_pins(str(project), str(tmp_path / "fake"), [], stop=str(outer)).pins == []
+
+
+def test_a_fifo_named_as_dockerfile_or_envrc_is_not_opened(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "Dockerfile").unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "Dockerfile")
+    os.mkfifo(tmp_path / ".envrc")
+    path = tmp_path / "devcontainer.json"
+    path.write_text('{"build": {"dockerfile": "Dockerfile", "args": ["not", "a", "map"]}}\n')
+    dc, problems = parse_devcontainer(str(path))  # would block forever if it opened the FIFO
+    assert dc is not None and problems == [] and dc.go_version is None
+    assert find_envrc(str(tmp_path)) is None

@@ -114,7 +114,10 @@ def _dockerfile(dc: DevContainer, doc: Any, base: str) -> None:
     path = os.path.normpath(os.path.join(base, dockerfile))
     if not os.path.isfile(path):
         path = os.path.normpath(os.path.join(base, str(context), dockerfile))
-    args = {k: v for k, v in (build.get("args") or {}).items() if isinstance(v, str)}
+    raw_args = build.get("args")
+    args = {k: v for k, v in (raw_args.items() if isinstance(raw_args, dict) else ()) if isinstance(v, str)}
+    if not os.path.isfile(path):  # a regular file only: a FIFO or device named here would hang
+        return
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             lines = fh.read(1 << 20).splitlines()
