@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ideaudit.local.devcontainer import parse_devcontainer
 from ideaudit.local.envrc import find_envrc, load_envrc, parse_envrc
@@ -176,3 +178,39 @@ def test_a_fifo_named_as_dockerfile_or_envrc_is_not_opened(tmp_path: Path) -> No
     dc, problems = parse_devcontainer(str(path))  # would block forever if it opened the FIFO
     assert dc is not None and problems == [] and dc.go_version is None
     assert find_envrc(str(tmp_path)) is None
+
+
+_ENVRC_WORDS = st.sampled_from(
+    [
+        "export ",
+        "A",
+        "=",
+        "'",
+        '"',
+        "$",
+        "(",
+        ")",
+        " ",
+        "\n",
+        "#",
+        "PATH_add ",
+        "path_add ",
+        "layout go",
+        "dotenv",
+        "\\",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_ENVRC_WORDS, st.text(max_size=5)), max_size=40).map("".join))
+def test_parse_envrc_never_fails_and_points_inside_the_file(text: str) -> None:
+    rc = parse_envrc(text, "/p/.envrc")
+    lines = text.splitlines()
+    for entry in rc.entries:
+        if entry.location.file == "/p/.envrc":
+            assert entry.location.line is not None and 1 <= entry.location.line <= len(lines)
+            assert entry.location.col is not None and 1 <= entry.location.col <= len(
+                lines[entry.location.line - 1]
+            )
