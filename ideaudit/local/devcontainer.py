@@ -116,11 +116,10 @@ def _dockerfile(dc: DevContainer, doc: Any, base: str) -> None:
         path = os.path.normpath(os.path.join(base, str(context), dockerfile))
     raw_args = build.get("args")
     args = {k: v for k, v in (raw_args.items() if isinstance(raw_args, dict) else ()) if isinstance(v, str)}
-    if not os.path.isfile(path):  # a regular file only: a FIFO or device named here would hang
-        return
-    try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read(1 << 20).splitlines()
+    from ideaudit.sources.saferead import read_text
+
+    try:  # a regular file within a cap only: a FIFO or device named here would hang
+        lines = read_text(path, "text", errors="replace").splitlines()
     except OSError:
         return
     for number, line in enumerate(lines, 1):

@@ -251,15 +251,16 @@ def load_dotenv_enabled(home: str, env: Mapping[str, str]) -> bool:
         env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "direnv"
     )
     path = os.path.join(config, "direnv.toml")
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, "rb") as fh:
-            text = fh.read(1 << 20)
+        text = read_text(path, "config", errors="replace")
     except OSError:
         return False
     import tomllib
 
     try:
-        data = tomllib.loads(text.decode("utf-8", "replace"))
+        data = tomllib.loads(text)
     except ValueError:
         return False
     glob = data.get("global")
@@ -269,12 +270,14 @@ def load_dotenv_enabled(home: str, env: Mapping[str, str]) -> bool:
 def hooked(startup_files: tuple[str, ...] | list[str], pattern: re.Pattern[str] = _HOOK) -> str | None:
     """The first start-up file that hooks direnv (``eval "$(direnv hook bash)"``,
     ``direnv hook fish | source``), or None: without the hook a terminal ignores .envrc."""
+    from ideaudit.sources.saferead import read_text
+
     for path in startup_files:
         try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                for line in fh:
-                    if not line.lstrip().startswith("#") and pattern.search(line):
-                        return path
+            text = read_text(path, "startup", errors="replace")
         except OSError:
             continue
+        for line in text.splitlines():
+            if not line.lstrip().startswith("#") and pattern.search(line):
+                return path
     return None

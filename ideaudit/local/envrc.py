@@ -21,7 +21,6 @@ _ASSIGN = lazy_re(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=")
 _NAME_IN_EXPORT = lazy_re(r"([A-Za-z_][A-Za-z0-9_]*)(=?)")
 _DOTENV_LINE = lazy_re(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$")
 _DYNAMIC = ("use ", "use_", "source_up", "source_env", "source_url", "watch_file", "eval ", "nix_direnv")
-_MAX_BYTES = 1 << 20  # an .envrc is a few lines; do not read a huge or special file
 
 
 @record(frozen=True)
@@ -74,14 +73,11 @@ def find_envrc(start: str, load_dotenv: bool = False, stop: str | None = None) -
 
 
 def _read(path: str) -> str | None:
-    import stat
+    """A regular file within the start-up-file cap (saferead), else None."""
+    from ideaudit.sources.saferead import read_text
 
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX_BYTES:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
+        return read_text(path, "startup", errors="replace")
     except OSError:
         return None
 

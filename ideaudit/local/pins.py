@@ -28,7 +28,6 @@ SHIM_DIRS = (
 )
 _KEY = lazy_re(r"^\s*\"?([A-Za-z0-9_.\-]+)\"?\s*=")
 _SECTION = lazy_re(r"^\s*\[\s*([^\]]+?)\s*\]")
-_MAX = 1 << 20
 
 
 @record(frozen=True)
@@ -71,14 +70,11 @@ class Pins:
 
 
 def _text(path: str) -> str | None:
-    import stat
+    """A regular file within the config-file cap (saferead), else None."""
+    from ideaudit.sources.saferead import read_text
 
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > _MAX:
-            return None
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
+        return read_text(path, "config", errors="replace")
     except OSError:
         return None
 

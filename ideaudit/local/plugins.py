@@ -49,9 +49,10 @@ def vscode_extensions_dir(home: str) -> str:
 
 
 def _read_json(path: str) -> object:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return json.loads(read_text(path, "jsonc"))
     except (OSError, ValueError):
         return None
 
