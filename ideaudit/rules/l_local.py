@@ -16,10 +16,11 @@ from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, layers, show, value
 from ideaudit.rules.registry import rule
 
-# The context kinds each rule looks at (attach builds nothing; the terminal runs your shell).
+# The context kinds each rule looks at (attach builds nothing; the terminal runs your shell;
+# a prebuilt binary started by the debugger still misses the program's variables).
 APPLIES_TO = {
     "L001": ("tools", "tests", "debug"),
-    "L002": ("tests", "debug"),
+    "L002": ("tests", "debug", "exec"),
     # Not the integrated terminal: it runs your shell, whose version manager honours the pin.
     "L010": ("tools", "tests", "debug"),
     "L011": ("tools", "tests", "debug"),
@@ -119,6 +120,7 @@ def _missing(audit: Audit, ctx: Context, name: str) -> bool:
     "Install the direnv extension (VS Code) or the Better Direnv plugin (GoLand), or set "
     "the variables in the IDE's own environment settings.",
     supersedes=_EXPLAINED,
+    kinds=APPLIES_TO["L001"],
 )
 def envrc_vars_missing(audit: Audit) -> Iterator[Finding]:
     local = audit.local
@@ -202,6 +204,7 @@ def _decided_by_config(ctx: Context) -> bool:
     """,
     "Load the .envrc in the IDE (direnv extension / Better Direnv plugin), or point the "
     "configuration at an env file with these variables.",
+    kinds=APPLIES_TO["L002"],
 )
 def envrc_program_vars_missing(audit: Audit) -> Iterator[Finding]:
     local = audit.local

@@ -44,6 +44,7 @@ def effective_version(ctx: Context, toolchain: Pin | None) -> str | None:
     read from the context's GOROOT/VERSION, or from `go env GOVERSION` when trusted.
     """,
     "Point the IDE at the pinned Go (go.alternateTools / the GoLand SDK) or install the pinned version.",
+    kinds=APPLIES_TO["L010"],
 )
 def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
     local = audit.local
@@ -91,6 +92,7 @@ def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
     """,
     "Point the context at the pinned Go's real binary (not the shim), or keep its working "
     "directory inside the project.",
+    kinds=APPLIES_TO["L011"],
 )
 def shim_outside_project(audit: Audit) -> Iterator[Finding]:
     local = audit.local
