@@ -23,6 +23,7 @@ FAMILIES = {
     "D": "Debug configurations as vscode-go and Delve read them",
     "J": "GoLand hygiene",
     "S": "Shell start-up",
+    "L": "Project-local environments: .envrc, pinned Go versions, dev containers",
     "W": "Watch: a running IDE with an old environment",
     "X": "Secrets and safety",
     "U": "Suppressions",
@@ -30,7 +31,7 @@ FAMILIES = {
 
 
 def render() -> str:
-    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSWXU".find(r.family), r.code))
+    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSLWXU".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
         "",
