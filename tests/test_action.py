@@ -45,7 +45,9 @@ def _scan_step(tmp_path: Path, ws: Path, fail_on: str, sarif: str) -> tuple[int,
         "INPUT_FAIL_ON": fail_on,
         "INPUT_SARIF": sarif,
     }
-    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
     return done.returncode, outputs, done.stdout
 

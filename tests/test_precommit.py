@@ -57,7 +57,13 @@ def _repo(tmp_path: Path, env: dict[str, str], launch: dict[str, object]) -> Pat
 
 
 def _config(program: str, **extra: object) -> dict[str, object]:
-    conf: dict[str, object] = {"name": "Run", "type": "go", "request": "launch", "mode": "debug", "program": program}
+    conf: dict[str, object] = {
+        "name": "Run",
+        "type": "go",
+        "request": "launch",
+        "mode": "debug",
+        "program": program,
+    }
     conf.update(extra)
     return {"version": "0.2.0", "configurations": [conf]}
 
@@ -98,7 +104,14 @@ def test_hooks_run_only_for_files_ideaudit_reads(tmp_path: Path, precommit_env: 
     assert set(hooks) == {"ideaudit-static", "ideaudit"}
     assert "--static" in hooks["ideaudit-static"]["entry"] and "--static" not in hooks["ideaudit"]["entry"]
     files = re.compile(hooks["ideaudit-static"]["files"])
-    for path in (".vscode/launch.json", "go.mod", ".idea/workspace.xml", ".run/a.run.xml", "sub/go.work", "x.code-workspace"):
+    for path in (
+        ".vscode/launch.json",
+        "go.mod",
+        ".idea/workspace.xml",
+        ".run/a.run.xml",
+        "sub/go.work",
+        "x.code-workspace",
+    ):
         assert files.search(path), path
     for path in ("main.go", "README.md", "vendor/x/y.go", "docs/launch.json"):
         assert not files.search(path), path

@@ -326,7 +326,9 @@ def test_concise_cycles_match_the_generated_problem_matcher(
             if ends.search(line):
                 return found
             m = pattern.match(line)
-            assert m is not None, f"line the problem matcher would miss: {line!r}"
+            if m is None:  # a finding with no file has no made-up place (no `ws:1:1`)
+                assert re.match(r"(error|warning|info) [A-Z]\d{3} ", line), f"not a finding: {line!r}"
+                continue
             found.append(m)
 
     first = cycle()
