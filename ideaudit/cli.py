@@ -279,7 +279,8 @@ def _gen_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
         "Comments and the rest of tasks.json are kept.",
     )
     task.add_argument("path", nargs="?", default=".", help="workspace folder (default: .)")
-    task.add_argument("--diff", action="store_true", help="print the change instead of writing it")
+    task.add_argument("--diff", action="store_true", help="print the change (the default)")
+    task.add_argument("--write", action="store_true", help="write tasks.json instead of printing the change")
     task.set_defaults(func=_gen_task)
     from ideaudit.gen import add_gen_commands
 
@@ -484,13 +485,17 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _gen_task(args: argparse.Namespace) -> int:
-    from ideaudit.gen_task import GenTaskError, add_watch_task
+    from ideaudit.gen_task import GenTaskError, add_watch_task, ide_environment, path_warning, running_command
 
+    command = running_command()
     try:
-        message = add_watch_task(args.path, dry_run=args.diff)
+        message = add_watch_task(args.path, dry_run=not args.write, command=command)
     except GenTaskError as exc:
         return _error(str(exc))
     sys.stdout.write(message)
+    warning = path_warning(command[0], ide_environment())
+    if warning:
+        sys.stderr.write(warning)
     return 0
 
 

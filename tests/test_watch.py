@@ -47,10 +47,12 @@ BAD_LAUNCH = GOOD_LAUNCH.replace(
 class WatchProc:
     """A running ``ideaudit watch`` whose stdout lines are read on a thread."""
 
-    def __init__(self, args: list[str], cache_dir: str, cwd: str | None = None) -> None:
+    def __init__(
+        self, args: list[str], cache_dir: str, cwd: str | None = None, argv: list[str] | None = None
+    ) -> None:
         env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ideaudit", "watch", *args],
+            argv or [sys.executable, "-m", "ideaudit", "watch", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -291,7 +293,7 @@ def test_concise_cycles_match_the_generated_problem_matcher(
         '        {"label": "build", "type": "shell", "command": "go build ./..."}, // keep me\n    ],\n}\n'
     )
     gen = subprocess.run(
-        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws)],
+        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws), "--write"],
         capture_output=True,
         text=True,
         env={**os.environ, "IDEAUDIT_CACHE_DIR": cache_dir},
@@ -305,17 +307,17 @@ def test_concise_cycles_match_the_generated_problem_matcher(
     assert [t["label"] for t in tasks] == ["build", "ideaudit watch"]
     task = tasks[1]
     assert task["isBackground"] is True
-    assert task["args"][:3] == ["watch", "--output-format", "concise"]
+    # the running ideaudit by absolute path (here: this interpreter with -m ideaudit)
+    assert task["command"] == os.path.abspath(sys.executable)
+    assert task["args"][:5] == ["-m", "ideaudit", "watch", "--output-format", "concise"]
     matcher = task["problemMatcher"]
     pattern = re.compile(matcher["pattern"]["regexp"])
     begins = re.compile(matcher["background"]["beginsPattern"])
     ends = re.compile(matcher["background"]["endsPattern"])
 
-    w = WatchProc(
-        [*task["args"][1:-1], ".", "--home", "home", "--shell", bash, "--no-ide-check", "--debounce", "0.05"],
-        cache_dir,
-        cwd=str(ws),
-    )
+    # the task's own command line, as VS Code runs it (cwd ${workspaceFolder}), made hermetic
+    hermetic = ["--home", "home", "--shell", bash, "--no-ide-check", "--debounce", "0.05"]
+    w = WatchProc([], cache_dir, cwd=str(ws), argv=[task["command"], *task["args"], *hermetic])
     watchers.append(w)
 
     def cycle() -> list[re.Match[str]]:
@@ -351,7 +353,7 @@ def test_concise_cycles_match_the_generated_problem_matcher(
     assert w.stop() == 0
 
     again = subprocess.run(
-        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws)],
+        [sys.executable, "-m", "ideaudit", "gen", "task", str(ws), "--write"],
         capture_output=True,
         text=True,
         env={**os.environ, "IDEAUDIT_CACHE_DIR": cache_dir},

@@ -201,3 +201,46 @@ def test_gen_task_keeps_comments_and_refuses_broken_files(tmp_path: Path, cache_
     with pytest.raises(GenTaskError, match=r"tasks\.json:4:5: "):
         add_watch_task(str(tmp_path), cache_dir=cache_dir)
     assert os.path.exists(tasks)
+
+
+def test_gen_task_names_the_running_ideaudit_and_prints_unless_write(tmp_path: Path) -> None:
+    """Through the console script: the task's command is that script, by absolute path;
+    without --write nothing is written; the warning says when the IDE's PATH lacks it."""
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).parent / "ideaudit"
+    if not script.exists():
+        pytest.skip("the ideaudit console script is not installed")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".profile").write_text("PATH=/usr/bin:/bin\n")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "SHELL": "/bin/sh",
+        "IDEAUDIT_CACHE_DIR": str(tmp_path / "c"),
+    }
+    printed = subprocess.run(
+        [str(script), "gen", "task", str(tmp_path)], capture_output=True, text=True, env=env
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert f'"command": "{script}"' in printed.stdout
+    assert not (tmp_path / ".vscode" / "tasks.json").exists()
+    assert f"{script.parent} is not on the PATH VS Code gets" in printed.stderr
+    written = subprocess.run(
+        [str(script), "gen", "task", str(tmp_path), "--write"], capture_output=True, text=True, env=env
+    )
+    assert written.returncode == 0 and (tmp_path / ".vscode" / "tasks.json").exists()
+
+
+def test_path_warning_only_when_the_ide_path_lacks_the_folder() -> None:
+    from ideaudit.gen_task import path_warning, running_command
+
+    assert path_warning("/opt/x/bin/ideaudit", {"PATH": "/usr/bin:/opt/x/bin"}) is None
+    assert "/opt/x/bin is not on the PATH" in (
+        path_warning("/opt/x/bin/ideaudit", {"PATH": "/usr/bin"}) or ""
+    )
+    assert path_warning("/opt/x/bin/ideaudit", None) is None  # the IDE's PATH is unknown
+    cmd, prefix = running_command("/nonexistent/ideaudit")
+    assert prefix == ["-m", "ideaudit"] and os.path.isabs(cmd)
