@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from ideaudit.workspace import Target
 
 SOURCE = "static mode: no IDE environment read (only the committed files)"
+# The one variable static mode assumes: the PATH a desktop session starts with (systemd's
+# default), so a configuration that replaces PATH instead of extending it (P005) is
+# seen from the files alone.  Nothing else of any machine is assumed.
+DESKTOP_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def no_shell() -> ShellSnapshot:
@@ -42,7 +46,7 @@ def static_scan(options: ScanOptions, target: Target, home: str) -> ScanResult:
     vscode = (
         not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
     )
-    ide = IdeEnvironment("vscode" if vscode else "goland", {}, "model", SOURCE)
+    ide = IdeEnvironment("vscode" if vscode else "goland", {"PATH": DESKTOP_PATH}, "model", SOURCE)
     contexts = []
     problems = []
     folders = []
@@ -63,7 +67,7 @@ def static_scan(options: ScanOptions, target: Target, home: str) -> ScanResult:
 
         # os.devnull as the JetBrains config folder: no application options are read.
         project = load_goland_project(target.root, home, os.devnull, True)
-        gc = goland_contexts(project, IdeEnvironment("goland", {}, "model", SOURCE), terminal)
+        gc = goland_contexts(project, IdeEnvironment("goland", {"PATH": DESKTOP_PATH}, "model", SOURCE), terminal)
         goland_results.append(gc)
         contexts.extend(gc.contexts)
         problems.extend(gc.problems)

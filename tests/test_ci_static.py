@@ -47,10 +47,11 @@ def test_static_on_a_clean_sample_exits_zero(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("showcase", {"V001", "G002"}),
+        ("showcase", {"V001", "G002", "P005"}),
         ("vscode-hygiene", {"V001", "V002", "V003", "V004", "V006", "V007", "V009"}),
         ("launch-port-on-launch", {"D002", "D003", "D006"}),
-        ("goland-run-config-env", {"J003", "J004", "J008"}),
+        ("goland-run-config-env", {"J003", "J004", "J008", "P005"}),
+        ("launch-path-hardcoded", {"P005"}),
     ],
 )
 def test_static_on_a_broken_sample_reports_committed_file_findings_only(
@@ -112,7 +113,7 @@ def test_static_from_the_config_file(tmp_path: Path) -> None:
     home.mkdir()
     report = json.loads(_bare("scan", str(ws), "--output-format", "json", home=home).stdout)
     assert report["static"] is True
-    assert {f["code"] for f in report["findings"]} == {"V001", "G002"}
+    assert {f["code"] for f in report["findings"]} == {"V001", "G002", "P005"}
 
 
 def _locations(doc: dict[str, Any]) -> list[tuple[str, str | None]]:

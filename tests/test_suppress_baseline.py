@@ -92,6 +92,7 @@ def test_goland_xml_comment_and_per_file_ignores(tmp_path: Path) -> None:
     assert [f["location"]["file"] for f in report["findings"] if f["code"].startswith("J")] == [
         ".idea/runConfigurations/deploy.xml"
     ]
+    assert "P005" in _codes(report)  # only J was ignored there
 
 
 def test_baseline_fails_only_on_a_new_finding(tmp_path: Path) -> None:
@@ -119,5 +120,5 @@ def test_statistics_counts_per_rule(tmp_path: Path) -> None:
     done = _scan(ws, "--statistics")
     assert done.returncode == 1
     rows = [line.split("\t") for line in done.stdout.splitlines()]
-    assert [(r[0].strip(), r[1]) for r in rows] == [("2", "J003"), ("1", "J004"), ("1", "J008")]
+    assert [(r[0].strip(), r[1]) for r in rows] == [("2", "J003"), ("1", "J004"), ("1", "J008"), ("1", "P005")]
     assert "run configuration's environment overrides" in rows[0][2]
