@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ideaudit.rules.examples import Example
 from ideaudit.rules.registry import kinds_text, load_all, needs_text
 
 FAMILIES = {
@@ -30,7 +31,38 @@ FAMILIES = {
 }
 
 
+def _example(code: str, examples: dict[str, Example]) -> list[str]:
+    """The rule's minimal bad configuration and the corrected one (files beside the rules)."""
+    ex = examples.get(code)
+    if ex is None:
+        return []
+    lines: list[str] = []
+    for title, files in (("Example", ex.bad), ("Corrected", ex.good)):
+        lines += ["", f"{title}:"]
+        for path, text in files.items():
+            lang = (
+                "xml"
+                if path.endswith(".xml")
+                else "jsonc"
+                if path.endswith((".json", "-workspace"))
+                else "text"
+            )
+            lines += ["", f"`{path}`", "", f"```{lang}", text.strip("\n"), "```"]
+    return lines
+
+
+NO_EXAMPLE = (
+    "Rules without an example below need your shell, a toolchain or a running IDE (a "
+    "static example cannot show them), or: E002 (a FIFO or an oversized file), J007 "
+    "(needs git's index to know workspace.xml is committed), J012 (a module's .iml), "
+    "V010 (a note, not a finding)."
+)
+
+
 def render() -> str:
+    from ideaudit.rules.examples import load_examples
+
+    examples = load_examples()
     rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSLWXU".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
@@ -48,6 +80,9 @@ def render() -> str:
         "shell or dotfiles; `a toolchain`: a go, dlv, gopls or C compiler on this machine; "
         "`a running IDE`: the IDE's own environment). `ideaudit scan --static` (CI, "
         "pre-commit) runs only the rules that need nothing but files.",
+        "",
+        "Each rule that the committed files decide shows a minimal bad configuration and the "
+        "corrected one (`ideaudit/rules/examples/`, checked by tests/test_rule_examples.py). " + NO_EXAMPLE,
         "",
         "| code | name | severity | applies to | needs | title |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -75,6 +110,7 @@ def render() -> str:
             r.explanation,
             "",
             f"Fix: {r.fix}",
+            *_example(r.code, examples),
         ]
     return "\n".join(lines) + "\n"
 

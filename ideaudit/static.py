@@ -67,7 +67,8 @@ def static_scan(options: ScanOptions, target: Target, home: str) -> ScanResult:
 
         # os.devnull as the JetBrains config folder: no application options are read.
         project = load_goland_project(target.root, home, os.devnull, True)
-        gc = goland_contexts(project, IdeEnvironment("goland", {"PATH": DESKTOP_PATH}, "model", SOURCE), terminal)
+        gl_ide = IdeEnvironment("goland", {"PATH": DESKTOP_PATH}, "model", SOURCE)
+        gc = goland_contexts(project, gl_ide, terminal)
         goland_results.append(gc)
         contexts.extend(gc.contexts)
         problems.extend(gc.problems)

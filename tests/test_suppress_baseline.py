@@ -120,5 +120,10 @@ def test_statistics_counts_per_rule(tmp_path: Path) -> None:
     done = _scan(ws, "--statistics")
     assert done.returncode == 1
     rows = [line.split("\t") for line in done.stdout.splitlines()]
-    assert [(r[0].strip(), r[1]) for r in rows] == [("2", "J003"), ("1", "J004"), ("1", "J008"), ("1", "P005")]
+    assert [(r[0].strip(), r[1]) for r in rows] == [
+        ("2", "J003"),
+        ("1", "J004"),
+        ("1", "J008"),
+        ("1", "P005"),
+    ]
     assert "run configuration's environment overrides" in rows[0][2]

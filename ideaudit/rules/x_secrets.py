@@ -9,7 +9,7 @@ from ideaudit.environ.goboundary import steered
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, finding, go_value, layers, value
-from ideaudit.rules.registry import FILES, rule
+from ideaudit.rules.registry import FILES, TOOLCHAIN, rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 
 SETTINGS_ENV_KEYS = (
@@ -142,7 +142,7 @@ def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
     "Remove GOTOOLCHAIN (or set it to local) and the PATH/GOPROXY entries pointing into "
     "the workspace; pin the Go version with the go.mod go line instead.",
     supersedes=("M007",),
-    needs=FILES,
+    needs=TOOLCHAIN,
 )
 def workspace_toolchain_switch(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
