@@ -1,78 +1,270 @@
-"""Project configuration: ``.ideaudit.toml`` or ``[tool.ideaudit]`` in ``pyproject.toml``.
+"""Finding and reading ideaudit's configuration files.
 
-Only settings that change what is reported live here (select, ignore, output format,
-timeout); nothing in a workspace's configuration can make ideaudit run a program.
-Validated by hand with messages that name the file and key: pydantic would cost
-~250 ms of start-up on every scan for four keys.
+Found as ruff finds its own: the nearest ``.ideaudit.toml``, or ``pyproject.toml`` with
+an ``[tool.ideaudit]`` table, in the scanned folder or the closest folder above it;
+``--config FILE`` names one; ``--isolated`` ignores them all.  The keys are defined
+once, as pydantic models, in :mod:`ideaudit.config_model`; this module reads the file,
+validates it there, and turns every problem into ``file:line:col: message``.
+
+Start-up cost: without a configuration file nothing but ``os.path`` runs here (a
+``pyproject.toml`` is only parsed when its text mentions ``tool.ideaudit``); pydantic
+and tomllib are imported only for a file that exists.
+
+Trust is not a project setting: a checkout must not be able to make ideaudit run the
+binaries it names.  ``trust`` and ``trusted-folders`` are accepted only in the user
+configuration (``~/.config/ideaudit/config.toml``), and a project file that sets
+``trust`` is an error that says so.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ideaudit.record import field, record
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+DOTFILE = ".ideaudit.toml"
+PYPROJECT = "pyproject.toml"
+PYPROJECT_TABLE = ("tool", "ideaudit")
+USER_ONLY = ("trust", "trusted-folders")
+
 
 @record
-class Config:
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
+class Settings:
+    """The project settings a command uses; None where the file does not set a key
+    (so the command line, then the default, decides)."""
+
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] | None = None
+    per_file_ignores: list[tuple[str, list[str]]] = field(default_factory=list)
+    fail_on: str | None = None
     output_format: str | None = None
     timeout: float | None = None
     source: str | None = None
 
 
+@record
+class UserSettings:
+    trusted_folders: list[str] = field(default_factory=list)
+    trust: bool = False
+    source: str | None = None
+
+
 class ConfigError(ValueError):
-    pass
+    """One or more problems, each ``file:line:col: message``."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
 
 
-KEYS = {"select", "ignore", "output-format", "timeout"}
+def find_config(start: str) -> tuple[str, tuple[str, ...]] | None:
+    """The nearest configuration at or above ``start`` (a folder) and its table."""
+    folder = os.path.abspath(start)
+    while True:
+        dotfile = os.path.join(folder, DOTFILE)
+        if os.path.isfile(dotfile):
+            return dotfile, ()
+        pyproject = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(pyproject) and _has_tool_table(pyproject):
+            return pyproject, PYPROJECT_TABLE
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
-def load_config(root: str) -> Config:
-    """The first of ``.ideaudit.toml`` and ``pyproject.toml [tool.ideaudit]`` in ``root``."""
-    dotfile = os.path.join(root, ".ideaudit.toml")
-    pyproject = os.path.join(root, "pyproject.toml")
-    for path, table in ((dotfile, None), (pyproject, ("tool", "ideaudit"))):
-        if not os.path.isfile(path):
-            continue
-        import tomllib  # only when there is a file: it costs ~10 ms of start-up
-
-        try:
-            with open(path, "rb") as f:
-                data: Any = tomllib.load(f)
-        except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
-            raise ConfigError(f"{path}: {exc}") from exc
-        for key in table or ():
-            data = data.get(key) if isinstance(data, dict) else None
-        if data is None:
-            continue
-        return _validate(data, path)
-    return Config()
+def _has_tool_table(path: str) -> bool:
+    """Whether a pyproject.toml has ``[tool.ideaudit]``: a text test first (most do not
+    mention it, and parsing TOML costs ~10 ms of start-up), then the real parse."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return False
+    if "ideaudit" not in text:
+        return False
+    try:
+        data = _parse(path, text)
+    except ConfigError:
+        return True  # a broken file that mentions us: report it rather than skip it
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "ideaudit" in tool
 
 
-def _validate(data: Any, path: str) -> Config:
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a table of settings")
-    unknown = sorted(set(data) - KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(KEYS))}"
-        )
-    cfg = Config(source=path)
-    for key in ("select", "ignore"):
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {key} must be a list of rule codes or prefixes")
-        setattr(cfg, key, value)
-    fmt = data.get("output-format")
-    if fmt is not None and not isinstance(fmt, str):
-        raise ConfigError(f"{path}: output-format must be a string")
-    cfg.output_format = fmt
-    timeout = data.get("timeout")
-    if timeout is not None:
-        if not isinstance(timeout, (int, float)) or not 1 <= timeout <= 120:
-            raise ConfigError(f"{path}: timeout must be a number of seconds from 1 to 120")
-        cfg.timeout = float(timeout)
-    return cfg
+def scan_root(path: str) -> str:
+    """The folder a workspace argument stands for (a .code-workspace file's folder)."""
+    return path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+
+
+def load_settings(path: str, config_file: str | None = None, isolated: bool = False) -> Settings:
+    """The project settings for scanning ``path``."""
+    if isolated:
+        return Settings()
+    if config_file is not None:
+        if not os.path.isfile(config_file):
+            raise ConfigError([f"{config_file}: no such configuration file"])
+        table = PYPROJECT_TABLE if os.path.basename(config_file) == PYPROJECT else ()
+        found: tuple[str, tuple[str, ...]] | None = (config_file, table)
+    else:
+        found = find_config(scan_root(path))
+    if found is None:
+        return Settings()
+    return _project_settings(*found)
+
+
+def _project_settings(path: str, table: tuple[str, ...]) -> Settings:
+    from ideaudit.config_model import ProjectConfig
+
+    text = _read(path)
+    data = _table(_parse(path, text), table)
+    problems = [
+        _at(path, text, table, (key,), f"`{key}` can be set only in the user configuration "
+            "(~/.config/ideaudit/config.toml): a project's own file must not be able to trust itself")
+        for key in USER_ONLY if key in data
+    ]  # fmt: skip
+    data = {k: v for k, v in data.items() if k not in USER_ONLY}
+    model, errors = _validate(ProjectConfig, data, path, text, table)
+    problems += errors
+    if model is not None:
+        problems += _unknown_codes(model, path, text, table)
+    if problems:
+        raise ConfigError(problems)
+    assert model is not None
+    base = os.path.dirname(os.path.abspath(path))
+    given = model.model_fields_set
+    return Settings(
+        select=list(model.select) if "select" in given else None,
+        extend_select=list(model.extend_select),
+        ignore=list(model.ignore) if "ignore" in given else None,
+        per_file_ignores=[
+            (os.path.join(base, glob), list(codes)) for glob, codes in model.per_file_ignores.items()
+        ],
+        fail_on=str(model.fail_on) if "fail_on" in given else None,
+        output_format=str(model.output_format) if "output_format" in given else None,
+        timeout=model.timeout if "timeout" in given else None,
+        source=path,
+    )
+
+
+def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
+    """``$XDG_CONFIG_HOME/ideaudit/config.toml``; ``$XDG_CONFIG_HOME`` of this process
+    counts only for the real home (a ``--home DIR`` run stays hermetic)."""
+    if env is None:
+        env = os.environ if os.path.abspath(home) == os.path.expanduser("~") else {}
+    xdg = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(xdg, "ideaudit", "config.toml")
+
+
+def load_user_settings(home: str, env: Mapping[str, str] | None = None) -> UserSettings:
+    """The user configuration; folders with ``~`` expanded against ``home``."""
+    path = user_config_path(home, env)
+    if not os.path.isfile(path):
+        return UserSettings()
+    from ideaudit.config_model import UserConfig
+
+    text = _read(path)
+    model, problems = _validate(UserConfig, _parse(path, text), path, text, ())
+    if problems or model is None:
+        raise ConfigError(problems)
+    folders = [home + p[1:] if p == "~" or p.startswith("~/") else p for p in model.trusted_folders]
+    return UserSettings(trusted_folders=folders, trust=model.trust, source=path)
+
+
+# -- reading and reporting -------------------------------------------------------
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+
+
+def _parse(path: str, text: str) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message ends with "(at line L, column C)"; put it in front, as the
+        # other problems are written.
+        message = str(exc)
+        where = ""
+        if "(at line " in message:
+            message, _, rest = message.rpartition(" (at line ")
+            line, _, col = rest.rstrip(")").partition(", column ")
+            where = f"{line}:{col}:"
+        raise ConfigError([f"{path}:{where} invalid TOML: {message}"]) from exc
+
+
+def _table(data: dict[str, Any], table: Sequence[str]) -> dict[str, Any]:
+    for key in table:
+        data = data.get(key, {})
+    return data
+
+
+def _at(path: str, text: str, table: Sequence[str], loc: Sequence[str | int], message: str) -> str:
+    from ideaudit.tomlpos import locate
+
+    line, col = locate(text, table, loc)
+    return f"{path}:{line}:{col}: {message}"
+
+
+def _validate(
+    model: type[BaseModel], data: dict[str, Any], path: str, text: str, table: Sequence[str]
+) -> tuple[Any, list[str]]:
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, _messages(exc, model, path, text, table)
+
+
+def _messages(
+    exc: ValidationError, model: type[BaseModel], path: str, text: str, table: Sequence[str]
+) -> list[str]:
+    known = ", ".join(f.alias or name for name, f in model.model_fields.items())
+    out = []
+    for err in exc.errors():
+        loc = err["loc"]
+        name = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key `{name}`; known keys: {known}"
+        else:
+            message = f"`{name}`: {err['msg']} (got {err['input']!r})"
+        out.append(_at(path, text, table, loc, message))
+    return out
+
+
+def _unknown_codes(model: Any, path: str, text: str, table: Sequence[str]) -> list[str]:
+    """Selectors that match no rule: a typo would otherwise select nothing, silently."""
+    from ideaudit.rules.registry import load_all
+
+    codes = load_all()
+
+    def bad(selector: str) -> bool:
+        return selector.upper() != "ALL" and not any(c.startswith(selector.upper()) for c in codes)
+
+    out = []
+    lists: list[tuple[tuple[str | int, ...], list[str]]] = [
+        (("select",), model.select),
+        (("extend-select",), model.extend_select),
+        (("ignore",), model.ignore),
+    ]
+    lists += [(("per-file-ignores", glob), v) for glob, v in model.per_file_ignores.items()]
+    for loc, values in lists:
+        for i, selector in enumerate(values):
+            if bad(selector):
+                out.append(
+                    _at(path, text, table, (*loc, i),
+                        f"`{loc[0]}`: no rule matches {selector!r}; `ideaudit rule` lists the codes")
+                )  # fmt: skip
+    return out

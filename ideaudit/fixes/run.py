@@ -9,7 +9,7 @@ then print what remains and ``Found N errors (M fixed, K remaining).``
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
@@ -17,6 +17,7 @@ from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, w
 from ideaudit.record import field, record
 
 if TYPE_CHECKING:
+    from ideaudit.model import Finding
     from ideaudit.pipeline import ScanOptions, ScanResult
 
 MAX_ROUNDS = 10
@@ -48,6 +49,9 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     kept, changes = planned(result.fixes, apps)
     text = unified_diff(changes, base)
     return text, len({f.index for f in kept})
+
+
+diff_text = diff  # under another name for run_scan_fixes, whose `diff` is a flag
 
 
 @record
@@ -105,20 +109,22 @@ def _redacted(text: str, result: ScanResult) -> str:
 
 
 def run_scan_fixes(
-    args: object,
     options: ScanOptions,
     result: ScanResult,
     render: Callable[[ScanResult], str],
+    *,
+    diff: bool = False,
+    fix: bool = False,
+    unsafe: bool = False,
+    fix_shell: bool = False,
+    failing: Callable[[Sequence[Finding]], bool] = bool,
 ) -> int:
-    """The ``scan`` command's fix modes; returns the exit status."""
-    want_diff = bool(getattr(args, "diff", False))
-    fix = bool(getattr(args, "fix", False))
-    unsafe = bool(getattr(args, "unsafe_fixes", False))
-    fix_shell = bool(getattr(args, "fix_shell", False))
-    exit_zero = bool(getattr(args, "exit_zero", False))
+    """The ``scan`` command's fix modes; returns the exit status.  ``failing`` says
+    whether the remaining findings make the scan exit 1 (``--fail-on``, ``--exit-zero``)."""
+    want_diff = diff
     if want_diff:
         apps = applicabilities(unsafe=unsafe, shell=fix_shell)
-        text, count = diff(result, apps)
+        text, count = diff_text(result, apps)
         shown = _redacted(text, result)
         sys.stdout.write(shown)
         if shown != text:
@@ -128,7 +134,7 @@ def run_scan_fixes(
                 file=sys.stderr,
             )
         print(f"Would fix {count} error{'s' if count != 1 else ''}.", file=sys.stderr)
-        return 1 if count and not exit_zero else 0
+        return 1 if count and failing(result.findings) else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
     outcome = fix_rounds(options, result, apps)
     final = outcome.result
@@ -154,7 +160,7 @@ def run_scan_fixes(
     if outcome.conflict:
         print(f"ideaudit: error: {outcome.conflict}", file=sys.stderr)
         return 2
-    return 1 if remaining and not exit_zero else 0
+    return 1 if remaining and failing(final.findings) else 0
 
 
 def run_undo(cache_dir: str | None) -> int:
