@@ -80,14 +80,14 @@ def find_config(start: str) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _has_tool_table(path: str) -> bool:
-    """Whether a pyproject.toml has ``[tool.ideaudit]``: a text test first (most do not
-    mention it, and parsing TOML costs ~10 ms of start-up), then the real parse."""
+    """Whether a pyproject.toml has ``[tool.ideaudit]``: a text test first (most have no
+    such table, and parsing TOML costs ~10 ms of start-up), then the real parse."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     except OSError:
         return False
-    if "ideaudit" not in text:
+    if "tool.ideaudit" not in text and not ("[tool]" in text and "\nideaudit" in text):
         return False
     try:
         data = _parse(path, text)

@@ -23,6 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from ideaudit import __version__
+from ideaudit.cli.coerce import install
 
 PROG = "ideaudit"
 
@@ -48,7 +49,7 @@ class LazyGroup(TyperGroup):
         if module_name is None:
             return None
         module = importlib.import_module(f"ideaudit.cli.{module_name}")
-        command = typer.main.get_command(module.app)
+        command = install(typer.main.get_command(module.app))
         command.name = cmd_name
         return command
 
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     make_streams_safe()
     args = sys.argv[1:] if argv is None else list(argv)
-    command = typer.main.get_command(app)
+    command = install(typer.main.get_command(app))
     try:
         command.main(args=args, prog_name=PROG, standalone_mode=True)
     except SystemExit as exc:
