@@ -246,4 +246,12 @@ def task(path: P = Path("."), diff: Flag = False) -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["--plain-coercion"]:  # typer's parsing without pydantic, as ideaudit does
+        import typer.main
+
+        from ideaudit.cli.coerce import install
+
+        install(typer.main.get_command(app)).main(sys.argv[2:], prog_name="floor")
     app()

@@ -41,7 +41,8 @@ def _convert(annotation: Any, value: Any, ctx: Any, param: Any) -> Any:
     try:
         return annotation(value)
     except (TypeError, ValueError):
-        raise BadParameter(f"{value!r} is not a valid {_SCALARS[annotation]}.", ctx=ctx, param=param) from None
+        message = f"{value!r} is not a valid {_SCALARS[annotation]}."
+        raise BadParameter(message, ctx=ctx, param=param) from None
 
 
 def _plain(annotation: Any) -> Any | None:
