@@ -205,8 +205,8 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
     (home / ".bash_profile").write_text(". ~/.bashrc\n")
     env = {**os.environ, "IDEAUDIT_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ideaudit", "scan", str(SAMPLES / "clean"), "--home", str(home), "--shell", bash,
-         "--no-go-env", "--refresh"],
+        [sys.executable, "-m", "ideaudit", "scan", str(SAMPLES / "clean"), "--home", str(home),
+         "--shell", bash, "--no-go-env", "--refresh"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -216,6 +216,6 @@ def test_interrupt_exits_130(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
