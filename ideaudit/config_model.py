@@ -1,7 +1,7 @@
 """The configuration files as pydantic models: the one definition of every key.
 
 Validation (strict types, unknown keys refused), the JSON Schema an editor loads
-(``schemas/config.schema.json``, ``python -m ideaudit.schema``) and the documentation
+(``ideaudit/schemas/config.schema.json``, ``python -m ideaudit.schema``) and the documentation
 of each key come from these classes.  Adding a key is one field here (and its use).
 
 Imported only when a configuration file exists: pydantic costs tens of milliseconds

@@ -144,6 +144,7 @@ def test_a_config_in_a_parent_folder_is_used_and_isolated_ignores_it(
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     ws = copy_sample(tmp_path)
+    (ws / ".ideaudit.toml").unlink()  # the sample's own would be nearer
     write(tmp_path / "repo" / ".ideaudit.toml", 'select = ["P", "V"]\noutput-format = "concise"\n')
     code, out, _ = scan(capsys, ws)
     assert code == 1
