@@ -201,7 +201,7 @@ def _parse(path: str, text: str) -> dict[str, Any]:
             message, _, rest = message.rpartition(" (at line ")
             line, _, col = rest.rstrip(")").partition(", column ")
             where = f"{line}:{col}:"
-        raise ConfigError([f"{path}:{where} invalid TOML: {message}"]) from exc
+        raise ConfigError([f"{_shown(path)}:{where} invalid TOML: {message}"]) from exc
 
 
 def _table(data: dict[str, Any], table: Sequence[str]) -> dict[str, Any]:
@@ -214,7 +214,14 @@ def _at(path: str, text: str, table: Sequence[str], loc: Sequence[str | int], me
     from ideaudit.tomlpos import locate
 
     line, col = locate(text, table, loc)
-    return f"{path}:{line}:{col}: {message}"
+    return f"{_shown(path)}:{line}:{col}: {message}"
+
+
+def _shown(path: str) -> str:
+    """A path under the current folder relative to it, as findings are shown."""
+    full = os.path.abspath(path)
+    here = os.getcwd()
+    return os.path.relpath(full, here) if full.startswith(here.rstrip(os.sep) + os.sep) else path
 
 
 def _validate(
