@@ -130,26 +130,19 @@ def _project_settings(path: str, table: tuple[str, ...]) -> Settings:
     ]  # fmt: skip
     data = {k: v for k, v in data.items() if k not in USER_ONLY}
     model, errors = _validate(ProjectConfig, data, path, text, table)
-    problems += errors
-    if model is not None:
-        problems += _unknown_codes(model, path, text, table)
+    problems += errors + _unknown_codes(data, path, text, table)
     if problems:
         raise ConfigError(problems)
     assert model is not None
-    base = os.path.dirname(os.path.abspath(path))
-    given = model.model_fields_set
-    return Settings(
-        select=list(model.select) if "select" in given else None,
-        extend_select=list(model.extend_select),
-        ignore=list(model.ignore) if "ignore" in given else None,
-        per_file_ignores=[
-            (os.path.join(base, glob), list(codes)) for glob, codes in model.per_file_ignores.items()
-        ],
-        fail_on=str(model.fail_on) if "fail_on" in given else None,
-        output_format=str(model.output_format) if "output_format" in given else None,
-        timeout=model.timeout if "timeout" in given else None,
-        source=path,
-    )
+    # Only the keys the file sets, so the command line and then the defaults decide the
+    # rest; a new key is a field of ProjectConfig and of Settings, nothing here.
+    values = {name: getattr(model, name) for name in model.model_fields_set}
+    if "per_file_ignores" in values:
+        base = os.path.dirname(os.path.abspath(path))
+        values["per_file_ignores"] = [
+            (os.path.join(base, glob), list(codes)) for glob, codes in values["per_file_ignores"].items()
+        ]
+    return Settings(**values, source=path)
 
 
 def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
@@ -251,8 +244,10 @@ def _messages(
     return out
 
 
-def _unknown_codes(model: Any, path: str, text: str, table: Sequence[str]) -> list[str]:
-    """Selectors that match no rule: a typo would otherwise select nothing, silently."""
+def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[str]) -> list[str]:
+    """Selectors that match no rule: a typo would otherwise select nothing, silently.
+    Read from the raw table, so that they are reported beside type errors elsewhere
+    (values of the wrong type are the model's to report)."""
     from ideaudit.rules.registry import load_all
 
     codes = load_all()
@@ -261,15 +256,17 @@ def _unknown_codes(model: Any, path: str, text: str, table: Sequence[str]) -> li
         return selector.upper() != "ALL" and not any(c.startswith(selector.upper()) for c in codes)
 
     out = []
-    lists: list[tuple[tuple[str | int, ...], list[str]]] = [
-        (("select",), model.select),
-        (("extend-select",), model.extend_select),
-        (("ignore",), model.ignore),
+    lists: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), data.get(key)) for key in ("select", "extend-select", "ignore")
     ]
-    lists += [(("per-file-ignores", glob), v) for glob, v in model.per_file_ignores.items()]
+    per_file = data.get("per-file-ignores")
+    if isinstance(per_file, dict):
+        lists += [(("per-file-ignores", glob), v) for glob, v in per_file.items()]
     for loc, values in lists:
+        if not isinstance(values, list):
+            continue
         for i, selector in enumerate(values):
-            if bad(selector):
+            if isinstance(selector, str) and bad(selector):
                 out.append(
                     _at(path, text, table, (*loc, i),
                         f"`{loc[0]}`: no rule matches {selector!r}; `ideaudit rule` lists the codes")
