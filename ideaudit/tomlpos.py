@@ -110,21 +110,35 @@ def locate(text: str, table: Sequence[str], loc: Loc) -> tuple[int, int]:
     want = [*table, *loc]
     best: tuple[int, int] = (1, 1)
     best_len = -1
+    deeper: tuple[int, int] | None = None  # first place that defines something inside `want`
     header: list[str] = []
+    open_quote = ""  # inside a multi-line string: its lines are text, not keys
     for row, raw in enumerate(lines):
+        if open_quote:
+            if raw.count(open_quote) % 2 == 1:
+                open_quote = ""
+            continue
+        for quote in ('"""', "'''"):
+            if raw.count(quote) % 2 == 1:
+                open_quote = quote
         stripped = raw.strip()
         indent = len(raw) - len(raw.lstrip())
         if stripped.startswith("["):
             inner = stripped.strip("[]").split("#")[0].strip().rstrip("]")
             header = _split_key(inner)
-            if _prefix_len(header, want) == len(header) > best_len:
+            matched = _prefix_len(header, want)
+            if matched == len(header) > best_len:
                 best, best_len = (row + 1, indent + 1), len(header)
+            elif matched == len(want) and deeper is None:  # [a.b.c] defines the implicit [a.b]
+                deeper = (row + 1, indent + 1)
             continue
         end = _key_end(raw)
         if end < 0 or not stripped or stripped.startswith("#"):
             continue
         path = [*header, *_split_key(raw[:end].strip())]
         matched = _prefix_len(path, want)
+        if matched == len(want) < len(path) and deeper is None:  # a.b.c = 1 defines a.b
+            deeper = (row + 1, indent + 1)
         if matched != len(path) or matched <= best_len:
             continue
         best, best_len = (row + 1, indent + 1), matched
@@ -134,6 +148,8 @@ def locate(text: str, table: Sequence[str], loc: Loc) -> tuple[int, int]:
             found = _inline(lines, row, end + 1, rest[0])
             if found is not None:
                 best, best_len = (found[0] + 1, found[1] + 1), matched + 1
+    if best_len < len(want) and deeper is not None:
+        return deeper
     return best
 
 

@@ -39,6 +39,25 @@ def test_locate_keys_tables_and_array_elements() -> None:
     assert locate(text, ("tool", "ideaudit"), ("missing",)) == (4, 1)
 
 
+def test_locate_skips_multiline_strings_and_finds_implicit_tables() -> None:
+    text = (
+        "[tool.black]\n"
+        "extend-exclude = '''\n"
+        "[tool.ideaudit]\n"
+        "timeout = 3\n"
+        "'''\n"
+        '[tool.ideaudit.per-file-ignores]\n'
+        '"a.json" = ["V001"]\n'
+        "[tool.other]\n"
+        "x.y.z = 1\n"
+    )
+    # the lines inside the string are not a table; the implicit [tool.ideaudit] is where a
+    # table under it starts, and x.y is where x.y.z is set
+    assert locate(text, ("tool", "ideaudit"), ()) == (6, 1)
+    assert locate(text, ("tool", "ideaudit"), ("per-file-ignores", "a.json", 0)) == (7, 13)
+    assert locate(text, ("tool", "other"), ("x", "y")) == (9, 1)
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
