@@ -46,7 +46,7 @@ def test_locate_skips_multiline_strings_and_finds_implicit_tables() -> None:
         "[tool.ideaudit]\n"
         "timeout = 3\n"
         "'''\n"
-        '[tool.ideaudit.per-file-ignores]\n'
+        "[tool.ideaudit.per-file-ignores]\n"
         '"a.json" = ["V001"]\n'
         "[tool.other]\n"
         "x.y.z = 1\n"
