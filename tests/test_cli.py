@@ -83,6 +83,18 @@ def test_root_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> No
     assert "--version" in out and "--install-completion" in out and "--show-completion" in out
 
 
+def test_the_command_table_has_each_commands_own_short_help() -> None:
+    import importlib
+
+    import typer.main
+
+    from ideaudit.cli.app import COMMANDS
+
+    for name, (module, short_help) in COMMANDS.items():
+        command = typer.main.get_command(importlib.import_module(f"ideaudit.cli.{module}").app)
+        assert command.short_help == short_help, name
+
+
 def test_no_command_shows_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys)
     assert code == 2

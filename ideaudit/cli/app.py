@@ -20,38 +20,62 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ideaudit import __version__
 from ideaudit.cli.coerce import install
 
 PROG = "ideaudit"
 
-# command name -> module under ideaudit.cli holding ``app`` (a typer app)
-COMMANDS: dict[str, str] = {
-    "scan": "scan",
-    "env": "env",
-    "watch": "watch",
-    "gen": "gen",
-    "fix": "fix",
-    "rule": "rule",
+# command name -> (module under ideaudit.cli holding ``app``, a typer app; its short help,
+# for the command list of `ideaudit --help`, kept equal to the module's by a test)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "scan": ("scan", "Audit a workspace against your login shell."),
+    "env": ("env", "Show a context's effective environment beside your shell's."),
+    "watch": ("watch", "Re-audit whenever a config, go.mod or shell start-up file changes."),
+    "gen": ("gen", "Generate IDE configuration (launch.json, envFile, settings, GoLand, task)."),
+    "fix": ("fix", "Undo the last --fix."),
+    "rule": ("rule", "Explain a rule, or list all rules."),
 }
 
 
 class LazyGroup(TyperGroup):
-    """A group that imports a command's module only when the command is asked for."""
+    """A group that imports a command's module only when the command is asked for.
+
+    Listing the commands (``ideaudit --help``, completing a command name) needs only
+    their names and short help: for that it hands out light stand-ins made from
+    :data:`COMMANDS`, so the list costs no command module at all."""
+
+    _listing = False
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        module_name = COMMANDS.get(cmd_name)
-        if module_name is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
+        module_name, short_help = entry
+        if self._listing:
+            return TyperCommand(name=cmd_name, help=short_help, short_help=short_help)
         module = importlib.import_module(f"ideaudit.cli.{module_name}")
         command = install(typer.main.get_command(module.app))
         command.name = cmd_name
         return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
 
 
 def _version(value: bool) -> None:
