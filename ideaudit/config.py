@@ -7,8 +7,10 @@ once, as pydantic models, in :mod:`ideaudit.config_model`; this module reads the
 validates it there, and turns every problem into ``file:line:col: message``.
 
 Start-up cost: without a configuration file nothing but ``os.path`` runs here (a
-``pyproject.toml`` is only parsed when its text mentions ``tool.ideaudit``); pydantic
-and tomllib are imported only for a file that exists.
+``pyproject.toml`` is only parsed when its text mentions ``tool.ideaudit``).  With one,
+pydantic validates it once; the validated settings are cached (keyed by the file's
+path and content checksum and ideaudit's version), so a warm run reads a small JSON file
+instead of importing pydantic, which costs more than the rest of a warm scan.
 
 Trust is not a project setting: a checkout must not be able to make ideaudit run the
 binaries it names.  ``trust`` and ``trusted-folders`` are accepted only in the user
@@ -102,7 +104,9 @@ def scan_root(path: str) -> str:
     return path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
 
 
-def load_settings(path: str, config_file: str | None = None, isolated: bool = False) -> Settings:
+def load_settings(
+    path: str, config_file: str | None = None, isolated: bool = False, cache_dir: str | None = None
+) -> Settings:
     """The project settings for scanning ``path``."""
     if isolated:
         return Settings()
@@ -115,7 +119,18 @@ def load_settings(path: str, config_file: str | None = None, isolated: bool = Fa
         found = find_config(scan_root(path))
     if found is None:
         return Settings()
-    return _project_settings(*found)
+    cached = _cache_read(found[0], found[1], cache_dir)
+    if cached is not None and set(cached) == set(_SETTINGS_KEYS):
+        cached["per_file_ignores"] = [(glob, codes) for glob, codes in cached["per_file_ignores"]]
+        return Settings(**cached, source=found[0])
+    settings = _project_settings(*found)
+    _cache_write(found[0], found[1], cache_dir, {k: getattr(settings, k) for k in _SETTINGS_KEYS})
+    return settings
+
+
+_SETTINGS_KEYS = (
+    "select", "extend_select", "ignore", "per_file_ignores", "fail_on", "output_format", "timeout",
+)  # fmt: skip
 
 
 def _project_settings(path: str, table: tuple[str, ...]) -> Settings:
@@ -154,11 +169,16 @@ def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
     return os.path.join(xdg, "ideaudit", "config.toml")
 
 
-def load_user_settings(home: str, env: Mapping[str, str] | None = None) -> UserSettings:
+def load_user_settings(
+    home: str, env: Mapping[str, str] | None = None, cache_dir: str | None = None
+) -> UserSettings:
     """The user configuration; folders with ``~`` expanded against ``home``."""
     path = user_config_path(home, env)
     if not os.path.isfile(path):
         return UserSettings()
+    cached = _cache_read(path, (home,), cache_dir)
+    if cached is not None and set(cached) == {"trusted_folders", "trust"}:
+        return UserSettings(**cached, source=path)
     from ideaudit.config_model import UserConfig
 
     text = _read(path)
@@ -166,7 +186,73 @@ def load_user_settings(home: str, env: Mapping[str, str] | None = None) -> UserS
     if problems or model is None:
         raise ConfigError(problems)
     folders = [home + p[1:] if p == "~" or p.startswith("~/") else p for p in model.trusted_folders]
+    _cache_write(path, (home,), cache_dir, {"trusted_folders": folders, "trust": model.trust})
     return UserSettings(trusted_folders=folders, trust=model.trust, source=path)
+
+
+# -- the cache of validated files ------------------------------------------------
+
+
+def _cache_file(path: str, extra: Sequence[str], cache_dir: str | None) -> tuple[str, str] | None:
+    """Where the validated settings of ``path`` are cached, and the key they must match."""
+    from ideaudit import __version__
+
+    try:
+        with open(path, "rb") as fh:
+            content = fh.read()
+    except OSError:
+        return None
+    if cache_dir is None:
+        from ideaudit.environ.shell import default_cache_dir
+
+        cache_dir = os.environ.get("IDEAUDIT_CACHE_DIR") or default_cache_dir()
+    full = os.path.abspath(path)
+    import zlib  # change detection, not a security boundary: the file is the user's own
+
+    # the content's checksum, not the mtime: two saves within one clock tick must not
+    # leave a stale entry
+    key = "\0".join((__version__, full, *extra, f"{zlib.crc32(content):08x}", str(len(content))))
+
+    name = f"{zlib.crc32(full.encode()):08x}.json"
+    return os.path.join(cache_dir, "config", name), key
+
+
+def _cache_read(path: str, extra: Sequence[str], cache_dir: str | None) -> dict[str, Any] | None:
+    where = _cache_file(path, extra, cache_dir)
+    if where is None:
+        return None
+    import json
+
+    try:
+        with open(where[0], encoding="utf-8") as fh:
+            entry = json.load(fh)
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(entry, dict)
+        or entry.get("key") != where[1]
+        or not isinstance(entry.get("value"), dict)
+    ):
+        return None
+    value: dict[str, Any] = entry["value"]
+    return value
+
+
+def _cache_write(path: str, extra: Sequence[str], cache_dir: str | None, value: dict[str, Any]) -> None:
+    where = _cache_file(path, extra, cache_dir)
+    if where is None:
+        return
+    import json
+
+    file, key = where
+    try:
+        os.makedirs(os.path.dirname(file), exist_ok=True)
+        tmp = f"{file}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"key": key, "value": value}, fh)
+        os.replace(tmp, file)
+    except OSError:  # a read-only cache only costs the next run the validation again
+        pass
 
 
 # -- reading and reporting -------------------------------------------------------

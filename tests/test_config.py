@@ -214,3 +214,25 @@ def test_a_project_config_cannot_trust_itself(tmp_path: Path, capsys: pytest.Cap
     assert code == 2
     assert f"{cfg}:1:1: `trust` can be set only in the user configuration" in err
     os.remove(cfg)
+
+
+def test_a_validated_config_is_cached_and_an_edit_validated_again(tmp_path: Path) -> None:
+    """A warm run with a config file imports no pydantic; an edited file is checked again."""
+    import subprocess
+    import sys
+
+    ws = copy_sample(tmp_path, "clean")
+    cfg = write(ws / ".ideaudit.toml", 'select = ["P"]\ntimeout = 10\n')
+    env = {**os.environ, "IDEAUDIT_CACHE_DIR": str(tmp_path / "cache")}
+    argv = [sys.executable, "-X", "importtime", "-m", "ideaudit", "scan", str(ws), "--home", str(ws / "home"),
+            "--shell", shell_path("bash"), "--no-go-env"]  # fmt: skip
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+
+    first, second = run(), run()
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert "pydantic" in first.stderr and "pydantic" not in second.stderr
+    write(cfg, 'select = ["P"]\ntimeout = 11\nbogus = 1\n')
+    third = run()
+    assert third.returncode == 2 and f"{cfg}:3:1: unknown key `bogus`" in third.stderr

@@ -85,9 +85,10 @@ def load_settings(ws: WorkspaceArgs) -> Settings:
 
     if ws.isolated:
         return Settings()
-    settings = load_settings(ws.path, ws.config)
+    cache_dir = ws.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR")
+    settings = load_settings(ws.path, ws.config, cache_dir=cache_dir)
     home = ws.home or os.path.expanduser("~")
-    load_user_settings(home)  # only validated here; trust.py reads it when it matters
+    load_user_settings(home, cache_dir=cache_dir)  # validated here; trust.py reads it when it matters
     return settings
 
 
