@@ -93,3 +93,22 @@ def test_show_completion_differs_per_shell(tmp_path: Path) -> None:
     assert "complete -o default -F" in bash
     assert "compdef" in zsh
     assert "complete --command ideaudit" in fish
+
+
+@pytest.mark.parametrize(
+    ("shell", "rc_file", "script"),
+    [
+        ("bash", ".bashrc", ".bash_completions/ideaudit.sh"),
+        ("zsh", ".zshrc", ".zfunc/_ideaudit"),
+        ("fish", None, ".config/fish/completions/ideaudit.fish"),
+    ],
+)
+def test_install_completion_into_a_fake_home(
+    shell: str, rc_file: str | None, script: str, tmp_path: Path
+) -> None:
+    out = in_shell(shell, 'echo "$(ideaudit --install-completion)"' if shell != "fish" else
+                   "echo (ideaudit --install-completion | string collect)", tmp_path)  # fmt: skip
+    assert f"{shell} completion installed" in out
+    assert "ideaudit" in (tmp_path / script).read_text()
+    if rc_file is not None:
+        assert (tmp_path / rc_file).is_file()
