@@ -12,6 +12,7 @@ thread is started.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from types import TracebackType
@@ -60,6 +61,9 @@ class _Line:
         self.stream = stream
         self.done = threading.Event()
         self.shown = False
+        self.width = 0
+        # erase the line with an ANSI code, or with spaces where none is understood
+        self.dumb = os.environ.get("TERM") == "dumb"
         self.thread = threading.Thread(target=self._run, name="ideaudit-status", daemon=True)
 
     def __enter__(self) -> None:
@@ -72,16 +76,21 @@ class _Line:
         self.done.set()
         self.thread.join()
         if self.shown:
-            self._write("\r\x1b[2K")
+            self._write(self._erase())
 
     def _run(self) -> None:
         if self.done.wait(DELAY):
             return
         while not self.done.is_set():
             elapsed = time.monotonic() - self.start
-            self._write(f"\r\x1b[2Kwaiting for {self.what} ({elapsed:.1f} s)")
+            line = f"waiting for {self.what} ({elapsed:.1f} s)"
+            self._write(self._erase() + line)
+            self.width = len(line)
             self.shown = True
             self.done.wait(TICK)
+
+    def _erase(self) -> str:
+        return f"\r{' ' * self.width}\r" if self.dumb else "\r\x1b[2K"
 
     def _write(self, text: str) -> None:
         try:

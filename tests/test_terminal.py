@@ -169,6 +169,13 @@ def test_a_slow_shell_shows_a_status_line_on_the_terminal_only(tmp_path: Path, s
     assert "waiting" not in piped and piped.lstrip().startswith("{")
 
 
+def test_status_line_on_a_dumb_terminal_uses_no_escape_codes(tmp_path: Path, slow_home: Path) -> None:
+    argv = [sys.executable, "-m", "ideaudit", *_hermetic("clean"), "--home", str(slow_home), "--refresh"]
+    code, seen, _piped = _run_on_pty([*argv, "--output-format", "json"], _env(tmp_path, TERM="dumb"), False)
+    assert code == 0 and "waiting for your shell's start-up" in seen
+    assert "\x1b" not in seen and seen.endswith("\r")
+
+
 def test_no_status_line_into_a_pipe(tmp_path: Path, slow_home: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "ideaudit", *_hermetic("clean"), "--home", str(slow_home), "--refresh"],
