@@ -84,9 +84,10 @@ def find_config(start: str) -> tuple[str, tuple[str, ...]] | None:
 def _has_tool_table(path: str) -> bool:
     """Whether a pyproject.toml has ``[tool.ideaudit]``: a text test first (most have no
     such table, and parsing TOML costs ~10 ms of start-up), then the real parse."""
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
+        text = read_text(path, "config", errors="replace")
     except OSError:
         return False
     if "tool.ideaudit" not in text and not ("[tool]" in text and "\nideaudit" in text):
@@ -196,10 +197,10 @@ def load_user_settings(
 def _cache_file(path: str, extra: Sequence[str], cache_dir: str | None) -> tuple[str, str] | None:
     """Where the validated settings of ``path`` are cached, and the key they must match."""
     from ideaudit import __version__
+    from ideaudit.sources.saferead import read_bytes
 
     try:
-        with open(path, "rb") as fh:
-            content = fh.read()
+        content = read_bytes(path, "config")
     except OSError:
         return None
     if cache_dir is None:
@@ -259,11 +260,14 @@ def _cache_write(path: str, extra: Sequence[str], cache_dir: str | None, value: 
 
 
 def _read(path: str) -> str:
+    from ideaudit.sources.saferead import read_text, reason
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+        return read_text(path, "config")  # size-capped, regular files only (no FIFO, no device)
+    except OSError as exc:
+        raise ConfigError([f"{_shown(path)}: cannot read: {reason(exc)}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{_shown(path)}: cannot read: not UTF-8 ({exc.reason})"]) from exc
 
 
 def _parse(path: str, text: str) -> dict[str, Any]:
