@@ -329,9 +329,30 @@ def _messages(
         if err["type"] == "extra_forbidden":
             message = f"unknown key `{name}`; known keys: {known}"
         else:
-            message = f"`{name}`: {err['msg']} (got {err['input']!r})"
+            # the value's TOML type, never the value: a file may hold a pasted token
+            message = f"`{name}`: {err['msg']} (got {_toml_type(err['input'])})"
         out.append(_at(path, text, table, loc, message))
     return out
+
+
+def _shown_code(selector: str) -> str:
+    """A selector as typed if it looks like one (short, letters and digits), else not at
+    all: whatever else was pasted there is not echoed."""
+    return repr(selector) if len(selector) <= 8 and selector.isalnum() else "this value"
+
+
+def _toml_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
 
 
 def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[str]) -> list[str]:
@@ -359,6 +380,6 @@ def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[s
             if isinstance(selector, str) and bad(selector):
                 out.append(
                     _at(path, text, table, (*loc, i),
-                        f"`{loc[0]}`: no rule matches {selector!r}; `ideaudit rule` lists the codes")
+                        f"`{loc[0]}`: no rule matches {_shown_code(selector)}; `ideaudit rule` lists the codes")
                 )  # fmt: skip
     return out
