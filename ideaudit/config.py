@@ -378,8 +378,7 @@ def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[s
             continue
         for i, selector in enumerate(values):
             if isinstance(selector, str) and bad(selector):
-                out.append(
-                    _at(path, text, table, (*loc, i),
-                        f"`{loc[0]}`: no rule matches {_shown_code(selector)}; `ideaudit rule` lists the codes")
-                )  # fmt: skip
+                shown = _shown_code(selector)
+                message = f"`{loc[0]}`: no rule matches {shown}; `ideaudit rule` lists the codes"
+                out.append(_at(path, text, table, (*loc, i), message))
     return out
