@@ -48,6 +48,3 @@ class LaunchMode(StrEnum):
     debug = "debug"
     test = "test"
     exec = "exec"
-
-
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

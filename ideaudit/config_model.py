@@ -58,10 +58,10 @@ class ProjectConfig(BaseModel):
         '(e.g. {".vscode/launch.json" = ["V001"]}).',
     )
     fail_on: FailOn = Field(
-        default=FailOn.info,
+        default=FailOn.warning,
         strict=False,  # strict mode takes only enum instances; TOML gives the string
         description="The lowest severity that makes `ideaudit scan` exit 1: `error`, `warning` "
-        "or `info` (any finding). Replaced by `--fail-on`.",
+        "(infos never fail a run) or `info`. Replaced by `--fail-on`.",
     )
     output_format: OutputFormat = Field(
         default=OutputFormat.text,

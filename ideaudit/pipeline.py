@@ -32,7 +32,7 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected
+from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -74,6 +74,7 @@ class ScanResult:
     # The secret values of the contexts' whole environments (never printed): whoever
     # renders findings or diffs of this scan masks them (secrets.scrub_report's extra).
     secrets: frozenset[str] = frozenset()
+    notes: list[Finding] = field(default_factory=list)  # what could not be checked (-v)
 
 
 def _capture_all(
@@ -194,13 +195,14 @@ def scan(options: ScanOptions) -> ScanResult:
         snapshots=tuple(stage.snapshots.values()),
         home=home,
     )
-    findings = run_rules(audit, options.select, options.ignore, options.per_file_ignores)
+    findings, notes = split_notes(run_rules(audit, options.select, options.ignore, options.per_file_ignores))
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))
-    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal, secrets)
-    return ScanResult(report, audit, findings, fixes, secrets)
+    workspace = target.code_workspace or target.root
+    report = build_report(workspace, audit, findings, ide, terminal, secrets, notes)
+    return ScanResult(report, audit, findings, fixes, secrets, notes)
 
 
 def _secrets(audit: Audit) -> set[str]:
@@ -302,7 +304,10 @@ def run_rules(
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
-    findings = drop_superseded(findings)
+    kinds = {c.id: c.kind for c in audit.contexts}
+    if audit.shell is not None:
+        kinds[audit.shell.id] = audit.shell.kind
+    findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -353,6 +358,7 @@ def build_report(
     ide: IdeEnvironment,
     terminal: ShellSnapshot,
     secrets: frozenset[str] | None = None,
+    notes: Sequence[Finding] = (),
 ) -> Report:
     ctxs = list(audit.contexts)
     if audit.shell is not None:
@@ -371,6 +377,11 @@ def build_report(
         )
         for c in ctxs
     )
+    from ideaudit.causes import group_causes
+
+    # One cause seen in several contexts is one finding that lists them (the summary
+    # counts causes); ScanResult.findings keeps one per context for the fixes.
+    findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
@@ -389,6 +400,7 @@ def build_report(
         contexts=reports,
         findings=tuple(findings),
         home=audit.home,
+        notes=tuple(notes),
         summary=Summary(
             contexts=len(audit.contexts),
             findings=len(findings),

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ideaudit.choices import SEVERITY_RANK
 from ideaudit.record import record
 
 if TYPE_CHECKING:
@@ -130,11 +129,12 @@ def scan_options(
 
 
 def fails(findings: Sequence[Finding], fail_on: str | None, exit_zero: bool) -> bool:
-    """Whether ``findings`` make the scan exit 1 (``--fail-on``, ``--exit-zero``)."""
-    if exit_zero:
-        return False
-    threshold = SEVERITY_RANK[fail_on or "info"]
-    return any(SEVERITY_RANK[str(f.severity)] >= threshold for f in findings)
+    """Whether ``findings`` make the scan exit 1: any at ``--fail-on`` or worse (default
+    warning: infos never fail a run), unless ``--exit-zero``."""
+    from ideaudit.model import Severity
+    from ideaudit.model import fails as at_or_above
+
+    return not exit_zero and at_or_above(findings, Severity(fail_on or Severity.WARNING))
 
 
 def show_status() -> None:

@@ -188,6 +188,6 @@ FailOnOpt = Annotated[
     FailOn | None,
     typer.Option(
         "--fail-on",
-        help="Exit 1 only for findings of this severity or worse (default: info, any finding).",
+        help="Exit 1 for findings of this severity or worse (default: warning; infos never fail).",
     ),
 ]

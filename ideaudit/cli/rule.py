@@ -26,17 +26,18 @@ def rule(
 
 
 def run(code: str | None) -> int:
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.registry import kinds_text, load_all
 
     rules = load_all()
     if code is None:
         for r in sorted(rules.values(), key=lambda r: r.code):
-            print(f"{r.code}  {r.severity.value:<7}  {r.title}")
+            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{kinds_text(r)}]")
         return 0
     found = rules.get(code.upper())
     if found is None:
         return error(f"no rule {code!r}; `ideaudit rule` lists them")
-    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}\n")
+    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}")
+    print(f"Applies to: {kinds_text(found)}\n")
     print(found.explanation)
     print(f"\nFix: {found.fix}")
     return 0

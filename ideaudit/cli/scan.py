@@ -34,7 +34,8 @@ FIX_PANEL = "Fixes"
     help="Audit a workspace and report where the IDE's Go environment differs from your shell, "
     "with the file and line that caused it.",
     short_help="Audit a workspace against your login shell.",
-    epilog="Exit status: 0 no findings, 1 findings (see --fail-on, --exit-zero), 2 usage or internal error.",
+    epilog="Exit status: 0 no findings (or only infos), 1 a warning or an error (see --fail-on, "
+    "--exit-zero), 2 usage or internal error.",
 )
 def scan(
     path: o.Workspace = Path("."),
@@ -181,11 +182,13 @@ def run(
             fix=fix,
             unsafe=unsafe_fixes,
             fix_shell=fix_shell,
-            failing=lambda found: fails(found, threshold, exit_zero),
+            exit_zero=exit_zero,
+            fail_on=threshold,
         )
     sys.stdout.write(render(result.report, fmt, color=colored, verbose=verbose, rules=RULES))
     sys.stdout.flush()
-    return 1 if fails(result.findings, threshold, exit_zero) else 0
+    # counted as the report counts them: causes, each with its own severity
+    return 1 if fails(result.report.findings, threshold, exit_zero) else 0
 
 
 __all__ = ["FailOn", "app", "run"]

@@ -291,7 +291,7 @@ class _FolderBuilder:
                 "vscode-go (removes -gcflags from GOFLAGS)",
                 config.loc("env", "GOFLAGS"),
             )
-        kind = "attach" if config.request == "attach" else "debug"
+        kind = "attach" if config.request == "attach" else _launch_kind(eff.get("mode"))
         self.out.launch_by_context[ctx_id] = config
         self._add(
             ctx_id,
@@ -382,6 +382,13 @@ class _FolderBuilder:
             env,
             {"go": path_lookup("go", plain), "dlv": path_lookup("dlv", plain)},
         )
+
+
+def _launch_kind(mode: object) -> str:
+    """``exec`` for a launch that builds nothing: Delve's DAP server runs a prebuilt
+    binary (``exec``), opens a core dump (``core``) or replays a recording (``replay``)
+    without calling go build (service/dap: only debug and test modes build)."""
+    return "exec" if mode in ("exec", "core", "replay") else "debug"
 
 
 def folder_contexts(

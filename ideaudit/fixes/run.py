@@ -9,15 +9,17 @@ then print what remains and ``Found N errors (M fixed, K remaining).``
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ideaudit.causes import group_causes
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
+from ideaudit.report import plural, tally
 
 if TYPE_CHECKING:
-    from ideaudit.model import Finding
     from ideaudit.pipeline import ScanOptions, ScanResult
 
 MAX_ROUNDS = 10
@@ -62,6 +64,7 @@ class FixOutcome:
     conflict: str | None = None
     rounds: int = 0
     fixed_keys: set[tuple[str, str | None, str | None]] = field(default_factory=set)
+    fixed_findings: list[Finding] = field(default_factory=list)
 
 
 def fix_rounds(
@@ -94,6 +97,8 @@ def fix_rounds(
         for f in kept:
             found = result.findings[f.index]
             outcome.fixed_keys.add((found.code, found.context_id, found.variable))
+            if found not in outcome.fixed_findings:
+                outcome.fixed_findings.append(found)
         outcome.written.extend(w.path for w in written if w.path not in outcome.written)
         # The shell snapshot cache is keyed by the start-up files' mtimes, so a
         # --fix-shell edit is captured again by this scan.
@@ -102,10 +107,19 @@ def fix_rounds(
     return outcome
 
 
-def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import known_secrets, redact_text
+def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
+    """The causes the first round of fixes would remove."""
+    if result.fixes is None:
+        return []
+    kept, _ = planned(result.fixes, apps)
+    indices = sorted({f.index for f in kept})
+    return group_causes([result.findings[i] for i in indices])
 
-    return redact_text(text, known_secrets(result.report, result.secrets))
+
+def _redacted(text: str, result: ScanResult) -> str:
+    from ideaudit.secrets import known_secrets, redact_diff
+
+    return redact_diff(text, known_secrets(result.report, result.secrets))
 
 
 def run_scan_fixes(
@@ -117,14 +131,17 @@ def run_scan_fixes(
     fix: bool = False,
     unsafe: bool = False,
     fix_shell: bool = False,
-    failing: Callable[[Sequence[Finding]], bool] = bool,
+    exit_zero: bool = False,
+    fail_on: str | None = None,
 ) -> int:
-    """The ``scan`` command's fix modes; returns the exit status.  ``failing`` says
-    whether the remaining findings make the scan exit 1 (``--fail-on``, ``--exit-zero``)."""
+    """The ``scan`` command's fix modes; returns the exit status (``fail_on``: the
+    lowest severity that exits 1, default warning)."""
     want_diff = diff
+    threshold = Severity(fail_on or Severity.WARNING)
     if want_diff:
         apps = applicabilities(unsafe=unsafe, shell=fix_shell)
         text, count = diff_text(result, apps)
+        fixable = _fixable(result, apps)
         shown = _redacted(text, result)
         sys.stdout.write(shown)
         if shown != text:
@@ -133,16 +150,18 @@ def run_scan_fixes(
                 "with `git apply`; use --fix --unsafe-fixes to apply it.",
                 file=sys.stderr,
             )
-        print(f"Would fix {count} error{'s' if count != 1 else ''}.", file=sys.stderr)
-        return 1 if count and failing(result.findings) else 0
+        print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
+        return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
     outcome = fix_rounds(options, result, apps)
     final = outcome.result
     sys.stdout.write(render(final))
-    remaining = len(final.findings)
-    total = outcome.fixed + remaining
+    # Counted as the report counts them: causes, each with its own severity.
+    left = list(final.report.findings)
+    fixed = group_causes(outcome.fixed_findings)
     summary = (
-        f"Found {total} error{'s' if total != 1 else ''} ({outcome.fixed} fixed, {remaining} remaining)."
+        f"Found {plural(len(fixed) + len(left), 'problem')}: {tally([*fixed, *left])} "
+        f"({len(fixed)} fixed, {len(left)} remaining)."
     )
     if outcome.written:
         from ideaudit.fixes.apply import display_path
@@ -160,7 +179,7 @@ def run_scan_fixes(
     if outcome.conflict:
         print(f"ideaudit: error: {outcome.conflict}", file=sys.stderr)
         return 2
-    return 1 if remaining and failing(final.findings) else 0
+    return 1 if fails(left, threshold) and not exit_zero else 0
 
 
 def run_undo(cache_dir: str | None) -> int:

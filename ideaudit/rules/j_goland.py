@@ -15,7 +15,7 @@ from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 from ideaudit.toolchain import go_version_of_root
 
@@ -135,6 +135,7 @@ def sdk_differs(audit: Audit) -> Iterator[Finding]:
     """,
     "Remove the variable from the configuration's Environment, or set it in your shell "
     "too if every build needs it.",
+    kinds=BUILDS,
 )
 def config_env_override(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, layers, value
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import TESTS, rule
 from ideaudit.sources.vscode import PLATFORM_KEY
 
 
@@ -191,6 +191,7 @@ def undefined_env_variable(audit: Audit) -> Iterator[Finding]:
     go.testEnvFile; ``${env:X}`` is passed to your tests literally.
     """,
     "Write the value directly, or set the variable in go.toolsEnvVars/the environment.",
+    kinds=TESTS,
 )
 def env_in_test_env_vars(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("literal-env",)):
@@ -323,6 +324,7 @@ def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
     this context is incomplete.
     """,
     "Nothing to fix; check the value when the session starts.",
+    note=True,
 )
 def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("unresolvable",)):
