@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.fixes import FixSet
+    from ideaudit.local.stage import LocalFacts
 
 
 @record
@@ -155,11 +156,21 @@ def scan(options: ScanOptions) -> ScanResult:
         not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
     )
     profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
+    inside, probe = _dev_container_probe(target.root)
+    probe_profile = _PROBE_PROFILE.get(probe or "", "")
+    if inside and "vscode" in profiles:
+        profiles.remove("vscode")
+        if probe != "none":
+            profiles.append(probe_profile)
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
     stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
+    if inside and probe != "none":
+        stage.snapshots["vscode"] = stage.snapshots.pop(probe_profile)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
+    if inside and vscode and not options.ide_env:
+        ide = replace(ide, source=f"model of VS Code's server in a {inside}: userEnvProbe {probe}")
     goland_results: list[GoLandContexts] = []
     if goland:
         gl_ide, gc = _goland_stage(stage, target)
@@ -168,12 +179,13 @@ def scan(options: ScanOptions) -> ScanResult:
 
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
+    local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
     from ideaudit.status import waiting
 
     with waiting("`go env` of each context's go"):
         go = gofacts.collect(
             stage.contexts,
-            reference,
+            local.project or reference,
             workspace_folders,
             root=target.root,
             home=home,
@@ -194,6 +206,7 @@ def scan(options: ScanOptions) -> ScanResult:
         ide=ide,
         snapshots=tuple(stage.snapshots.values()),
         home=home,
+        local=local,
     )
     findings, notes = split_notes(run_rules(audit, options.select, options.ignore, options.per_file_ignores))
     from ideaudit.fixes import attach_fixes
@@ -210,6 +223,69 @@ def _secrets(audit: Audit) -> set[str]:
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
+
+
+# userEnvProbe -> the capture profile with the same shell flags (see local.devcontainer).
+_INSIDE_MARKERS = (
+    "REMOTE_CONTAINERS",
+    "REMOTE_CONTAINERS_IPC",
+    "VSCODE_REMOTE_CONTAINERS_SESSION",
+    "CODESPACES",
+)
+_PROBE_PROFILE = {
+    "loginInteractiveShell": "login-interactive",
+    "loginShell": "login",
+    "interactiveShell": "interactive",
+}
+
+
+def _dev_container_probe(root: str) -> tuple[str | None, str | None]:
+    """When ideaudit runs inside a dev container or Codespace, VS Code's server probes the
+    shell as the project's devcontainer.json ``userEnvProbe`` says (default
+    loginInteractiveShell); otherwise (None, None)."""
+    if not any(os.environ.get(k) for k in _INSIDE_MARKERS):
+        return None, None
+    from ideaudit.local.devcontainer import inside_dev_container, load_devcontainers
+
+    inside = inside_dev_container(os.environ)
+    if inside is None:
+        return None, None
+    found, _ = load_devcontainers(root)
+    return inside, found[0].user_env_probe if found else "loginInteractiveShell"
+
+
+def _local_stage(
+    stage: _Stage,
+    target: Target,
+    reference: Context | None,
+    folders: list[FolderContexts],
+    goland: list[GoLandContexts],
+    inside: str | None,
+    probe: str | None,
+) -> LocalFacts:
+    """.envrc, pins, dev containers: the terminal in this project, and who loads what."""
+    from ideaudit.local.stage import collect
+
+    options = stage.options
+    local = collect(
+        root=target.root,
+        home=stage.home,
+        terminal_snapshot=stage.terminal,
+        terminal=reference,
+        contexts=stage.contexts,
+        vscode=folders,
+        goland=goland,
+        hermetic=stage.hermetic,
+        timeout=options.timeout,
+        vscode_user_dir=options.vscode_user_dir,
+        jetbrains_config_dir=options.jetbrains_config_dir,
+        inside=inside,
+        probe=probe,
+        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        refresh=options.refresh,
+    )
+    stage.problems.extend(local.problems)
+    return local
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -363,6 +439,8 @@ def build_report(
     ctxs = list(audit.contexts)
     if audit.shell is not None:
         ctxs.insert(0, audit.shell)
+    if audit.local is not None and audit.local.project is not None and audit.local.terminal is not None:
+        ctxs.insert(0, audit.local.terminal)  # your terminal, then your terminal in this project
     reports = tuple(
         ContextReport(
             id=c.id,

@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_workspaces"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# Beside the project (../shared/corpus); IDEAUDIT_CORPUS points elsewhere (a git worktree
+# lives one level deeper than the main checkout).
+CORPUS = Path(os.environ.get("IDEAUDIT_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def shell_path(name: str) -> str:

@@ -97,7 +97,10 @@ def run(ws: WorkspaceArgs, contexts: list[str], names: list[str], all_vars: bool
     show_status()
     try:
         result = scan(options)
-        chosen = pick(result.audit.contexts, contexts)
+        local = result.audit.local  # your terminal (in this project) can be shown too
+        extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
+        views = tuple(local.devcontainer_views) if local else ()
+        chosen = pick((*extra, *result.audit.contexts, *views), contexts)
     except (TargetError, UnknownContext) as exc:
         return error(str(exc))
     shell = result.audit.shell

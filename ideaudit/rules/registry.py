@@ -98,9 +98,13 @@ def load_all() -> dict[str, Rule]:
     """Import every rule family module so their decorators run; returns the registry."""
     from ideaudit.rules import (  # noqa: F401
         c_cgo,
+        d_debug,
         e_input,
         g_gopath,
         j_goland,
+        l_devcontainer,
+        l_local,
+        l_pins,
         m_modules,
         p_path,
         r_goroot,
