@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ideaudit import __version__, gofacts
@@ -65,7 +65,8 @@ class ScanOptions:
     jetbrains_config_dir: str | None = None
     # Only what the committed files decide: no shell, no IDE process, no go (CI, pre-commit).
     static: bool = False
-    per_file_ignores: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # (absolute glob, codes or prefixes): the config file's per-file-ignores
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 @record
@@ -119,10 +120,13 @@ def _capture_all(
     speculate = expects_divergence(shell, home, base, options.cache_dir) and (
         options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
-    if speculate:
-        shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
-    else:
-        captures()
+    from ideaudit.status import waiting
+
+    with waiting(f"your shell's start-up ({os.path.basename(shell)}: {', '.join(profiles)})"):
+        if speculate:
+            shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+        else:
+            captures()
     return found, (traced[0] if traced else None)
 
 
@@ -234,17 +238,20 @@ def scan(options: ScanOptions) -> ScanResult:
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
     local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
-    go = gofacts.collect(
-        stage.contexts,
-        local.project or reference,
-        workspace_folders,
-        root=target.root,
-        home=home,
-        trust=options.trust,
-        run_go=options.go_env,
-        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
-        refresh=options.refresh,
-    )
+    from ideaudit.status import waiting
+
+    with waiting("`go env` of each context's go"):
+        go = gofacts.collect(
+            stage.contexts,
+            local.project or reference,
+            workspace_folders,
+            root=target.root,
+            home=home,
+            trust=options.trust,
+            run_go=options.go_env,
+            cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+            refresh=options.refresh,
+        )
     stage.problems.extend(go.problems)
     audit = Audit(
         shell=go.shell,
@@ -273,8 +280,8 @@ def finish(
     """Rules, suppressions, fixes and the report: the stages a full and a static scan share."""
     from ideaudit.suppress import apply_suppressions
 
-    found = run_rules(audit, options.select, options.ignore, skipped)
-    found = apply_suppressions(found, target.root, options.select, options.ignore, options.per_file_ignores)
+    found = run_rules(audit, options.select, options.ignore, options.per_file_ignores, skipped)
+    found = apply_suppressions(found, target.root, options.select, options.ignore)
     findings, notes = split_notes(found)
     from ideaudit.fixes import attach_fixes
 
@@ -449,6 +456,7 @@ def run_rules(
     audit: Audit,
     select: Sequence[str],
     ignore: Sequence[str],
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
     skipped: Sequence[str] = (),
 ) -> list[Finding]:
     """Every selected rule (but ``skipped``).  Paths stay as the rules give them
@@ -459,6 +467,8 @@ def run_rules(
     for r in rules:
         for f in r.check(audit):
             key = (f.code, f.context_id, f.location, f.message)
+            if per_file_ignores and _ignored_in_file(f, per_file_ignores):
+                continue
             if key not in seen:
                 seen.add(key)
                 findings.append(f)
@@ -468,6 +478,18 @@ def run_rules(
     findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[str]]]) -> bool:
+    """A finding in a file that a ``per-file-ignores`` glob matches, with its code listed."""
+    if f.location is None:
+        return False
+    from fnmatch import fnmatch
+
+    from ideaudit.rules.registry import matches
+
+    path = os.path.abspath(f.location.file)
+    return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
 
 
 def relative_to_root(findings: Sequence[Finding], root: str | None) -> list[Finding]:

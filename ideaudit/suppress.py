@@ -1,4 +1,4 @@
-"""Suppressions written in the files themselves, and ``per-file-ignores``.
+"""Suppressions written in the files themselves (``per-file-ignores`` are the pipeline's).
 
 ``// ideaudit: ignore[V001] reason`` in a JSONC file (launch.json, settings.json, a
 ``.code-workspace``) and ``<!-- ideaudit: ignore[J003] reason -->`` in GoLand XML hide
@@ -13,10 +13,9 @@ parsers drop comments, and a comment is one line by nature.
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.record import record
@@ -79,23 +78,11 @@ def _covers(s: Suppression, f: Finding) -> bool:
     return loc.line in (s.line, s.line + 1) and any(f.code.startswith(c) for c in s.codes)
 
 
-def per_file_ignored(f: Finding, root: str, ignores: Mapping[str, Sequence[str]]) -> bool:
-    """``per-file-ignores = {".vscode/launch.json" = ["V001"]}``: glob -> codes or prefixes."""
-    if f.location is None or not ignores:
-        return False
-    rel = os.path.relpath(os.path.abspath(f.location.file), root).replace(os.sep, "/")
-    return any(
-        fnmatch.fnmatchcase(rel, pattern) and any(f.code.startswith(c.upper()) for c in codes)
-        for pattern, codes in ignores.items()
-    )
-
-
 def apply_suppressions(
     findings: Iterable[Finding],
     root: str,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
-    per_file_ignores: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Finding]:
     """The findings no suppression hides, plus a U001 for each suppression (code) that
     hid nothing -- only for codes that were selected, so ``--select P`` never calls a
@@ -110,7 +97,7 @@ def apply_suppressions(
         hit = [s for s in suppressions if _covers(s, f)]
         for s in hit:
             used.update((s, c) for c in s.codes if f.code.startswith(c))
-        if not hit and not per_file_ignored(f, root, per_file_ignores or {}):
+        if not hit:
             kept.append(f)
     if not matches(UNUSED, sel) or matches(UNUSED, ignore):
         return kept

@@ -59,7 +59,7 @@ def test_action_inputs_and_composite_shape() -> None:
     text = (ROOT / "action.yml").read_text()
     assert "--static" in text
     readme = (ROOT / "README.md").read_text()
-    assert "github/codeql-action/upload-sarif" in readme and "uses: ideaudit/ideaudit@" in readme
+    assert "github/codeql-action/upload-sarif" in readme and "/ideaudit@v" in readme
 
 
 def test_action_scan_step_writes_sarif_and_fails_on_findings(tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "SRCROOT"
-# Where docs/rules.md is published: helpUri is this plus the rule's anchor.
+# Where docs/rules.md is published: helpUri is this plus the rule's anchor.  The project
+# has no public home yet (see pyproject.toml); set this when it has one.
 RULES_DOC = "https://github.com/ideaudit/ideaudit/blob/main/docs/rules.md"
 FINGERPRINT = "ideauditFingerprint/v1"
 # GitHub's scale: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, under 4.0 low.
