@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": ("watch", "Re-audit whenever a config, go.mod or shell start-up file changes."),
     "gen": ("gen", "Generate IDE configuration (launch.json, envFile, settings, GoLand, task)."),
     "fix": ("fix", "Undo the last --fix."),
-    "rule": ("rule", "Explain a rule, or list all rules."),
+    "rule": ("rule", "Explain a rule, or list rules."),
 }
 
 
