@@ -193,6 +193,9 @@ def _scan_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
         action="store_true",
         help="also edit your shell start-up files (never done by --fix alone)",
     )
+    scan.add_argument(
+        "--fix-read-only", action="store_true", help="with --fix: also change read-only files (mode kept)"
+    )
     scan.set_defaults(func=_scan)
 
     return scan
@@ -208,7 +211,9 @@ def _watch_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse
         "old environment.  Ctrl-C stops it.",
     )
     _copy_options(
-        scan, watch, skip={"output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell"}
+        scan,
+        watch,
+        skip={"output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell", "fix_read_only"},
     )
     watch.add_argument(
         "--output-format",
@@ -285,7 +290,7 @@ def _env_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse.A
         env,
         skip={
             "output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell",
-            "select", "ignore", "verbose",
+            "fix_read_only", "select", "ignore", "verbose",
         },
     )  # fmt: skip
     env.add_argument(
