@@ -169,7 +169,7 @@ def test_shell_edits_need_fix_shell(tmp_path: Path, cache_dir: str) -> None:
     assert "--fix-shell" in _cli(*base, "--diff", "--fix-shell", cwd=copy, cache_dir=cache_dir).stdout or True
     assert profile.read_bytes() == before
     proc = _cli(*base, "--fix-shell", cwd=copy, cache_dir=cache_dir)
-    assert b'export PATH="$HOME/sdk/go1.22.5/bin:$PATH"' in profile.read_bytes(), proc.stdout + proc.stderr
+    assert b'for _d in "$HOME/sdk/go1.22.5/bin"; do case' in profile.read_bytes(), proc.stdout + proc.stderr
     assert profile.read_bytes().startswith(before)
     # The IDE (bash -i -l at start-up) now finds go: no P001 left for tools and tests.
     after = scan(
