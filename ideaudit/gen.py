@@ -196,7 +196,9 @@ def settings_blocks(result: ScanResult, include: Iterable[str] = ()) -> tuple[di
     home = result.audit.home
     tools: dict[str, Any] = {}
     if missing is not None:
-        tools["PATH"] = _path_text(missing, home, "~", "${env:PATH}")
+        # vscode-go (resolvePath(substituteEnv(value))) expands ${env:NAME} anywhere but
+        # "~" only at the very start, so a list names the home folder as ${env:HOME}.
+        tools["PATH"] = _path_text(missing, home, "${env:HOME}", "${env:PATH}")
     for var, value in values.items():
         # vscode-go skips null here, so "" stands for unset (go treats both alike).
         tools[var] = _under_home(value, home, "~") if value and var in _PATHLIKE else (value or "")

@@ -386,7 +386,10 @@ def _value_for(name: str, value: str, fx: FixInput, launch: bool) -> str:
     home = fx.audit.home
     if launch:
         return ":".join(in_vscode_terms(p, home) for p in value.split(":"))
-    return ":".join(settings_path_text(p, home) for p in value.split(":"))
+    # vscode-go expands "~" only at the very start of a setting's value; later entries
+    # of a list stay absolute (go.testEnvVars knows no ${env:HOME} either).
+    first, *rest = value.split(":")
+    return ":".join([settings_path_text(first, home), *rest])
 
 
 def same_as_shell(f: Finding, fx: FixInput, name: str, shell_value: str | None) -> list[Edit] | None:
