@@ -150,6 +150,9 @@ class _Builder:
             n += 1
         seen.add(ctx_id)
         env = self._ide_env()
+        # IntelliJ's EnvironmentUtil.inlineParentOccurrences: "$NAME$" in the value of
+        # NAME stands for the IDE's own value of NAME ("/opt/bin:$PATH$").
+        parent = env.plain()
         if not config.pass_parent:
             source = f"run configuration '{config.name}' (parent environment not passed)"
             for name in list(env.plain()):
@@ -157,7 +160,10 @@ class _Builder:
         self._gosetup(env)
         where = "shared run configuration" if config.shared else "run configuration (workspace.xml)"
         for entry in config.envs:
-            env.set(entry.name, entry.value, f"{where} '{config.name}' envs", entry.location, entry.raw)
+            value, token = entry.value, f"${entry.name}$"
+            if value is not None and token in value and entry.name in parent:
+                value = value.replace(token, parent[entry.name])
+            env.set(entry.name, value, f"{where} '{config.name}' envs", entry.location, entry.raw)
         for env_file in config.env_files:
             exists = os.path.isfile(env_file.value)
             self.out.env_files.append(EnvFileUse(env_file, ctx_id, exists))
