@@ -173,7 +173,9 @@ class Session:
             from ideaudit.rules.registry import matches
             from ideaudit.watch_ide import env_inputs, running_ides
 
-            audit = replace(audit, ide_processes=running_ides(), env_inputs=env_inputs(shell, home, gofile))
+            audit = replace(
+                audit, ide_processes=running_ides(home), env_inputs=env_inputs(shell, home, gofile)
+            )
             for f in run_rules(audit, ["W"], opts.scan.ignore):
                 if not opts.scan.select or matches(f.code, opts.scan.select):
                     findings.append(f)

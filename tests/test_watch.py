@@ -144,15 +144,18 @@ def watchers() -> Iterator[list[WatchProc]]:
             w.proc.wait()
 
 
-def start_fake_code(tmp_path: Path, name: str = "code") -> subprocess.Popen[bytes]:
-    """A real process named ``code`` (a copy of sleep), as a running VS Code looks."""
+def start_fake_code(tmp_path: Path, name: str = "code", home: Path | None = None) -> subprocess.Popen[bytes]:
+    """A real process named ``code`` (a copy of sleep), as a running VS Code looks; with
+    ``home``, running with that ``HOME`` (watch only considers the IDEs of its home, so
+    the fake IDEs of tests running at the same time elsewhere on the machine are not)."""
     sleep = shutil.which("sleep")
     assert sleep is not None
     d = tmp_path / f"ide-{time.monotonic_ns()}"
     d.mkdir()
     exe = d / name
     shutil.copy(sleep, exe)
-    p = subprocess.Popen([str(exe), "300"], env={"PATH": "/usr/bin:/bin"})
+    env = {"PATH": "/usr/bin:/bin", **({"HOME": str(home)} if home is not None else {})}
+    p = subprocess.Popen([str(exe), "300"], env=env)
     deadline = time.monotonic() + 5
     while Path(f"/proc/{p.pid}/comm").read_text().strip() != name:
         assert time.monotonic() < deadline, "fake code did not start"
@@ -173,13 +176,9 @@ def test_watch_reports_new_and_resolved_findings(
     """The issue's "done when": launch.json, .zshrc, the go env -w file, .vscode/ replaced."""
     if not sys.platform.startswith("linux"):
         pytest.skip("the fake VS Code process is recognised through /proc on Linux")
-    from ideaudit.environ.ide import find_running_vscode
-
-    if find_running_vscode() is not None:
-        pytest.skip("a real VS Code is running; the stale-IDE part would see it")
     zsh = shell_path("zsh")
     home = workspace / "home"
-    code = start_fake_code(tmp_path)
+    code = start_fake_code(tmp_path, home=home)
     try:
         w = WatchProc(
             [str(workspace), "--home", str(home), "--shell", zsh, "--debounce", "0.05", "--ide-poll", "0.3"],
@@ -219,7 +218,7 @@ def test_watch_reports_new_and_resolved_findings(
         # 4. "Restart" VS Code: the stale warnings go.
         code.kill()
         code.wait()
-        code = start_fake_code(tmp_path)
+        code = start_fake_code(tmp_path, home=home)
         w.expect(r" resolved ✓ W001 .*go/env")
 
         # 5. .vscode/ deleted and created again while watching.

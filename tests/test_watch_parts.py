@@ -6,6 +6,7 @@ import os
 import re
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,50 @@ def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
         p.wait()
     assert len(found) == 1 and found[0].ide == "vscode" and found[0].name == "code"
     assert found[0].started > 0
+
+
+def test_running_ides_only_counts_ides_of_the_watched_home(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("process names come from /proc on Linux")
+    from ideaudit.watch_ide import running_ides
+    from tests.test_watch import start_fake_code
+
+    mine, other = tmp_path / "home", tmp_path / "other-home"
+    mine.mkdir()
+    other.mkdir()
+    p = start_fake_code(tmp_path, home=mine)
+    q = start_fake_code(tmp_path, home=other)
+    try:
+        pids = {x.pid for x in running_ides(str(mine))}
+    finally:
+        for proc in (p, q):
+            proc.kill()
+            proc.wait()
+    assert p.pid in pids and q.pid not in pids
+
+
+def test_start_time_comes_from_the_kernel_clock_not_whole_second_boot_time() -> None:
+    """psutil's start time is boot time in whole seconds plus ticks: up to 1 s early.
+    The start time used for W001 lies between the moments before and after the start
+    (within one clock tick, by which it is rounded up)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("/proc/PID/stat and CLOCK_BOOTTIME are Linux's")
+    import os
+    import subprocess
+
+    from ideaudit.watch_ide import start_time
+
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    before = time.time()
+    p = subprocess.Popen(["sleep", "30"])
+    after = time.time()
+    try:
+        started = start_time(p.pid)
+    finally:
+        p.kill()
+        p.wait()
+    assert started is not None
+    assert before - 0.002 <= started <= after + tick + 0.002, (before, started, after)
 
 
 def test_notifier_without_notify_send_says_so_and_does_not_raise() -> None:
