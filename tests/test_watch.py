@@ -355,3 +355,130 @@ def test_concise_cycles_match_the_generated_problem_matcher(
         timeout=60,
     )
     assert again.returncode == 0 and "already has" in again.stdout
+
+
+@pytest.fixture
+def showcase(tmp_path: Path) -> Path:
+    ws = tmp_path / "showcase"
+    shutil.copytree(SAMPLES / "showcase", ws, symlinks=True)
+    return ws
+
+
+def _watch_showcase(ws: Path, cache_dir: str, watchers: list[WatchProc], *extra: str) -> WatchProc:
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(ws), "--home", str(ws / "home"), "--shell", bash, "--no-ide-check", "--no-go-env",
+         "--debounce", "0.05", *extra],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^Watching")
+    return w
+
+
+def test_a_file_that_stops_parsing_makes_its_findings_unknown_not_resolved(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """launch.json broken: the debug configuration's M011 (GO111MODULE=off comes from
+    settings.json) is unknown, not resolved; launch.json repaired: nothing is "new"."""
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    launch = showcase / ".vscode" / "launch.json"
+    good = launch.read_text()
+    _save(launch, good.replace('"version"', "{ version", 1))
+    w.expect_all(
+        r" new +✗ E001 ",
+        r" unknown +\? M011 VS Code debug 'Launch API'",
+        r" unknown +\? P005 VS Code debug 'Launch API'",
+    )
+    w.expect(r"cannot tell: .*launch\.json cannot be read now")
+    _save(launch, good)
+    w.expect(r" resolved ✓ E001 ")
+    # A marker edit after the repair: everything of the repair's audit is printed by then.
+    _save(launch, good.replace('"/usr/local/go/bin"', '"/usr/local/go/bin:${env:PATH}"'))
+    w.expect(r" resolved ✓ P005 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+    printed = "\n".join(w.seen)
+    assert not re.search(r"resolved ✓ M011", printed), printed
+    assert not re.search(r"new +✗ (M011|P001|G002)", printed), printed
+    assert "Traceback" not in w.stderr
+
+
+def test_a_finding_whose_value_changed_is_reported_as_changed(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    settings = showcase / ".vscode" / "settings.json"
+    _save(settings, settings.read_text().replace("-mod=vendor", "-mod=mod"))
+    line = w.expect(r" changed +! M006 VS Code tools \(gopls, dlv, go\)")
+    assert "-mod=mod" in line
+    w.expect(r"^ +was: -mod=vendor$")
+    assert w.stop() == 0
+    assert not [s for s in w.seen if re.search(r"(new|resolved) .* M006", s)], w.seen
+
+
+def test_an_envfile_edit_re_audits(showcase: Path, cache_dir: str, watchers: list[WatchProc]) -> None:
+    launch = showcase / ".vscode" / "launch.json"
+    launch.write_text(
+        launch.read_text().replace(
+            '"env": {', '"envFile": "${workspaceFolder}/dev.env",\n            "env": {'
+        )
+    )
+    env = showcase / "dev.env"
+    env.write_text("APP_MODE=dev\n")
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    _save(env, "APP_MODE=dev\nCGO_ENABLED=0\n")
+    w.expect(r" new +! C001 VS Code debug 'Launch API'.*CGO_ENABLED")
+    _save(env, "APP_MODE=dev\n")
+    w.expect(r" resolved ✓ C001 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_workspace_that_goes_away_is_reported_and_watched_again_when_back(
+    how: str, showcase: Path, tmp_path: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    home = tmp_path / "home"  # outside the workspace, so it survives
+    shutil.move(showcase / "home", home)
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(showcase), "--home", str(home), "--shell", bash, "--no-ide-check", "--no-go-env",
+         "--debounce", "0.05"],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^Watching")
+    saved = tmp_path / "saved"
+    if how == "deleted":
+        shutil.copytree(showcase, saved, symlinks=True)
+        shutil.rmtree(showcase)
+    else:
+        os.rename(showcase, saved)
+    w.expect(rf"workspace {re.escape(str(showcase))} is gone \(deleted or renamed\)")
+    if how == "deleted":
+        shutil.copytree(saved, showcase, symlinks=True)
+    else:
+        os.rename(saved, showcase)
+    w.expect(rf"workspace {re.escape(str(showcase))} is back")
+    # Watched again: an edit in the returned workspace is seen.
+    launch = showcase / ".vscode" / "launch.json"
+    _save(launch, launch.read_text().replace('"/usr/local/go/bin"', '"/usr/local/go/bin:${env:PATH}"'))
+    w.expect(r" resolved ✓ P005 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+    printed = "\n".join(w.seen)
+    assert "resolved ✓ M011" not in printed, printed  # going away resolves nothing
+    assert "Traceback" not in w.stderr
+
+
+def test_a_lone_surrogate_in_a_settings_value_does_not_stop_the_watch(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    settings = showcase / ".vscode" / "settings.json"
+    original = settings.read_text()
+    _save(settings, original.replace('"-mod=vendor"', '"-mod=vendor -tags=\\ud800"'))
+    w.expect(r" changed +! M006 VS Code tools")
+    _save(settings, original.replace('"-mod=vendor"', '"-mod=mod"'))
+    w.expect(r" changed +! M006 VS Code tools .*-mod=mod")
+    assert w.proc.poll() is None
+    assert w.stop() == 0
+    assert "Traceback" not in w.stderr, w.stderr

@@ -13,6 +13,7 @@ import pytest
 
 from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
 from ideaudit.notify import Notifier
+from ideaudit.record import replace
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import load_all
 from ideaudit.watch_output import BEGIN, END, diff, finding_key, index, render_changes
@@ -132,9 +133,10 @@ def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
     from ideaudit.watch_ide import running_ides
     from tests.test_watch import start_fake_code
 
-    p = start_fake_code(tmp_path)
+    # With its own HOME: the oldest `code` of the machine may be another test's.
+    p = start_fake_code(tmp_path, home=tmp_path)
     try:
-        found = [x for x in running_ides() if x.pid == p.pid]
+        found = [x for x in running_ides(str(tmp_path)) if x.pid == p.pid]
     finally:
         p.kill()
         p.wait()
@@ -237,3 +239,44 @@ def test_gen_task_keeps_comments_and_refuses_broken_files(tmp_path: Path, cache_
     with pytest.raises(GenTaskError, match=r"tasks\.json:4:5: "):
         add_watch_task(str(tmp_path), cache_dir=cache_dir)
     assert os.path.exists(tasks)
+
+
+def test_compare_tells_unknown_changed_and_resolved_apart() -> None:
+    from ideaudit.model import Layer
+    from ideaudit.watch_output import compare, finding_key
+
+    settings, launch = "/w/.vscode/settings.json", "/w/.vscode/launch.json"
+    via_settings = Finding(
+        "M011", Severity.ERROR, "GOPATH mode", context_id="vscode:debug:A", location=Location(settings, 5, 9),
+        variable="GO111MODULE", provenance=(Layer("go.toolsEnvVars", "off", Location(settings, 5, 9)),),
+    )  # fmt: skip
+    flags = Finding(
+        "M006",
+        Severity.WARNING,
+        "GOFLAGS is -mod=vendor",
+        context_id="vscode:tools",
+        location=Location(settings, 6, 9),
+        variable="GOFLAGS",
+        context_value="-mod=vendor",
+    )
+    gone = Finding(
+        "V001", Severity.WARNING, "dlvToolPath", context_id="vscode:tools", location=Location(launch, 3, 1)
+    )
+    old = {finding_key(f): f for f in (via_settings, flags, gone)}
+    now_flags = replace(flags, message="GOFLAGS is -mod=mod", context_value="-mod=mod")
+    broken = Finding("E001", Severity.ERROR, "bad", location=Location(launch, 1, 3))
+    new = {finding_key(f): f for f in (now_flags, broken)}
+    ch = compare(old, new, unreadable={launch}, defined_in={"vscode:debug:A": launch})
+    assert [f.code for f in ch.added] == ["E001"]
+    assert [(a.context_value, b.context_value) for a, b in ch.changed] == [("-mod=vendor", "-mod=mod")]
+    # Its context comes from the unreadable launch.json: unknown, even though its value
+    # comes from settings.json; the V001 located in launch.json too.
+    assert sorted((f.code, files) for f, files in ch.unknown) == [("M011", (launch,)), ("V001", (launch,))]
+    assert ch.resolved == [] and set(ch.carried) == {finding_key(via_settings), finding_key(gone)}
+    # The next audit, launch.json still broken: not reported again.
+    again = compare({**ch.carried, **new}, new, unreadable={launch}, defined_in={"vscode:debug:A": launch},
+                    reported_unknown=set(ch.carried))  # fmt: skip
+    assert again.unknown == [] and again.added == [] and set(again.carried) == set(ch.carried)
+    # Nothing unreadable: the missing ones are resolved.
+    fixed = compare(old, {finding_key(now_flags): now_flags})
+    assert sorted(f.code for f in fixed.resolved) == ["M011", "V001"] and fixed.unknown == []
