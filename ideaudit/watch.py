@@ -92,6 +92,7 @@ class AuditOutcome:
     changed: list[tuple[Finding, Finding]] = field(default_factory=list)  # (before, now)
     unknown: list[tuple[Finding, tuple[str, ...]]] = field(default_factory=list)
     workspace: str | None = None  # "gone" when the workspace vanished, "back" when it returned
+    carried: list[Finding] = field(default_factory=list)  # still unknown (a file cannot be read)
 
     @property
     def any_change(self) -> bool:
@@ -243,6 +244,7 @@ class Session:
             changes.changed,
             changes.unknown,
             "back" if back else None,
+            sorted(changes.carried.values(), key=Finding.sort_key),
         )
 
     def _gone(self, root: str, t0: float) -> AuditOutcome:
@@ -374,7 +376,14 @@ class Watcher:
         if opts.output_format == "concise":
             if (first or outcome.any_change) and outcome.workspace != "gone":
                 added, resolved = len(outcome.added), len(outcome.resolved)
-                self._write(render_cycle(outcome.report, added, resolved, outcome.when))
+                # Findings whose file cannot be read now stay in the Problems panel,
+                # marked, rather than vanish as if resolved.
+                marked = [replace(f, message=f"(unknown: a file it comes from cannot be read) {f.message}")
+                          for f in outcome.carried]  # fmt: skip
+                shown = _with_findings(
+                    outcome.report, sorted([*outcome.report.findings, *marked], key=Finding.sort_key)
+                )
+                self._write(render_cycle(shown, added, resolved, outcome.when))
         elif first:
             from ideaudit.report import render
             from ideaudit.rules.registry import RULES

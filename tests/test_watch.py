@@ -85,7 +85,12 @@ class WatchProc:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"no line matching {pattern!r}; output so far:\n" + "\n".join(self.seen))
+                raise AssertionError(
+                    f"no line matching {pattern!r}; output so far:\n"
+                    + "\n".join(self.seen)
+                    + "\nstderr so far:\n"
+                    + "".join(self._err)
+                )
             try:
                 line = self.lines.get(timeout=left)
             except queue.Empty:
@@ -181,7 +186,18 @@ def test_watch_reports_new_and_resolved_findings(
     code = start_fake_code(tmp_path, home=home)
     try:
         w = WatchProc(
-            [str(workspace), "--home", str(home), "--shell", zsh, "--debounce", "0.05", "--ide-poll", "0.3"],
+            [
+                str(workspace),
+                "--home",
+                str(home),
+                "--shell",
+                zsh,
+                "--debounce",
+                "0.05",
+                "--ide-poll",
+                "0.3",
+                "-v",
+            ],
             cache_dir,
         )
         watchers.append(w)
@@ -372,7 +388,7 @@ def _watch_showcase(ws: Path, cache_dir: str, watchers: list[WatchProc], *extra:
         cache_dir,
     )  # fmt: skip
     watchers.append(w)
-    w.expect(r"^Watching")
+    w.expect(r"^ideaudit watch: audit finished" if "concise" in extra else r"^Watching")
     return w
 
 
@@ -482,3 +498,16 @@ def test_a_lone_surrogate_in_a_settings_value_does_not_stop_the_watch(
     assert w.proc.poll() is None
     assert w.stop() == 0
     assert "Traceback" not in w.stderr, w.stderr
+
+
+def test_concise_keeps_unknown_findings_in_the_problems_panel(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers, "--output-format", "concise")
+    launch = showcase / ".vscode" / "launch.json"
+    _save(launch, "{ broken")
+    w.expect(r"^ideaudit watch: audit started")
+    w.expect(r"launch\.json:\d+:\d+: error E001 ")
+    line = w.expect(r"\(unknown: a file it comes from cannot be read\)")
+    assert "P005" in line or "M011" in line or "P001" in line or "G002" in line or "V001" in line
+    assert w.stop() == 0
