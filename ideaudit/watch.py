@@ -284,8 +284,16 @@ class _Handler:
 
     def __init__(self, events: queue.SimpleQueue[str]) -> None:
         self.events = events
+        # Folders deleted or moved away: their inotify watch is dead even if a folder of
+        # the same path (and, as file systems reuse inode numbers, the same inode)
+        # appears again.  Read and cleared by the watcher's thread (set operations are
+        # atomic under the GIL).
+        self.gone: set[str] = set()
 
     def dispatch(self, event: Any) -> None:
+        if getattr(event, "is_directory", False) and getattr(event, "event_type", "") in ("deleted", "moved"):
+            src = getattr(event, "src_path", "")
+            self.gone.add(os.path.normpath(os.fsdecode(src) if isinstance(src, bytes) else src))
         for attr in ("src_path", "dest_path"):
             path = getattr(event, attr, "")
             if isinstance(path, bytes):
@@ -303,6 +311,7 @@ class Watcher:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.events: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._events_handler = _Handler(self.events)
         self.observer: BaseObserver | None = None
         self.watches: dict[str, tuple[ObservedWatch, Signature]] = {}
         self.unwatchable: set[str] = set()
@@ -331,14 +340,21 @@ class Watcher:
 
     def sync_watches(self, plan: WatchPlan) -> None:
         """Watch exactly the plan's folders; re-watch a folder that was replaced (deleted
-        and created again: same path, new inode, the old inotify watch is dead)."""
+        or moved away, and created again: the old inotify watch is dead, whether or not
+        the new folder got a new inode number)."""
         assert self.observer is not None
+        gone = self._events_handler.gone
         for path, (watch, sig) in list(self.watches.items()):
             current = _signature(path) if os.path.isdir(path) else None
-            if path not in plan.watch_dirs or current is None or current[2] != (sig[2] if sig else None):
+            replaced = path in gone or current is None or current[2] != (sig[2] if sig else None)
+            gone.discard(path)
+            if path not in plan.watch_dirs or replaced:
                 with contextlib.suppress(KeyError, OSError, ValueError):
                     self.observer.unschedule(watch)
                 del self.watches[path]
+        for path in list(gone):  # folders never watched: nothing to re-watch
+            if path not in plan.watch_dirs:
+                gone.discard(path)
         for path in sorted(plan.watch_dirs):
             if path in self.watches:
                 continue
@@ -353,6 +369,7 @@ class Watcher:
                     self._warn(f"cannot watch {path}: {exc.strerror or exc}")
                 continue
             self.unwatchable.discard(path)
+            gone.discard(path)
             self.watches[path] = (watch, sig)
 
     # ------------------------------------------------------------------ output
@@ -474,7 +491,7 @@ class Watcher:
         from watchdog.events import FileSystemEventHandler
         from watchdog.observers import Observer
 
-        handler = _Handler(self.events)
+        handler = self._events_handler
 
         class Forward(FileSystemEventHandler):
             def dispatch(self, event: Any) -> None:

@@ -511,3 +511,30 @@ def test_concise_keeps_unknown_findings_in_the_problems_panel(
     line = w.expect(r"\(unknown: a file it comes from cannot be read\)")
     assert "P005" in line or "M011" in line or "P001" in line or "G002" in line or "V001" in line
     assert w.stop() == 0
+
+
+def test_a_folder_replaced_within_one_burst_is_watched_again(
+    workspace: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """.vscode/ removed and made again inside one debounce window: file systems hand the
+    new folder the old inode number, yet the old inotify watch is dead."""
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check",
+         "--no-go-env", "--debounce", "1.0"],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^Watching")
+    vscode = workspace / ".vscode"
+    _save(vscode / "launch.json", BAD_LAUNCH)
+    w.expect(r" new +✗ P005")
+    (vscode / "launch.json").unlink()
+    w.expect(r" resolved ✓ P005")  # .vscode/ itself still exists and stays watched
+    vscode.rmdir()
+    vscode.mkdir()
+    (vscode / "launch.json").write_text(BAD_LAUNCH)
+    w.expect(r" new +✗ P005")
+    _save(vscode / "launch.json", GOOD_LAUNCH)
+    w.expect(r" resolved ✓ P005")
+    assert w.stop() == 0
