@@ -350,13 +350,17 @@ def merge_settings(
     return {settings_path: (old, text)}
 
 
-def _write(changes: Mapping[str, tuple[str | None, str]], cache_dir: str | None) -> None:
+def _write(changes: Mapping[str, tuple[str | None, str]], cache_dir: str | None, folder: str) -> None:
+    """Write inside ``folder`` only (an ``--output ../x`` or a symlinked .vscode/ that
+    leads elsewhere is refused, as for fixes)."""
     from ideaudit.fixes.apply import FixConflict, display_path, write_files
 
     try:
-        written = write_files(changes, cache_dir)
+        written = write_files(changes, cache_dir, roots=[folder])
     except FixConflict as exc:
         raise GenError(str(exc)) from exc
+    except OSError as exc:  # a full disk, a read-only folder: nothing was kept
+        raise GenError(exc.strerror or str(exc)) from exc
     for w in written:
         print(f"{'created' if w.created else 'updated'} {display_path(w.path)}", file=sys.stderr)
 
@@ -450,7 +454,9 @@ def _gen_launch(args: argparse.Namespace) -> int:
         )
         _, _, folder = _contexts(result)
         if args.write:
-            _write(insert_launch(os.path.join(folder, ".vscode", "launch.json"), config), args.cache_dir)
+            _write(
+                insert_launch(os.path.join(folder, ".vscode", "launch.json"), config), args.cache_dir, folder
+            )
         else:
             import json
 
@@ -468,7 +474,7 @@ def _gen_envfile(args: argparse.Namespace) -> int:
         if args.write:
             if os.path.exists(target):
                 raise GenError(f"{target} exists; remove it or choose another --output")
-            _write({target: (None, text)}, args.cache_dir)
+            _write({target: (None, text)}, args.cache_dir, folder)
         else:
             sys.stdout.write(text)
         if not _ignored(folder, args.output):
@@ -497,9 +503,8 @@ def _gen_settings(args: argparse.Namespace) -> int:
         _, _, folder = _contexts(result)
         if args.write:
             if blocks:
-                _write(
-                    merge_settings(os.path.join(folder, ".vscode", "settings.json"), blocks), args.cache_dir
-                )
+                settings = os.path.join(folder, ".vscode", "settings.json")
+                _write(merge_settings(settings, blocks), args.cache_dir, folder)
         else:
             import json
 
@@ -520,7 +525,7 @@ def _gen_goland(args: argparse.Namespace) -> int:
         if args.write:
             if os.path.exists(target):
                 raise GenError(f"{target} exists; choose another --name")
-            _write({target: (None, text)}, args.cache_dir)
+            _write({target: (None, text)}, args.cache_dir, folder)
         else:
             sys.stdout.write(text)
         return skipped

@@ -115,3 +115,21 @@ def test_gen_goland_run_scans_clean(case: str, tmp_path: Path, cache_dir: str) -
     assert run is not None, [c.label for c in after.audit.contexts]
     assert not _literal_path_entries(run), run.env.var("PATH")
     assert not _divergent(after.findings, run), xml
+
+
+def test_gen_writes_only_inside_the_folder(tmp_path: Path, cache_dir: str) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import shell_path
+
+    bash = shell_path("bash")
+    copy, _ = copy_sample("path-only-in-bashrc", tmp_path)
+    outside = tmp_path / "outside.env"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ideaudit", "gen", "envfile", str(copy), "--home", str(copy / "home"),
+         "--shell", bash, "--write", "--output", "../outside.env"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "IDEAUDIT_CACHE_DIR": cache_dir},
+    )  # fmt: skip
+    assert proc.returncode == 2 and "outside the workspace" in proc.stderr, proc.stderr
+    assert not outside.exists()
