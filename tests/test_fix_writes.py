@@ -68,6 +68,7 @@ def test_a_symlink_inside_the_workspace_is_written_through(tmp_path: Path, cache
     )
     assert "(1 fixed, " in proc.stdout, proc.stdout + proc.stderr
     assert launch.is_symlink() and b"${env:PATH}" in shared.read_bytes()
+    assert "Changed: .vscode/launch.json (-> configs/launch.json)" in proc.stdout, proc.stdout
 
 
 def test_no_file_is_created_outside_the_workspace(tmp_path: Path, cache_dir: str) -> None:

@@ -8,6 +8,7 @@ then print what remains and ``Found N errors (M fixed, K remaining).``
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -63,8 +64,6 @@ class FixOutcome:
 def workspace_roots(options: ScanOptions, result: ScanResult) -> list[str]:
     """The folders a workspace fix may write in: the audited folder (or the
     ``.code-workspace`` file's), each VS Code folder and each GoLand project."""
-    import os
-
     from ideaudit.workspace import resolve_target
 
     roots = [resolve_target(options.path).root]
@@ -176,7 +175,15 @@ def run_scan_fixes(
     if outcome.written:
         from ideaudit.fixes.apply import display_path
 
-        summary += "\nChanged: " + ", ".join(display_path(p) for p in outcome.written)
+        def named(p: str) -> str:  # a symlink is named with the file it leads to
+            real = os.path.realpath(p)
+            return (
+                display_path(p)
+                if real == os.path.abspath(p)
+                else f"{display_path(p)} (-> {display_path(real)})"
+            )
+
+        summary += "\nChanged: " + ", ".join(named(p) for p in outcome.written)
         summary += "\n(`ideaudit fix --undo` restores the files of the last run.)"
     print(summary)
     hidden = final.fixes.available([UNSAFE]) if final.fixes and not unsafe else []
