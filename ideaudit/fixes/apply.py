@@ -220,16 +220,17 @@ def _sha(data: bytes) -> str:
 
 
 def _current(path: str) -> bytes | None:
-    """The bytes of ``path`` (``None`` if absent); only a regular file is opened, so a
-    FIFO or a device named by a workspace cannot hang or flood the writer."""
+    """The bytes of ``path`` (``None`` if absent); only a regular file within the cap is
+    read (the safe-read helper), so a FIFO or a device named by a workspace cannot hang
+    or flood the writer."""
+    from ideaudit.sources.saferead import ReadRefused, read_bytes
+
     try:
-        st = os.stat(path)
+        return read_bytes(path, "text")
     except FileNotFoundError:
         return None
-    if not stat.S_ISREG(st.st_mode):
-        raise WriteRefused(f"{path} is not a regular file; not changing it")
-    with open(path, "rb") as fh:
-        return fh.read()
+    except ReadRefused as exc:
+        raise WriteRefused(f"{path}: {exc.strerror}; not changing it") from None
 
 
 # The rename step, a module attribute so that a test can inject a failure between

@@ -546,7 +546,8 @@ def fix_envfile_missing(f: Finding, fx: FixInput) -> list[Edit] | None:
     folder = os.path.realpath(fc.folder.path)
     if not os.path.isabs(path) or not os.path.realpath(path).startswith(folder + os.sep):
         return None
-    if fx.docs.text(path) is not None:
+    # Anything already at the path (a FIFO, /dev/zero, a link) is neither read nor replaced.
+    if os.path.lexists(path) or fx.docs.text(path) is not None:
         return None
     return [
         Edit(path, 0, 0, "# Environment for the debug session (created by ideaudit; keep it out of git).\n")
