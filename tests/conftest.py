@@ -13,7 +13,10 @@ SAMPLES = ROOT / "sample_workspaces"
 
 
 def _corpus() -> Path:
-    """``../shared/corpus`` beside the project (from a git worktree, one level further up)."""
+    """``../shared/corpus`` beside the project, from a git worktree one level further up,
+    or where ``IDEAUDIT_CORPUS`` points."""
+    if os.environ.get("IDEAUDIT_CORPUS"):
+        return Path(os.environ["IDEAUDIT_CORPUS"])
     for base in ROOT.parents:
         if (base / "shared" / "corpus").is_dir():
             return base / "shared" / "corpus"
