@@ -466,11 +466,31 @@ for _code in (
     _differs_fixer(_code)
 
 
+def _member_by_value(
+    fx: FixInput, loc: Location, name: str
+) -> tuple[JsoncDocument, tuple[PathItem, ...]] | None:
+    """The member ``name`` whose *value* is at ``loc`` (rules that point at the value)."""
+    if loc.line is None or not loc.file.endswith(".json"):
+        return None
+    doc = fx.docs.jsonc(os.path.abspath(loc.file))
+    if doc is None or doc.data is None:
+        return None
+    for path in _paths(doc.data):
+        if path[-1] != name:
+            continue
+        vl = doc.location(*path)
+        if vl is not None and vl.line == loc.line and vl.col == loc.col:
+            return doc, path
+    return None
+
+
 def remove_where_set(f: Finding, fx: FixInput) -> list[Edit] | None:
     """The finding's variable removed from the configuration member that sets it (its
     location): what "Remove X where it is set" says.  For ``GOFLAGS=-insecure`` only the
     flag goes."""
     found = _launch_member(fx, f) if f.variable else None
+    if found is None and f.variable and f.location is not None:
+        found = _member_by_value(fx, f.location, f.variable)
     if found is None:
         return None
     doc, path = found
@@ -484,7 +504,7 @@ def remove_where_set(f: Finding, fx: FixInput) -> list[Edit] | None:
     return _remove(doc, path)
 
 
-for _code in ("M011", "C004", "X002"):
+for _code in ("M011", "C004", "X002", "L024", "V011"):
     fixer(_code, safe=False)(remove_where_set)
 
 
