@@ -91,6 +91,14 @@ def scan(
             rich_help_panel=FIX_PANEL,
         ),
     ] = False,
+    fix_read_only: Annotated[
+        bool,
+        typer.Option(
+            "--fix-read-only",
+            help="With --fix: also change read-only files (refused otherwise; the mode is kept).",
+            rich_help_panel=FIX_PANEL,
+        ),
+    ] = False,
 ) -> None:
     ws = WorkspaceArgs(
         path=str(path),
@@ -123,6 +131,7 @@ def scan(
             fix=fix,
             unsafe_fixes=unsafe_fixes,
             fix_shell=fix_shell,
+            fix_read_only=fix_read_only,
         )
     )
 
@@ -141,6 +150,7 @@ def run(
     fix: bool = False,
     unsafe_fixes: bool = False,
     fix_shell: bool = False,
+    fix_read_only: bool = False,
 ) -> int:
     """The scan command with plain values; returns the exit status."""
     from ideaudit.config import ConfigError
@@ -182,6 +192,7 @@ def run(
             fix=fix,
             unsafe=unsafe_fixes,
             fix_shell=fix_shell,
+            read_only=fix_read_only,
             exit_zero=exit_zero,
             fail_on=threshold,
         )
