@@ -130,7 +130,7 @@ def launch(
         )
         if write:
             launch_json = os.path.join(_folder(result), ".vscode", "launch.json")
-            write_changes(insert_launch(launch_json, config), ws.cache_dir)
+            write_changes(insert_launch(launch_json, config), ws.cache_dir, _folder(result))
         else:
             sys.stdout.write(json.dumps(config, indent=4) + "\n")
         return skipped
@@ -162,7 +162,7 @@ def envfile(
         if write:
             if os.path.exists(target):
                 raise GenError(f"{target} exists; remove it or choose another --output")
-            write_changes({target: (None, content)}, ws.cache_dir)
+            write_changes({target: (None, content)}, ws.cache_dir, folder)
         else:
             sys.stdout.write(content)
         if not is_git_ignored(folder, output):
@@ -197,7 +197,7 @@ def settings(
         if write:
             if blocks:
                 settings_json = os.path.join(_folder(result), ".vscode", "settings.json")
-                write_changes(merge_settings(settings_json, blocks), ws.cache_dir)
+                write_changes(merge_settings(settings_json, blocks), ws.cache_dir, _folder(result))
         else:
             sys.stdout.write(json.dumps(blocks, indent=4) + "\n")
         return skipped
@@ -231,7 +231,7 @@ def goland_run(
         if write:
             if os.path.exists(target):
                 raise GenError(f"{target} exists; choose another --name")
-            write_changes({target: (None, content)}, ws.cache_dir)
+            write_changes({target: (None, content)}, ws.cache_dir, _folder(result))
         else:
             sys.stdout.write(content)
         return skipped

@@ -111,6 +111,14 @@ def scan(
             rich_help_panel=FIX_PANEL,
         ),
     ] = False,
+    fix_read_only: Annotated[
+        bool,
+        typer.Option(
+            "--fix-read-only",
+            help="With --fix: also change read-only files (refused otherwise; the mode is kept).",
+            rich_help_panel=FIX_PANEL,
+        ),
+    ] = False,
 ) -> None:
     ws = WorkspaceArgs(
         path=str(path),
@@ -147,6 +155,7 @@ def scan(
             statistics=statistics,
             baseline=text(baseline),
             update_baseline=update_baseline,
+            fix_read_only=fix_read_only,
         )
     )
 
@@ -169,6 +178,7 @@ def run(
     statistics: bool = False,
     baseline: str | None = None,
     update_baseline: bool = False,
+    fix_read_only: bool = False,
 ) -> int:
     """The scan command with plain values; returns the exit status."""
     from ideaudit.config import ConfigError
@@ -210,6 +220,7 @@ def run(
             fix=fix,
             unsafe=unsafe_fixes,
             fix_shell=fix_shell,
+            read_only=fix_read_only,
             exit_zero=exit_zero,
             fail_on=threshold,
         )

@@ -8,13 +8,14 @@ then print what remains and ``Found N errors (M fixed, K remaining).``
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ideaudit.causes import group_causes
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
-from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.fixes.apply import FixConflict, FixRun, new_texts, select, unified_diff
 from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
 from ideaudit.report import plural, tally
@@ -67,13 +68,31 @@ class FixOutcome:
     fixed_findings: list[Finding] = field(default_factory=list)
 
 
+def workspace_roots(options: ScanOptions, result: ScanResult) -> list[str]:
+    """The folders a workspace fix may write in: the audited folder (or the
+    ``.code-workspace`` file's), each VS Code folder and each GoLand project."""
+    from ideaudit.workspace import resolve_target
+
+    roots = [resolve_target(options.path).root]
+    roots += [fc.folder.path for fc in result.audit.vscode]
+    roots += [gc.project.root for gc in result.audit.goland]
+    return list(dict.fromkeys(os.path.abspath(r) for r in roots))
+
+
 def fix_rounds(
     options: ScanOptions,
     first: ScanResult,
     apps: Iterable[str],
     scan: Callable[[ScanOptions], ScanResult] | None = None,
+    *,
+    allow_read_only: bool = False,
 ) -> FixOutcome:
-    """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`)."""
+    """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`).
+
+    All rounds are one :class:`~ideaudit.fixes.apply.FixRun`: ``fix --undo`` restores
+    the files as they were before the first.  Workspace fixes write only inside the
+    workspace, shell start-up edits only inside the home folder.
+    """
     if scan is None:
         from ideaudit.pipeline import scan as scan_fn
 
@@ -81,16 +100,30 @@ def fix_rounds(
     apps = list(apps)
     outcome = FixOutcome(first)
     result = first
+    run = FixRun(options.cache_dir)
+    roots = workspace_roots(options, first)
+    home = [first.audit.home] if first.audit.home else []
     for _ in range(MAX_ROUNDS):
         if result.fixes is None:
             break
         kept, changes = planned(result.fixes, apps)
         if not changes:
             break
+        shell_files = {e.file for f in kept if f.applicability == SHELL for e in f.edits}
+
+        def roots_of(path: str, shell_files: set[str] = shell_files) -> list[str]:
+            return home if path in shell_files else roots
+
         try:
-            written = write_files(changes, options.cache_dir)
+            written = run.write(changes, roots=roots_of, allow_read_only=allow_read_only)
         except FixConflict as exc:
             outcome.conflict = str(exc)
+            break
+        except OSError as exc:
+            name = exc.filename or ""
+            outcome.conflict = (
+                f"could not write {name}: {exc.strerror or exc}; nothing of this round was kept"
+            )
             break
         outcome.rounds += 1
         outcome.fixed += len({f.index for f in kept})
@@ -131,6 +164,7 @@ def run_scan_fixes(
     fix: bool = False,
     unsafe: bool = False,
     fix_shell: bool = False,
+    read_only: bool = False,
     exit_zero: bool = False,
     fail_on: str | None = None,
 ) -> int:
@@ -153,7 +187,7 @@ def run_scan_fixes(
         print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
         return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
-    outcome = fix_rounds(options, result, apps)
+    outcome = fix_rounds(options, result, apps, allow_read_only=read_only)
     final = outcome.result
     sys.stdout.write(render(final))
     # Counted as the report counts them: causes, each with its own severity.
@@ -166,7 +200,15 @@ def run_scan_fixes(
     if outcome.written:
         from ideaudit.fixes.apply import display_path
 
-        summary += "\nChanged: " + ", ".join(display_path(p) for p in outcome.written)
+        def named(p: str) -> str:  # a symlink is named with the file it leads to
+            real = os.path.realpath(p)
+            return (
+                display_path(p)
+                if real == os.path.abspath(p)
+                else f"{display_path(p)} (-> {display_path(real)})"
+            )
+
+        summary += "\nChanged: " + ", ".join(named(p) for p in outcome.written)
         summary += "\n(`ideaudit fix --undo` restores the files of the last run.)"
     print(summary)
     hidden = final.fixes.available([UNSAFE]) if final.fixes and not unsafe else []
@@ -185,11 +227,16 @@ def run_scan_fixes(
 def run_undo(cache_dir: str | None) -> int:
     from ideaudit.fixes.apply import UndoError, display_path, undo
 
+    def warn(message: str) -> None:
+        print(f"ideaudit: warning: {message}", file=sys.stderr)
+
     try:
-        restored = undo(cache_dir)
+        restored = undo(cache_dir, warn)
     except UndoError as exc:
         print(f"ideaudit: error: {exc}", file=sys.stderr)
         return 2
     for path in restored:
         print(f"restored {display_path(path)}")
+    if not restored:
+        print("nothing to restore: the files are as they were before the last run")
     return 0
