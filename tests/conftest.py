@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_workspaces"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The shared corpus sits beside the repository; IDEAUDIT_CORPUS points elsewhere (a worktree).
+CORPUS = Path(os.environ.get("IDEAUDIT_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 def shell_path(name: str) -> str:
