@@ -123,15 +123,23 @@ def _in_project(gc: GoLandContexts, path: str) -> bool:
 # -- lookups ----------------------------------------------------------------------------
 
 
+_CONTEXTS: weakref.WeakKeyDictionary[object, dict[str, tuple[GoLandContexts, Context]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _goland(fx: FixInput, f: Finding) -> tuple[GoLandContexts, Context] | None:
-    """The GoLand project and context of a finding (``None`` for other IDEs)."""
+    """The GoLand project and context of a finding (``None`` for other IDEs); from an
+    index built once per fix run (a scan per finding was quadratic in contexts)."""
     if not (f.context_id or "").startswith("goland:"):
         return None
-    for gc in fx.audit.goland:
-        for ctx in gc.contexts:
-            if ctx.id == f.context_id:
-                return gc, ctx
-    return None
+    index = _CONTEXTS.get(fx.docs)
+    if index is None:
+        index = _CONTEXTS[fx.docs] = {}
+        for gc in fx.audit.goland:
+            for ctx in gc.contexts:
+                index.setdefault(ctx.id, (gc, ctx))
+    return index.get(f.context_id or "")
 
 
 def _shell_value(fx: FixInput, name: str) -> str | None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -55,8 +56,10 @@ class JsoncEditor:
     def __init__(self, doc: JsoncDocument) -> None:
         self.doc = doc
         self.text = doc.text
-        self.eol = detect_eol(self.text)
-        self.unit = detect_indent(self.text)
+        style: tuple[str, str] | None = doc.memo.get("style")
+        if style is None:  # once per document, not per edit: detect_indent reads it all
+            style = doc.memo["style"] = (detect_eol(self.text), detect_indent(self.text))
+        self.eol, self.unit = style
 
     # -- public operations ------------------------------------------------------------
 
@@ -99,8 +102,8 @@ class JsoncEditor:
         if span is None or span.key_start is None:
             return []
         parent_path = tuple(path[:-1])
-        siblings = self._member_spans(parent_path)
-        index = next(i for i, (_, s) in enumerate(siblings) if s.key_start == span.key_start)
+        siblings, starts = self._members(parent_path)
+        index = bisect_left(starts, span.key_start)
         text = self.text
         after = _SKIP_ALL.match(text, span.end).end()  # type: ignore[union-attr]
         has_comma = after < len(text) and text[after] == ","
@@ -139,15 +142,26 @@ class JsoncEditor:
     # -- insertion --------------------------------------------------------------------
 
     def _member_spans(self, path: Sequence[PathItem]) -> list[tuple[str, Span]]:
-        obj = self.doc.get(*path)
-        spans: list[tuple[str, Span]] = []
-        if isinstance(obj, dict):
-            for k in obj:
-                s = self.doc.span(*path, k)
-                if s is not None:
-                    spans.append((k, s))
-        spans.sort(key=lambda ks: ks[1].start)
-        return spans
+        return self._members(path)[0]
+
+    def _members(self, path: Sequence[PathItem]) -> tuple[list[tuple[str, Span]], list[int]]:
+        """The members of the object at ``path`` in text order, and their key offsets.
+
+        Kept in the document's memo: one fix per member of a large ``env`` (a secret
+        moved out per variable) would otherwise rebuild the list per fix, quadratically."""
+        memo_key = f"members:{json.dumps(list(path))}"
+        cached: tuple[list[tuple[str, Span]], list[int]] | None = self.doc.memo.get(memo_key)
+        if cached is None:
+            obj = self.doc.get(*path)
+            spans: list[tuple[str, Span]] = []
+            if isinstance(obj, dict):
+                for k in obj:
+                    s = self.doc.span(*path, k)
+                    if s is not None:
+                        spans.append((k, s))
+            spans.sort(key=lambda ks: ks[1].start)
+            cached = self.doc.memo[memo_key] = (spans, [s.key_start or 0 for _, s in spans])
+        return cached
 
     def _insert_member(self, parent_path: Sequence[PathItem], key: str, value: Any) -> list[Edit]:
         container = self.doc.span(*parent_path) if parent_path else self._root_span()
