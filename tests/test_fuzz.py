@@ -587,3 +587,47 @@ def test_declare_dump_never_raises(raw: bytes) -> None:
         result = _parse_declare(raw)
     assume(result is not None)
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in result.items())
+
+
+# -- choosing fixes: the offset index decides as the pairwise check did --------------------
+
+
+def _select_pairwise(fixes: list[Any], originals: dict[str, str | None]) -> list[Any]:
+    from ideaudit.fixes.apply import _clash
+
+    kept: list[Any] = []
+    for fix in fixes:
+        if not any(
+            (e == o and fix.code != k.code) or _clash(e, o, originals.get(e.file))
+            for e in fix.edits
+            for k in kept
+            for o in k.edits
+            if o.file == e.file
+        ):
+            kept.append(fix)
+    return kept
+
+
+_edits = st.builds(
+    Edit,
+    st.sampled_from(["a.json", "b.xml"]),
+    st.integers(0, 30),
+    st.integers(0, 4),
+    st.sampled_from(["", "x", ",y", "z,", "\n", "w\n"]),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(_edits, min_size=1, max_size=3), st.sampled_from(["P001", "P005"])), max_size=25
+    )
+)
+def test_select_matches_the_pairwise_check(raw: list[tuple[list[Edit], str]]) -> None:
+    from ideaudit.fixes import Fix
+    from ideaudit.fixes.apply import select
+
+    fixes = [Fix(i, code, "safe", tuple(edits)) for i, (edits, code) in enumerate(raw)]
+    originals: dict[str, str | None] = {"a.json": "0123456789" * 4, "b.xml": "\n".join(["abc"] * 10)}
+    kept, deferred = select(fixes, originals)
+    assert kept == _select_pairwise(fixes, originals)
+    assert len(kept) + len(deferred) == len(fixes)

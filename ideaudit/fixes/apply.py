@@ -21,13 +21,14 @@ again reproduces every byte outside the edits.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ideaudit.fixes import Fix
 from ideaudit.model import Edit
@@ -75,11 +76,11 @@ def select(fixes: Sequence[Fix], originals: Mapping[str, str | None]) -> tuple[l
     """Split ``fixes`` into those applied now and those deferred to the next round."""
     kept: list[Fix] = []
     deferred: list[Fix] = []
-    by_file: dict[str, list[tuple[Edit, str]]] = {}
+    by_file: dict[str, _Kept] = {}
     for fix in fixes:
         ok = True
         for e in fix.edits:
-            for other, code in by_file.get(e.file, ()):
+            for other, code in by_file[e.file].near(e) if e.file in by_file else ():
                 # The same edit proposed for two findings of one rule (one setting that
                 # three contexts share) applies once; shared with another rule's fix it
                 # waits: that fix may do more with the same text (move it elsewhere).
@@ -93,18 +94,62 @@ def select(fixes: Sequence[Fix], originals: Mapping[str, str | None]) -> tuple[l
             continue
         kept.append(fix)
         for e in fix.edits:
-            by_file.setdefault(e.file, []).append((e, fix.code))
+            by_file.setdefault(e.file, _Kept()).add(e, fix.code)
     return kept, deferred
+
+
+class _Kept:
+    """The kept edits of one file, by offset, so a new edit is checked only against
+    those it could touch (checking every kept edit made thousands of fixes in one
+    launch.json quadratic).
+
+    Kept edits do not overlap (identical edits and insertions at one offset aside), so
+    sorted by offset their ends never decrease: walking back from the last edit that
+    starts at or before the new one's end, the first that ends before the new one
+    starts ends the search.  Should one fix bring edits that overlap each other, the
+    order no longer holds and every kept edit of that file is checked, as before."""
+
+    def __init__(self) -> None:
+        self.offsets: list[int] = []
+        self.edits: list[tuple[Edit, str]] = []
+        self.ordered = True
+
+    @staticmethod
+    def _end(item: tuple[Edit, str]) -> int:
+        return item[0].offset + item[0].length
+
+    def add(self, e: Edit, code: str) -> None:
+        i = bisect.bisect_right(self.offsets, e.offset)
+        self.offsets.insert(i, e.offset)
+        self.edits.insert(i, (e, code))
+        end = e.offset + e.length
+        if (i > 0 and self._end(self.edits[i - 1]) > end) or (
+            i + 1 < len(self.edits) and self._end(self.edits[i + 1]) < end
+        ):
+            self.ordered = False
+
+    def near(self, e: Edit) -> Iterator[tuple[Edit, str]]:
+        if not self.ordered:
+            yield from self.edits
+            return
+        i = bisect.bisect_right(self.offsets, e.offset + e.length) - 1
+        while i >= 0:
+            other = self.edits[i]
+            if self._end(other) < e.offset:
+                return
+            yield other
+            i -= 1
 
 
 def merged_edits(fixes: Iterable[Fix]) -> dict[str, list[Edit]]:
     """Edits per file, duplicates removed, in application order (stable for equal offsets)."""
     out: dict[str, list[Edit]] = {}
+    seen: set[Edit] = set()  # a list membership test per edit was quadratic
     for fix in fixes:
         for e in fix.edits:
-            lst = out.setdefault(e.file, [])
-            if e not in lst:
-                lst.append(e)
+            if e not in seen:
+                seen.add(e)
+                out.setdefault(e.file, []).append(e)
     for lst in out.values():
         order = {id(e): i for i, e in enumerate(lst)}
         lst.sort(key=lambda e: (e.offset, order[id(e)]))
