@@ -631,3 +631,66 @@ def test_select_matches_the_pairwise_check(raw: list[tuple[list[Edit], str]]) ->
     kept, deferred = select(fixes, originals)
     assert kept == _select_pairwise(fixes, originals)
     assert len(kept) + len(deferred) == len(fixes)
+
+
+# -- diffs from edits: they apply and give the new text ------------------------------------
+
+
+def _apply_unified(old: str, diff: str) -> str:
+    """A minimal ``patch``: apply the hunks of one file's unified diff to ``old``."""
+    from ideaudit.fixes.apply import _lines
+
+    a = _lines(old)
+    out: list[str] = []
+    pos = 0
+    lines = diff.splitlines(keepends=True)
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        k += 1
+        m = re.match(r"@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@", line)
+        if m is None:
+            continue
+        start = int(m.group(1)) - (0 if m.group(2) == "0" else 1)
+        out.extend(a[pos:start])
+        pos = start
+        while k < len(lines) and lines[k][:1] in (" ", "-", "+", "\\"):
+            body, k = lines[k], k + 1
+            if k < len(lines) and lines[k].startswith("\\ No newline"):
+                body, k = body.removesuffix("\n"), k + 1
+            if body[0] == " ":
+                assert a[pos] == body[1:]
+                out.append(body[1:])
+                pos += 1
+            elif body[0] == "-":
+                assert a[pos] == body[1:]
+                pos += 1
+            elif body[0] == "+":
+                out.append(body[1:])
+    out.extend(a[pos:])
+    return "".join(out)
+
+
+_diff_lines = st.lists(
+    st.sampled_from(["a\n", "b\n", "{\n", "}\n", "  x: 1,\n", "\n", "c"]), max_size=12
+).map("".join)
+
+
+@given(st.data(), _diff_lines)
+def test_diff_from_edits_applies_to_the_new_text(data: st.DataObject, old: str) -> None:
+    from ideaudit.fixes.apply import unified_diff
+
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(old)), max_size=8)))
+    edits: list[Edit] = []
+    last = 0
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a < last:
+            continue
+        edits.append(Edit("f", a, b - a, data.draw(st.sampled_from(["", "z", "\n", "q\nr\n", "s\n"]))))
+        last = b + 1
+    assume(edits)
+    new = apply_edits(old, edits)
+    assume(new != old)
+    diff = unified_diff({"f": (old, new)}, "/", edits={"f": edits})
+    assert _apply_unified(old, diff) == new
+    assert _apply_unified(old, unified_diff({"f": (old, new)}, "/")) == new  # the applier itself

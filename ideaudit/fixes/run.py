@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
-from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.fixes.apply import FixConflict, merged_edits, new_texts, select, unified_diff, write_files
 from ideaudit.record import field, record
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     if result.fixes is None:
         return "", 0
     kept, changes = planned(result.fixes, apps)
-    text = unified_diff(changes, base)
+    text = unified_diff(changes, base, edits=merged_edits(kept))
     return text, len({f.index for f in kept})
 
 
