@@ -38,7 +38,10 @@ PathItem = str | int
 
 _SKIP_WS = lazy_re(r"[ \t\f\v\u00a0\ufeff]*")
 _SKIP_ALL = lazy_re(r"(?:\s+|//[^\n\r]*|/\*[\s\S]*?\*/)*")
-_LINE_REST = lazy_re(r"[ \t]*(?://[^\n\r]*|/\*[^\n\r]*?\*/[ \t]*)*(?=\r\n|\r|\n|$)")
+# The rest of a line after a value: blanks and comments only.  A block comment's body
+# cannot contain "*/": a lazy ".*?" would stretch one comment over "/* a */ } /* b */"
+# to reach the line end, and an insertion then landed after the closing brace.
+_LINE_REST = lazy_re(r"[ \t]*(?://[^\n\r]*|/\*(?:[^*\n\r]|\*(?!/))*\*/[ \t]*)*(?=\r\n|\r|\n|$)")
 _INDENTED = lazy_re(r"^([ \t]+)[\"'}\]\w]", re.MULTILINE)
 
 
