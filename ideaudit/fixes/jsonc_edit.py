@@ -303,7 +303,7 @@ def detect_eol(text: str) -> str:
 def detect_indent(text: str) -> str:
     """The indentation unit: a tab if lines are tab-indented, else the smallest step."""
     widths: set[int] = set()
-    for m in _INDENTED.finditer(text):
+    for m in _INDENTED.finditer(text, 0, 65536):  # the style shows early; not the whole of a big file
         ws = m.group(1)
         if ws.startswith("\t"):
             return "\t"

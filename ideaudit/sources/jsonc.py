@@ -156,7 +156,8 @@ class JsoncDocument:
         self.data = data
         self._root = root
         self._lines: _Lines | None = None
-        self._members: dict[tuple[int, int], tuple[PathItem, ...]] | None = None
+        # Children of visited containers in text order, by id (see member_at).
+        self._members: dict[int, tuple[list[int], list[tuple[PathItem, _Node]]]] | None = None
         #: What other stages derive from the text once per document (the editor's
         #: indentation and line ending), so a fix per finding does not re-derive it.
         self.memo: dict[str, Any] = {}
@@ -212,29 +213,51 @@ class JsoncDocument:
     def member_at(self, line: int, col: int) -> tuple[PathItem, ...] | None:
         """The key path of the object member whose key starts at ``line``:``col``.
 
-        The index is built on the first call, once per document: fixers look members
-        up by a finding's location, and a walk per lookup made hundreds of launch
-        configurations quadratic."""
+        Fixers look members up by a finding's location.  The position becomes an offset
+        and the tree is descended through the one container holding it at each level
+        (a bisection over that container's children, sorted once and kept), so a
+        lookup costs the depth, not the document: a walk over every member per lookup
+        made hundreds of launch configurations quadratic."""
+        if self._root is None or line < 1 or col < 1:
+            return None
+        if self._lines is None:
+            self._lines = _Lines(self.text)
+        starts = self._lines.starts
+        if line > len(starts):
+            return None
+        offset = starts[line - 1] + col - 1 + (1 if line == 1 and self._lines.bom else 0)
+        node: _Node = self._root
+        path: tuple[PathItem, ...] = ()
+        while True:
+            children = node[3]
+            if not children:
+                return None
+            order, items = self._ordered(children)
+            i = bisect_right(order, offset) - 1
+            if i < 0:
+                return None
+            key, child = items[i]
+            if isinstance(children, dict) and child[0] == offset:
+                return (*path, key)
+            if not child[1] <= offset < child[2]:
+                return None
+            node, path = child, (*path, key)
+
+    def _ordered(
+        self, children: dict[str, _Node] | list[_Node]
+    ) -> tuple[list[int], list[tuple[PathItem, _Node]]]:
+        """A container's children sorted by where they start (key or value), cached."""
         if self._members is None:
-            if self._lines is None:
-                self._lines = _Lines(self.text)
-            position = self._lines.position
-            members: dict[tuple[int, int], tuple[PathItem, ...]] = {}
-            stack: list[tuple[_Node, tuple[PathItem, ...]]] = [] if self._root is None else [(self._root, ())]
-            while stack:
-                node, prefix = stack.pop()
-                children = node[3]
-                if isinstance(children, dict):
-                    for key, child in children.items():
-                        path = (*prefix, key)
-                        if child[0] is not None:
-                            members.setdefault(position(child[0]), path)
-                        if child[3]:
-                            stack.append((child, path))
-                elif children:
-                    stack.extend((child, (*prefix, i)) for i, child in enumerate(children) if child[3])
-            self._members = members
-        return self._members.get((line, col))
+            self._members = {}
+        cached = self._members.get(id(children))
+        if cached is None:
+            pairs: list[tuple[PathItem, _Node]] = (
+                list(children.items()) if isinstance(children, dict) else list(enumerate(children))
+            )
+            pairs.sort(key=lambda kv: kv[1][1] if kv[1][0] is None else kv[1][0])
+            order = [n[1] if n[0] is None else n[0] for _, n in pairs]
+            cached = self._members[id(children)] = (order, pairs)
+        return cached
 
     def get(self, *path: PathItem, default: Any = None) -> Any:
         """The value at ``path``, or ``default`` when a step is missing or the wrong type."""
