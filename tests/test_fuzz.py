@@ -303,10 +303,15 @@ def _same_tree(node: XNode, tree: tuple[str, dict[str, str], list[Any], str]) ->
         _same_tree(child, sub)
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
 def _unescape(raw: str) -> str:
+    """XML text as written -> its value: references resolved, CDATA sections literal."""
     import html
 
-    return html.unescape(raw)
+    parts = _CDATA.split(raw)  # even indices: markup text, odd: CDATA content
+    return "".join(p if i % 2 else html.unescape(p) for i, p in enumerate(parts))
 
 
 def check_positions(doc: XmlDocument) -> None:
