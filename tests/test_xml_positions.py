@@ -185,3 +185,18 @@ def test_merge_conflict_after_cr_line_ends() -> None:
     raw = b"<a>\r  <b/>\r<<<<<<< HEAD\r  <c/>\r=======\r>>>>>>> x\r</a>\r"
     doc, problems = parse_xml_bytes(raw, "m.xml")
     assert doc is None and problems[0].location == Location("m.xml", 3, 1)
+
+
+def test_latin1_run_config_is_read_with_positions_and_left_unfixed(tmp_path: Path) -> None:
+    """A file in another encoding is audited (positions right), but the fixers, which
+    write UTF-8, leave it alone rather than change its encoding."""
+    p = Project(tmp_path)
+    text = run_xml(f"    <envs>\n{LABEL}{PATH_ENV}    </envs>\n")
+    decl = '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+    run = p.root / ".run" / "server.run.xml"
+    run.parent.mkdir(parents=True)
+    run.write_bytes((decl + text).encode("latin-1"))
+    findings, fixset = p.scan()
+    p001 = next(f for f in findings if f.code == "P001" and f.context_id == "goland:run:server")
+    assert p001.location is not None and (p001.location.line, p001.location.col) == (8, 18)
+    assert not [e for fx in fixset.fixes for e in fx.edits if e.file == str(run)]
