@@ -4,6 +4,11 @@ that never aborts the run (issue 9 parts 4, the critical ``--fix`` corruption)."
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,7 @@ import pytest
 from ideaudit.fixes import SAFE, UNSAFE
 from ideaudit.model import Location
 from ideaudit.sources.xmlpos import MAX_DEPTH, XmlDocument, parse_xml, parse_xml_bytes
+from tests.conftest import SAMPLES, shell_path
 from tests.test_fix_goland import Project, codes, read, run_xml
 
 LABEL = '      <env name="LABEL" value="é" />\n'
@@ -200,3 +206,37 @@ def test_latin1_run_config_is_read_with_positions_and_left_unfixed(tmp_path: Pat
     p001 = next(f for f in findings if f.code == "P001" and f.context_id == "goland:run:server")
     assert p001.location is not None and (p001.location.line, p001.location.col) == (8, 18)
     assert not [e for fx in fixset.fixes for e in fx.edits if e.file == str(run)]
+
+
+def test_cli_fix_of_a_non_ascii_run_config_leaves_valid_xml(tmp_path: Path, cache_dir: str) -> None:
+    """The whole command, as the issue reproduced it: --diff applies with git, --fix and
+    --unsafe-fixes give valid XML with every untouched line as it was."""
+    bash, git = shell_path("bash"), shutil.which("git")
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLES / "clean" / "home", ws / "home")
+    (ws / "go.mod").write_text("module example.com/x\n\ngo 1.22\n")
+    note = '    <option name="NOTE" value="日本語 ünïcödé" />\n'
+    original = run_xml(f"{note}    <envs>\n{LABEL}{PATH_ENV}    </envs>\n")
+    run = ws / ".run" / "server.run.xml"
+    run.parent.mkdir()
+    run.write_bytes(original.encode("utf-8"))
+    env = {**os.environ, "NO_COLOR": "1", "IDEAUDIT_CACHE_DIR": cache_dir}
+    base = [sys.executable, "-m", "ideaudit", "scan", ".", "--home", "home", "--shell", bash, "--no-go-env"]
+    shown = subprocess.run(
+        [*base, "--diff", "--unsafe-fixes"], cwd=ws, env=env, capture_output=True, text=True
+    )
+    assert "server.run.xml" in shown.stdout, shown.stdout + shown.stderr
+    if git is not None:
+        (tmp_path / "fix.patch").write_text(shown.stdout)
+        check = subprocess.run(
+            [git, "apply", "--check", str(tmp_path / "fix.patch")], cwd=ws, capture_output=True
+        )
+        assert check.returncode == 0, check.stderr
+    subprocess.run([*base, "--fix", "--unsafe-fixes"], cwd=ws, env=env, capture_output=True, timeout=120)
+    doc, problems = parse_xml(str(run))
+    assert problems == [] and doc is not None
+    after = read(run)
+    assert after != original
+    kept = [line for line in original.splitlines(keepends=True) if 'name="PATH"' not in line]
+    assert all(line in after for line in kept)
+    assert not re.search(r'value="[^"]*"\s+value=', after)
