@@ -39,9 +39,10 @@ def load_config(root: str) -> Config:
             continue
         import tomllib  # only when there is a file: it costs ~10 ms of start-up
 
+        from ideaudit.sources.saferead import read_text
+
         try:
-            with open(path, "rb") as f:
-                data: Any = tomllib.load(f)
+            data: Any = tomllib.loads(read_text(path, "config"))
         except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
             raise ConfigError(f"{path}: {exc}") from exc
         for key in table or ():

@@ -14,7 +14,7 @@ from typing import Any
 
 from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import Context, Layer
-from ideaudit.secrets import redact_value
+from ideaudit.secrets import MASK, env_secrets, is_flagged, longest_first, redact_text, redact_value
 
 DEFAULT_VARS = REPORTED_VARS
 
@@ -50,12 +50,22 @@ def _chain(layers: Sequence[Layer]) -> list[dict[str, Any]]:
             "source": layer.source,
             "location": str(layer.location) if layer.location else None,
             "value": layer.value,
+            "secret": layer.secret,
         }
         for layer in layers
     ]
 
 
-def rows(ctx: Context, shell: Context | None, names: Sequence[str]) -> list[dict[str, Any]]:
+def known(contexts: Sequence[Context], shell: Context | None) -> tuple[str, ...]:
+    """The secret values of every shown environment: this view prints whole
+    environments, so a token copied under a neutral name is caught by its value."""
+    everyone = [*contexts, *([shell] if shell is not None else [])]
+    return tuple(longest_first(env_secrets(c.env.vars for c in everyone)))
+
+
+def rows(
+    ctx: Context, shell: Context | None, names: Sequence[str], secrets: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     out = []
     for name in names:
         var = ctx.env.var(name)
@@ -65,20 +75,31 @@ def rows(ctx: Context, shell: Context | None, names: Sequence[str]) -> list[dict
         go_here = (ctx.go_env or {}).get(name)
         go_there = (shell.go_env or {}).get(name) if shell is not None else None
 
-        def red(v: str | None, n: str = name) -> str | None:
-            return None if v is None else redact_value(n, v)
+        def red(v: str | None, flagged: bool = False, n: str = name) -> str | None:
+            if v is None:
+                return None
+            if flagged and v:
+                return MASK
+            return redact_text(redact_value(n, v), secrets)
 
+        hidden = var is not None and is_flagged(var)
+        hidden_there = svar is not None and is_flagged(svar)
         out.append(
             {
                 "name": name,
-                "value": red(here),
-                "shell_value": red(there),
-                "go_env": red(go_here),
-                "shell_go_env": red(go_there),
+                "value": red(here, hidden),
+                "shell_value": red(there, hidden_there),
+                "go_env": red(go_here, hidden),
+                "shell_go_env": red(go_there, hidden_there),
                 "same": (go_here if go_here is not None else here)
                 == (go_there if go_there is not None else there),
                 "provenance": [
-                    {**layer, "value": red(layer["value"])} for layer in _chain(var.layers if var else ())
+                    {
+                        "source": layer["source"],
+                        "location": layer["location"],
+                        "value": red(layer["value"], hidden or layer["secret"]),
+                    }
+                    for layer in _chain(var.layers if var else ())
                 ],
             }
         )
@@ -99,18 +120,24 @@ def names_for(
 
 
 def render_json(contexts: Sequence[Context], shell: Context | None, names: Sequence[str]) -> str:
+    secrets = known(contexts, shell)
     data = {
         "shell": shell.label if shell else None,
-        "contexts": [{"id": c.id, "label": c.label, "variables": rows(c, shell, names)} for c in contexts],
+        "contexts": [
+            {"id": c.id, "label": redact_text(c.label, secrets), "variables": rows(c, shell, names, secrets)}
+            for c in contexts
+        ],
     }
     return json.dumps(data, indent=2) + "\n"
 
 
 def render_text(contexts: Sequence[Context], shell: Context | None, names: Sequence[str]) -> str:
     lines: list[str] = []
+    secrets = known(contexts, shell)
     for ctx in contexts:
-        lines.append(f"{ctx.label}  [{ctx.id}]" + (f"  vs {shell.label}" if shell else ""))
-        for row in rows(ctx, shell, names):
+        label = redact_text(f"{ctx.label}  [{ctx.id}]", secrets)
+        lines.append(label + (f"  vs {shell.label}" if shell else ""))
+        for row in rows(ctx, shell, names, secrets):
             if row["value"] is None and row["shell_value"] is None and row["go_env"] is None:
                 continue
             mark = "=" if row["same"] else "≠"

@@ -105,12 +105,15 @@ def needed_env(
     values: dict[str, str | None] = {}
     skipped: list[str] = []
     included = set(include)
+    from ideaudit.secrets import env_secrets
+
+    known = env_secrets([shell.env.vars])  # a secret copied under a neutral name stays out too
     for name in (*GEN_VARS, *sorted(included - set(GEN_VARS))):
         want = shell_env.get(name)
         have = base.get(name)
         if (want or None) == (have or None) and name not in included:
             continue
-        if want is not None and _is_secret(name, want) and name not in included:
+        if want is not None and (_is_secret(name, want) or want in known) and name not in included:
             skipped.append(name)
             continue
         if want is None and name in included:
@@ -465,9 +468,11 @@ def _gen_envfile(args: argparse.Namespace) -> int:
 
 
 def _ignored(folder: str, name: str) -> bool:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(os.path.join(folder, ".gitignore"), encoding="utf-8") as fh:
-            lines = {line.strip().lstrip("/") for line in fh}
+        text = read_text(os.path.join(folder, ".gitignore"), "config", errors="replace")
+        lines = {line.strip().lstrip("/") for line in text.splitlines()}
     except OSError:
         return False
     return name in lines

@@ -105,10 +105,10 @@ def add_watch_task(folder: str, *, dry_run: bool = False, cache_dir: str | None 
     if not os.path.isdir(folder):
         raise GenTaskError(f"{folder}: not a folder")
     path = os.path.join(folder, ".vscode", "tasks.json")
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-        old: str | None = raw.decode("utf-8")
+        old: str | None = read_text(path, "jsonc")
     except FileNotFoundError:
         old = None
     except (OSError, UnicodeDecodeError) as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 
+from ideaudit.environ.goboundary import apply_statically, bounded_env
+from ideaudit.environ.goswitch import ToolchainSwitch, static_error, toolchain_switch
 from ideaudit.model import Context, Layer, Problem, ToolLookup
 from ideaudit.record import field, record, replace
 from ideaudit.sources.gitconfig import Rewrite, load_rewrites
@@ -52,6 +54,8 @@ class GoFacts:
     trusted: bool = False
     # The Go version each dlv/gopls binary was built with (read from its build info).
     build_versions: dict[str, str | None] = field(default_factory=dict)
+    # Contexts whose environment would make go exec another toolchain (X003).
+    switches: list[ToolchainSwitch] = field(default_factory=list)
 
 
 def collect(
@@ -71,6 +75,8 @@ def collect(
     everyone = ([shell] if shell is not None else []) + list(contexts)
     shell_go = shell.tools["go"].path if shell is not None and "go" in shell.tools else None
 
+    # Without trust, go runs under the environment the context inherited, with
+    # GOTOOLCHAIN=local (see ideaudit.environ.goboundary); with trust, under its own.
     requests: list[tuple[str, dict[str, str]]] = []
     owners: list[str] = []
     for ctx in everyone:
@@ -78,7 +84,7 @@ def collect(
         if lookup is None or lookup.path is None:
             continue
         if may_execute(ctx, lookup, shell_go, trusted):
-            requests.append((lookup.path, ctx.env.plain()))
+            requests.append((lookup.path, ctx.env.plain() if trusted else bounded_env(ctx)))
             owners.append(ctx.id)
         else:
             facts.untrusted.append(Untrusted(ctx.id, lookup, go_named_by_workspace(ctx, lookup)))
@@ -87,13 +93,22 @@ def collect(
 
         results = go_env_many(requests, home=home, cache_dir=cache_dir, refresh=refresh)
         by_id = dict(zip(owners, results, strict=True))
-        for ctx_id, result in by_id.items():
-            if result.error:
-                facts.go_env_errors[ctx_id] = result.error
+        env_by_id = dict(zip(owners, (env for _, env in requests), strict=True))
+        contexts_by_id = {c.id: c for c in everyone}
+        for ctx_id, result in list(by_id.items()):
+            error = result.error or (None if trusted else static_error(contexts_by_id[ctx_id]))
+            if error:
+                facts.go_env_errors[ctx_id] = error
+                by_id[ctx_id] = replace(result, error=error)
 
         def attach(ctx: Context) -> Context:
             result = by_id.get(ctx.id)
-            return replace(ctx, go_env=result.values) if result and not result.error else ctx
+            if result is None or result.error:
+                return ctx
+            values = (
+                result.values if trusted else apply_statically(ctx, result.values, env_by_id[ctx.id], home)
+            )
+            return replace(ctx, go_env=values)
 
         facts.contexts = [attach(c) for c in contexts]
         facts.shell = attach(shell) if shell is not None else None
@@ -106,6 +121,7 @@ def collect(
         if path and path not in facts.goenv_files:
             facts.goenv_files[path] = tuple(load_goenv_file(path))
 
+    folders = list(folders)
     seen: set[str] = set()
     for folder in folders:
         gomod_path = find_go_mod(folder)
@@ -121,6 +137,13 @@ def collect(
         facts.modules.append(
             ModuleInfo(gomod, tuple(vendored) if vendored is not None else None, _broken_replaces(gomod))
         )
+    roots = tuple(dict.fromkeys([root, *folders]))
+    by_path = {m.gomod.path: m.gomod for m in facts.modules}
+    for ctx in facts.contexts:
+        gomod_path = find_go_mod(ctx.folder) if ctx.folder else None
+        switch = toolchain_switch(ctx, roots, by_path.get(gomod_path) if gomod_path else None)
+        if switch is not None:
+            facts.switches.append(switch)
     facts.rewrites = tuple(load_rewrites(home))
     for ctx in facts.contexts:
         for tool in ("dlv", "gopls"):

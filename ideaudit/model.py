@@ -50,13 +50,16 @@ class Layer:
     ``source`` says what the step is in words a user recognises ("login shell (bash -i)",
     "go.toolsEnvVars", "launch.json env", "envFile .env"); ``location`` points at the file
     and line when there is one; ``value`` is ``None`` when the step unset the variable;
-    ``raw`` keeps the text before ``${...}`` substitution when it differs.
+    ``raw`` keeps the text before ``${...}`` substitution when it differs.  ``secret``
+    marks a value that must never be printed whatever its name or shape: one read from a
+    file outside the workspace that the workspace named (an envFile in ``~/.ssh``).
     """
 
     source: str
     value: str | None
     location: Location | None = None
     raw: str | None = None
+    secret: bool = False
 
 
 @record(frozen=True)

@@ -69,6 +69,9 @@ class ScanResult:
     audit: Audit
     findings: list[Finding] = field(default_factory=list)
     fixes: FixSet | None = None  # the edits of the findings, for --diff/--fix
+    # The secret values of the contexts' whole environments (never printed): whoever
+    # renders findings or diffs of this scan masks them (secrets.scrub_report's extra).
+    secrets: frozenset[str] = frozenset()
 
 
 def _capture_all(
@@ -187,8 +190,16 @@ def scan(options: ScanOptions) -> ScanResult:
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
-    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal)
-    return ScanResult(report, audit, findings, fixes)
+    secrets = frozenset(_secrets(audit))
+    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal, secrets)
+    return ScanResult(report, audit, findings, fixes, secrets)
+
+
+def _secrets(audit: Audit) -> set[str]:
+    from ideaudit.secrets import env_secrets
+
+    everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
+    return env_secrets(c.env.vars for c in everyone)
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -314,6 +325,7 @@ def build_report(
     findings: list[Finding],
     ide: IdeEnvironment,
     terminal: ShellSnapshot,
+    secrets: frozenset[str] | None = None,
 ) -> Report:
     ctxs = list(audit.contexts)
     if audit.shell is not None:
@@ -335,7 +347,14 @@ def build_report(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-    return Report(
+    from ideaudit.secrets import scrub_report
+
+    # The report keeps only the Go variables of each context; a secret copied from any
+    # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the
+    # whole environments, so the report leaves here already masked for every reporter.
+    if secrets is None:
+        secrets = frozenset(_secrets(audit))
+    report = Report(
         version=__version__,
         workspace=workspace,
         shell=shell_desc,
@@ -351,3 +370,4 @@ def build_report(
             infos=len(findings) - errors - warnings,
         ),
     )
+    return scrub_report(report, secrets) if secrets else report

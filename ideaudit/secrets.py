@@ -41,9 +41,22 @@ _SECRET_PARTS = (
     "API_KEY",
     "ACCESS_KEY",
     "AUTH_KEY",
+    "CREDS",
 )
 _SECRET_PREFIXES = ("AWS_", "GITHUB_", "GH_", "GITLAB_", "NPM_TOKEN", "AZURE_CLIENT_SECRET")
-_SECRET_SUFFIXES = ("_KEY", "_PASS", "_PWD", "_AUTH")
+_SECRET_SUFFIXES = (
+    "_KEY",
+    "_PASS",
+    "_PWD",
+    "_AUTH",
+    "_CRED",  # *_CREDS is in _SECRET_PARTS
+    "_B64",  # base64 blobs in CI variables are keys and keystores far more often than not
+    "_BASE64",
+    "_PAT",  # personal access tokens
+    "_DSN",  # database DSNs carry a password
+    "_COOKIE",
+    "_SALT",
+)
 
 # Names that match a rule above but are known to be harmless.  Go's own variables are
 # listed in full (``go help environment``) so that no future pattern can catch them.
@@ -128,6 +141,14 @@ _TOKEN_RE = re.compile(
     r"""
       \bgh[pousr]_[A-Za-z0-9]{16,}                  # GitHub tokens (classic, OAuth, app, user)
     | \bgithub_pat_[A-Za-z0-9_]{16,}                # GitHub fine-grained PAT
+    | \bgl(?:pat|ptt|dt|rt|oas|cbt|imt|agent)-[A-Za-z0-9_-]{16,}   # GitLab tokens
+    | \bsk-(?:proj-|ant-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}     # OpenAI, Anthropic keys
+    | \b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}        # Stripe secret/restricted keys
+    | \bnpm_[A-Za-z0-9]{30,}                       # npm tokens
+    | \bpypi-[A-Za-z0-9_-]{40,}                    # PyPI API tokens
+    | \bhf_[A-Za-z0-9]{30,}                        # Hugging Face tokens
+    | \bAIza[0-9A-Za-z_-]{35}                      # Google API keys
+    | \bxapp-[A-Za-z0-9-]{8,}                      # Slack app tokens
     | (?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])   # AWS access key id
     | \bxox[baprs]-[A-Za-z0-9-]{8,}                 # Slack
     | \beyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?  # JWT
@@ -140,6 +161,15 @@ _TOKEN_RE = re.compile(
 # scheme://user:password@ -- the password may not contain '/', '@' or blanks (RFC 3986
 # requires those percent-encoded), which keeps ``http://host:8080/a@b`` from matching.
 _URL_CRED_RE = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)(?P<pw>[^/\s@]+)@")
+
+# A secret assigned inside a longer value: ``-ldflags=-X main.token=abc``,
+# ``--password=abc``.  Only the assigned part is replaced (prose such as "a token: X"
+# is not an assignment).
+_ASSIGN_RE = re.compile(
+    r"(?P<head>(?<![A-Za-z0-9])[\w.-]*?(?:token|secret|passw(?:or)?d|api_?key|access_?key|private_?key"
+    r"|credentials?|creds|auth_?key)[\w-]*=)(?P<v>[^\s'\",;&]+)",
+    re.IGNORECASE,
+)
 
 # A raw value made only of ``${...}`` references names where the value comes from; it
 # carries no secret itself and is worth showing.
@@ -161,12 +191,23 @@ def is_secret_name(name: str) -> bool:
 
 
 def looks_like_secret_value(value: str) -> bool:
-    """Whether ``value`` contains a credential: a known token shape or a URL password."""
-    return bool(_TOKEN_RE.search(value) or _URL_CRED_RE.search(value))
+    """Whether ``value`` contains a credential: a known token shape, a URL password or a
+    secret assigned inside it (``-X main.token=...``)."""
+    return bool(_TOKEN_RE.search(value) or _URL_CRED_RE.search(value) or _assigned(value))
+
+
+def _assigned(text: str) -> list[str]:
+    """The values of secret-named assignments inside ``text`` (not already masked)."""
+    return [m["v"] for m in _ASSIGN_RE.finditer(text) if MASK not in m["v"] and not m["v"].startswith("${")]
 
 
 def _redact_urls(text: str) -> str:
-    return _URL_CRED_RE.sub(lambda m: f"{m['head']}{MASK}@", text)
+    text = _URL_CRED_RE.sub(lambda m: f"{m['head']}{MASK}@", text)
+    if _assigned(text):
+        text = _ASSIGN_RE.sub(
+            lambda m: m["head"] + (m["v"] if m["v"].startswith("${") or MASK in m["v"] else MASK), text
+        )
+    return text
 
 
 def redact_text(text: str, known: Iterable[str] = ()) -> str:
@@ -207,13 +248,14 @@ def _redact_raw(name: str | None, raw: str, known: Iterable[str]) -> str:
 # --- collecting what is secret in a report -------------------------------------------
 
 
-def _secret_values(name: str | None, values: Iterable[str | None]) -> Iterable[str]:
-    secret_name = name is not None and is_secret_name(name)
+def _secret_values(name: str | None, values: Iterable[str | None], flagged: bool = False) -> Iterable[str]:
+    secret_name = flagged or (name is not None and is_secret_name(name))
     for value in values:
         if not value:
             continue
         if secret_name or _TOKEN_RE.search(value):
             yield value
+        yield from _assigned(value)
         # URL passwords are not collected: free text is URL-redacted in place anyway, and
         # a short password ("test") would blank out every "go test" in the messages.
 
@@ -225,17 +267,49 @@ def _layer_values(layers: Iterable[Layer]) -> Iterable[str | None]:
             yield layer.raw
 
 
-def known_secrets(report: Report) -> list[str]:
-    """Every secret value the report carries, longest first (for substring replacement)."""
+def is_flagged(var: EnvVar) -> bool:
+    """A variable one of whose layers must never be shown (see ``Layer.secret``)."""
+    return any(layer.secret for layer in var.layers)
+
+
+def env_secrets(envs: Iterable[Mapping[str, EnvVar]]) -> set[str]:
+    """The secret values of whole environments: secret names, token shapes, flagged
+    layers.  A copy of one under a neutral name is then recognised by its value."""
     found: set[str] = set()
-    for ctx in report.contexts:
-        for key, var in ctx.env.items():
-            for name in {key, var.name}:
-                found.update(_secret_values(name, [var.value, *_layer_values(var.layers)]))
+    looked: set[str] = set()  # 200 contexts repeat the same values: shape-check each once
+    for env in envs:
+        for key, var in env.items():
+            by_name = is_flagged(var) or _secret_name(key)
+            for value in (var.value, *_layer_values(var.layers)):
+                if not value:
+                    continue
+                if by_name:
+                    found.add(value)
+                if value not in looked:
+                    looked.add(value)
+                    if _TOKEN_RE.search(value):
+                        found.add(value)
+                    found.update(_assigned(value))
+    return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name(name: str) -> bool:
+    return is_secret_name(name)
+
+
+def longest_first(found: Iterable[str]) -> list[str]:
+    return sorted({s for s in found if len(s) >= _MIN_KNOWN_LEN}, key=lambda s: (-len(s), s))
+
+
+def known_secrets(report: Report, extra: Iterable[str] = ()) -> list[str]:
+    """Every secret value the report carries, longest first (for substring replacement)."""
+    found: set[str] = set(extra)
+    found.update(env_secrets(ctx.env for ctx in report.contexts))
     for f in report.findings:
         values = [f.context_value, f.shell_value, *_layer_values(f.provenance)]
-        found.update(_secret_values(f.variable, values))
-    return sorted((s for s in found if len(s) >= _MIN_KNOWN_LEN), key=lambda s: (-len(s), s))
+        found.update(_secret_values(f.variable, values, any(layer.secret for layer in f.provenance)))
+    return longest_first(found)
 
 
 # --- rebuilding the report -------------------------------------------------------------
@@ -264,6 +338,13 @@ def _opt_value(name: str | None, value: str | None, known: tuple[str, ...]) -> s
 
 
 def _scrub_layer(name: str | None, layer: Layer, known: tuple[str, ...]) -> Layer:
+    if layer.secret:
+        return replace(
+            layer,
+            source=_text(layer.source, known),
+            value=MASK if layer.value else layer.value,
+            raw=MASK if layer.raw else layer.raw,
+        )
     return replace(
         layer,
         source=_text(layer.source, known),
@@ -274,6 +355,12 @@ def _scrub_layer(name: str | None, layer: Layer, known: tuple[str, ...]) -> Laye
 
 def _scrub_var(key: str, var: EnvVar, known: tuple[str, ...]) -> EnvVar:
     name = key if is_secret_name(key) else var.name  # they should agree; take the safer
+    if is_flagged(var):
+        return replace(
+            var,
+            value=MASK if var.value else var.value,
+            layers=tuple(_scrub_layer(name, replace(layer, secret=True), known) for layer in var.layers),
+        )
     return replace(
         var,
         value=_opt_value(name, var.value, known),
@@ -283,7 +370,13 @@ def _scrub_var(key: str, var: EnvVar, known: tuple[str, ...]) -> EnvVar:
 
 def _scrub_context(ctx: ContextReport, known: tuple[str, ...]) -> ContextReport:
     env: Mapping[str, EnvVar] = {k: _scrub_var(k, v, known) for k, v in ctx.env.items()}
-    return replace(ctx, label=redact_text(ctx.label, known), env=env)
+    go_env = None
+    if ctx.go_env is not None:
+        go_env = {
+            k: MASK if (k in env and is_flagged(ctx.env[k]) and v) else _value(k, v, known)
+            for k, v in ctx.go_env.items()
+        }
+    return replace(ctx, label=redact_text(ctx.label, known), env=env, go_env=go_env)
 
 
 def _scrub_edit(edit: Edit, known: tuple[str, ...]) -> Edit:
@@ -291,6 +384,8 @@ def _scrub_edit(edit: Edit, known: tuple[str, ...]) -> Edit:
 
 
 def _scrub_finding(f: Finding, known: tuple[str, ...]) -> Finding:
+    if any(layer.secret for layer in f.provenance):
+        f = replace(f, context_value=MASK if f.context_value else f.context_value)
     return replace(
         f,
         message=redact_text(f.message, known),
@@ -303,14 +398,15 @@ def _scrub_finding(f: Finding, known: tuple[str, ...]) -> Finding:
     )
 
 
-def scrub_report(report: Report) -> Report:
+def scrub_report(report: Report, extra: Iterable[str] = ()) -> Report:
     """A copy of ``report`` with every value that could carry a secret redacted.
 
     Values of secret-named variables and credential-looking values become ``****``; URL
-    passwords become ``****`` in place; and every known secret value is also replaced
+    passwords become ``****`` in place; and every known secret value (those of the report,
+    plus ``extra``: the secrets of the contexts' whole environments) is also replaced
     wherever free text (messages, fixes, layer sources, edit texts) quotes it.
     """
-    known = tuple(known_secrets(report))
+    known = tuple(known_secrets(report, extra))
     try:
         return replace(
             report,

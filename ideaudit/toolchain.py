@@ -150,9 +150,13 @@ def goroot_problem(goroot: str) -> str | None:
 @functools.lru_cache(maxsize=256)
 def go_version_of_root(goroot: str) -> str | None:
     """The version in ``GOROOT/VERSION`` (first line), read, not executed."""
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(os.path.join(goroot, "VERSION"), encoding="utf-8") as f:
-            return f.readline().strip() or None
+        return (
+            read_text(os.path.join(goroot, "VERSION"), "version", errors="replace").partition("\n")[0].strip()
+            or None
+        )
     except OSError:
         return None
 
@@ -162,6 +166,16 @@ def realpath(path: str) -> str:
     """``os.path.realpath``, remembered for the scan (rules compare the same few paths
     across hundreds of contexts; :func:`clear_caches` forgets)."""
     return os.path.realpath(path)
+
+
+def inside_any(path: str, roots: Sequence[str]) -> bool:
+    """Whether ``path`` (links resolved) is one of ``roots`` or under one of them."""
+    real = realpath(path)
+    for root in roots:
+        top = realpath(root).rstrip("/")
+        if real == top or real.startswith(top + "/"):
+            return True
+    return False
 
 
 def same_file(a: str | None, b: str | None) -> bool:

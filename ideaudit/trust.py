@@ -28,9 +28,10 @@ def trusted_folders(home: str) -> list[str]:
         return []
     import tomllib
 
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(read_text(path, "config"))
     except (OSError, ValueError):
         return []
     folders = data.get("trusted-folders", [])
@@ -47,7 +48,11 @@ def folder_is_trusted(folder: str, home: str, cli_trust: bool) -> bool:
 
 
 def _from_workspace(layer: Layer) -> bool:
-    return layer.location is not None
+    # The IDE's own environment may carry a location (an --ide-env dump, /proc/PID/environ)
+    # but no workspace wrote it: the same test as the execution boundary's.
+    from ideaudit.environ.goboundary import from_configuration
+
+    return from_configuration(layer)
 
 
 def go_named_by_workspace(ctx: Context, lookup: ToolLookup) -> Layer | ToolLookup | None:

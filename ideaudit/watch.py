@@ -178,7 +178,7 @@ class Session:
                 if not opts.scan.select or matches(f.code, opts.scan.select):
                     findings.append(f)
             findings.sort(key=Finding.sort_key)
-        report = scrub_report(_with_findings(result.report, findings))
+        report = scrub_report(_with_findings(result.report, findings), result.secrets)
         new = index(report.findings)
         added, resolved = diff(self.findings, new)
         self.findings = new

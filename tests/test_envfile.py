@@ -114,11 +114,17 @@ def test_bad_lines_are_reported_and_parsing_goes_on() -> None:
     assert [p.location for p in problems] == [
         Location("app.env", 2, 1),
         Location("app.env", 3, 1),
-        Location("app.env", 4, 3),
+        Location("app.env", 4, 6),  # the space inside the name
         Location("app.env", 6, 1),
     ]
-    assert "JUST_A_NAME" in problems[0].message
+    # What is wrong, by shape; never the line's text (an envFile may be any file).
+    assert "there is no '='" in problems[0].message
+    assert "contains a space" in problems[2].message
+    assert "no name before '='" in problems[3].message
     assert "ignores" in problems[0].message
+    for p in problems:
+        assert "JUST_A_NAME" not in p.message and "WITH" not in p.message and "SPACE" not in p.message
+        assert p.detail is None
 
 
 def test_crlf_is_tolerated() -> None:

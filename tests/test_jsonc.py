@@ -251,7 +251,7 @@ def test_text_slices_round_trip() -> None:
         ('{"a": 01}', 1, 7, "invalid number '01'"),
         ('{"a": / }', 1, 7, "unexpected '/'"),
         ('{"a": <x>}', 1, 7, "unexpected '<'"),
-        ("{1: 2}", 1, 2, "unexpected '1'"),
+        ("{1: 2}", 1, 2, "unexpected a digit"),
         ('{"a": "\\01"}', 1, 10, "invalid JSON5"),
         ('\ufeff{"a" 1}', 1, 6, "expected ':'"),
         ('{\r\n  "a": 1\r\n  "b": 2\r\n}', 3, 3, "expected ',' or '}'"),
@@ -401,7 +401,10 @@ def test_unreadable_permission_denied(monkeypatch: pytest.MonkeyPatch) -> None:
     def deny(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
+    import ideaudit.sources.saferead as saferead
+
     monkeypatch.setattr(jsonc_module, "open", deny, raising=False)
+    monkeypatch.setattr(saferead.os, "open", deny)
     p = load_jsonc("/etc/settings.json")
     assert isinstance(p, Problem)
     assert p.kind == "unreadable"

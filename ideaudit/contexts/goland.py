@@ -23,7 +23,7 @@ from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnap
 from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.goland import GoLandProject, RunConfig, XmlValue
-from ideaudit.toolchain import goroot_problem, is_executable, path_lookup
+from ideaudit.toolchain import goroot_problem, inside_any, is_executable, path_lookup
 
 KIND_WORDS = {"debug": ("run", "run"), "tests": ("tests", "tests"), "attach": ("attach", "remote debug")}
 
@@ -159,12 +159,13 @@ class _Builder:
         for entry in config.envs:
             env.set(entry.name, entry.value, f"{where} '{config.name}' envs", entry.location, entry.raw)
         for env_file in config.env_files:
-            exists = os.path.isfile(env_file.value)
+            exists = os.path.exists(env_file.value)  # a FIFO or device: E002 from load_envfile
             self.out.env_files.append(EnvFileUse(env_file, ctx_id, exists))
             if not exists:
                 continue
             values, problems = load_envfile(env_file.value, env.plain())
             self.out.problems.extend(problems)
+            outside = not inside_any(env_file.value, [self.project.root])  # values are secrets
             for item in values:
                 env.set(
                     item.name,
@@ -172,6 +173,7 @@ class _Builder:
                     f"EnvFile {os.path.basename(env_file.value)}",
                     item.location,
                     item.raw,
+                    secret=outside,
                 )
         self.out.config_by_context[ctx_id] = config
         self._add(

@@ -25,7 +25,7 @@ from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnap
 from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.vscode import PLATFORM_KEY, LaunchConfig, VSCodeFolder
-from ideaudit.toolchain import goroot_of, path_lookup, vscode_go_lookup
+from ideaudit.toolchain import goroot_of, inside_any, path_lookup, vscode_go_lookup
 
 _INTERACTIVE_VAR = re.compile(r"\$\{(?:input|command):[^}]*\}")
 
@@ -328,12 +328,17 @@ class _FolderBuilder:
     def _apply_envfile(
         self, env: EnvBuilder, raw: str, path: str, loc: Location | None, ctx_id: str, setting: str
     ) -> None:
-        exists = os.path.isabs(path) and os.path.isfile(path)
+        # Anything at the path exists (a FIFO or device too: load_envfile refuses to read
+        # it and says so, E002); V002 is only for a path with nothing there.
+        exists = os.path.isabs(path) and os.path.exists(path)
         self.out.env_files.append(EnvFileRef(raw, path, loc, ctx_id, exists))
         if not exists:
             return
         entries, problems = load_envfile(path, env.plain())
         self.out.problems.extend(problems)
+        # A file outside the workspace folders (``${userHome}/.ssh/id_rsa``) is read for its
+        # syntax and effect only: every value it gives is a secret, never printed.
+        outside = not inside_any(path, [self.folder.path, *self.scope.folders.values()])
         for entry in entries:
             env.set(
                 entry.name,
@@ -341,6 +346,7 @@ class _FolderBuilder:
                 f"{setting} {os.path.basename(path)}",
                 entry.location,
                 entry.raw,
+                secret=outside,
             )
 
     # -- terminal -------------------------------------------------------------------

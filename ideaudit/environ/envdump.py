@@ -46,7 +46,8 @@ def _parse_nul(data: bytes, file: str) -> tuple[dict[str, str], list[Problem]]:
             problems.append(
                 Problem(
                     kind="parse",
-                    message=f"entry {index} is not KEY=VALUE: {_decode(entry)[:60]!r}",
+                    # never quoted: environments hold tokens
+                    message=f"entry {index} is not KEY=VALUE ({'no name' if sep else 'no ='})",
                     location=Location(file),
                 )
             )
@@ -79,7 +80,7 @@ def _parse_lines(text: str, file: str) -> tuple[dict[str, str], list[Problem]]:
             problems.append(
                 Problem(
                     kind="parse",
-                    message=f"line {lineno} is not KEY=VALUE: {line.strip()[:60]!r}",
+                    message=f"line {lineno} is not KEY=VALUE ({'no =' if not sep else 'no name before ='})",
                     location=Location(file, lineno),
                 )
             )
@@ -126,7 +127,7 @@ def _parse_json(text: str, file: str) -> tuple[dict[str, str], list[Problem]]:
             problems.append(
                 Problem(
                     kind="parse",
-                    message=f"value of {key} is {json.dumps(value)[:40]}, not a string",
+                    message=f"value of {key} is a JSON {type(value).__name__}, not a string",
                     location=Location(file, _line_of(text, key)),
                 )
             )
@@ -148,9 +149,10 @@ def load_env_dump(path: str | os.PathLike[str]) -> tuple[dict[str, str] | None, 
     all and did not parse (so that a broken dump is never taken for an empty environment).
     """
     name = os.fspath(path)
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(name, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(name, "envdump")
     except OSError as exc:
         return None, [
             Problem(

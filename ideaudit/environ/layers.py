@@ -47,11 +47,12 @@ class EnvBuilder:
         source: str,
         location: Location | None = None,
         raw: str | None = None,
+        secret: bool = False,
     ) -> None:
         """Apply one layer to ``name``; ``value=None`` removes the variable."""
         prior = self._vars.get(name)
         layers = prior.layers if prior else ()
-        layer = Layer(source, value, location, raw if raw != value else None)
+        layer = Layer(source, value, location, raw if raw != value else None, secret)
         self._vars[name] = EnvVar(name, value, (*layers, layer))
 
     def get(self, name: str) -> str | None:

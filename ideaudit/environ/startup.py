@@ -149,9 +149,10 @@ _FISH_GOROOT = lazy_re(r"^\s*set\s+(?:-\S+\s+)*GOROOT\s+(?P<v>.+)$")
 
 
 def _read(path: str) -> list[str]:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read().splitlines()
+        return read_text(path, "startup", errors="replace").splitlines()
     except OSError:
         return []
 

@@ -233,9 +233,10 @@ def _expand(word: str, home: str) -> str:
 
 
 def _read_lines(path: str) -> list[str]:
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read().splitlines()
+        return read_text(path, "startup", errors="replace").splitlines()
     except OSError:
         return []
 

@@ -137,9 +137,10 @@ class DocCache:
         if path in self._docs:
             return None if path in self._missing else self._docs[path].text
         if path not in self._texts:
+            from ideaudit.sources.saferead import read_text
+
             try:
-                with open(path, "rb") as fh:
-                    self._texts[path] = fh.read().decode("utf-8")
+                self._texts[path] = read_text(path, "text")
             except FileNotFoundError:
                 self._texts[path] = None
             except (OSError, UnicodeDecodeError):

@@ -350,9 +350,10 @@ def _sha(data: bytes) -> str:
 
 
 def _current(path: str) -> bytes | None:
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        return read_bytes(path, "text")
     except FileNotFoundError:
         return None
 

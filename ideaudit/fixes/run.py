@@ -101,7 +101,7 @@ def fix_rounds(
 def _redacted(text: str, result: ScanResult) -> str:
     from ideaudit.secrets import known_secrets, redact_text
 
-    return redact_text(text, known_secrets(result.report))
+    return redact_text(text, known_secrets(result.report, result.secrets))
 
 
 def run_scan_fixes(

@@ -518,7 +518,8 @@ def fix_envfile_missing(f: Finding, fx: FixInput) -> list[Edit] | None:
     if m is None:
         return None
     path = m.group(1)
-    if not os.path.isabs(path) or fx.docs.text(path) is not None:
+    # Anything already at the path (a FIFO, /dev/zero, a link) is neither read nor replaced.
+    if not os.path.isabs(path) or os.path.lexists(path) or fx.docs.text(path) is not None:
         return None
     return [
         Edit(path, 0, 0, "# Environment for the debug session (created by ideaudit; keep it out of git).\n")

@@ -43,9 +43,13 @@ def unparsable_file(audit: Audit) -> Iterator[Finding]:
     Severity.ERROR,
     """
     A file the IDE would read exists but cannot be read (permissions, not UTF-8, a
-    folder where a file should be) or has a shape the IDE does not accept.
+    folder where a file should be) or has a shape the IDE does not accept.  ideaudit
+    also refuses, without reading, what is not a regular file (a FIFO, a device such as
+    ``/dev/zero``, a socket; a symlink counts as what it points at) and a file over its
+    size limit for that kind (settings/launch/tasks JSON 4 MiB, GoLand XML 32 MiB,
+    envFile 1 MiB, go.mod 4 MiB): reading them could hang or exhaust memory.
     """,
-    "Make the file readable as UTF-8 text, or remove it.",
+    "Make the file a regular UTF-8 text file within the size limit, or remove it.",
 )
 def unreadable_file(audit: Audit) -> Iterator[Finding]:
     for p in audit.problems:
@@ -56,7 +60,8 @@ def unreadable_file(audit: Audit) -> Iterator[Finding]:
                 p.message,
                 None,
                 location=p.location,
-                fix="Make the file readable UTF-8 text of the expected shape, or remove it.",
+                fix="Make the file a regular, readable UTF-8 text file of the expected shape "
+                "(within ideaudit's size limit), or remove it.",
             )
 
 

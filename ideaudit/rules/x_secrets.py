@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ideaudit.environ.goboundary import steered
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, finding, go_value, layers, value
@@ -118,3 +119,53 @@ def checksum_verification_disabled(audit: Audit) -> Iterator[Finding]:
                 context_value=value(ctx, name) or go_value(ctx, name),
                 provenance=layers(ctx, name),
             )
+
+
+@rule(
+    "X003",
+    "workspace-toolchain-switch",
+    "The configuration makes go run another toolchain, possibly one the workspace ships",
+    Severity.WARNING,
+    """
+    Since Go 1.21 ``GOTOOLCHAIN=go1.X.Y`` (from the environment, the ``go env -w`` file
+    or a ``go.mod`` ``toolchain`` line) makes every ``go`` command exec a ``go1.X.Y``
+    binary found on PATH, or download ``golang.org/toolchain`` through GOPROXY and run
+    it.  When a workspace configuration sets GOTOOLCHAIN, puts its own folder on PATH or
+    points GOPROXY at a ``file://`` folder, opening it in the IDE runs code the
+    workspace chose: an error when the toolchain comes from the workspace itself
+    (worse with ``GOSUMDB=off``, which skips the checksum of the download), a warning
+    otherwise.  ideaudit itself runs ``go`` without trust under ``GOTOOLCHAIN=local``
+    and the inherited environment, so it never follows the switch.
+    """,
+    "Remove GOTOOLCHAIN (or set it to local) and the PATH/GOPROXY entries pointing into "
+    "the workspace; pin the Go version with the go.mod go line instead.",
+    supersedes=("M007",),
+)
+def workspace_toolchain_switch(audit: Audit) -> Iterator[Finding]:
+    if audit.go is None:
+        return
+    by_id = {c.id: c for c in audit.contexts}
+    for switch in audit.go.switches:
+        ctx = by_id.get(switch.context_id)
+        if ctx is None:
+            continue
+        running = switch.running or "the go it finds"
+        if switch.via == "PATH":
+            what = f"exec {switch.target} instead of {running}"
+        else:
+            what = f"download {switch.toolchain} from {switch.target} and run it instead of {running}"
+        where = " (a toolchain the workspace ships)" if switch.provided else ""
+        unchecked = "; GOSUMDB=off: its checksum is not verified" if switch.checksum_off else ""
+        cause = "GOTOOLCHAIN" if "GOTOOLCHAIN" in steered(ctx) else switch.via
+        yield finding(
+            "X003",
+            Severity.ERROR if switch.provided else Severity.WARNING,
+            f"{switch.reason} makes every go command in {ctx.label} {what}{where}{unchecked}",
+            ctx,
+            fix="Remove GOTOOLCHAIN (or set it to local) where it is set, and the PATH or GOPROXY "
+            "entries that point into the workspace; pin the Go version with go.mod's go line.",
+            location=switch.location or config_location(ctx, cause),
+            variable="GOTOOLCHAIN",
+            context_value=value(ctx, "GOTOOLCHAIN"),
+            provenance=layers(ctx, cause),
+        )

@@ -106,17 +106,16 @@ def parse_envfile(
             stripped = line.strip()
             if _BLANK.match(line) or stripped.startswith("#"):
                 continue
-            col = len(line) - len(line.lstrip()) + 1
-            shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+            col, wrong = _what_is_wrong(line)
+            # The line itself is never quoted: an envFile can be any file (a key in
+            # ~/.ssh), and this message reaches every output format.
             problems.append(
                 Problem(
                     kind="parse",
                     message=(
-                        f"line {number} is not KEY=VALUE ({shown!r}); "
-                        "vscode-go ignores it, so it sets nothing"
+                        f"line {number} is not KEY=VALUE: {wrong}; vscode-go ignores it, so it sets nothing"
                     ),
                     location=Location(file=file, line=number, col=col),
-                    detail=line.rstrip("\r"),
                 )
             )
             continue
@@ -138,11 +137,36 @@ def parse_envfile(
     return entries, problems
 
 
+_NAME_CHAR = lazy_re(r"[A-Za-z0-9_.\-]")
+
+
+def _what_is_wrong(line: str) -> tuple[int, str]:
+    """(1-based column, description) of why ``line`` is not ``[export ]KEY=VALUE``,
+    described by shape only, never by quoting it."""
+    body = line.lstrip()
+    col = len(line) - len(body) + 1
+    if body.startswith("export") and body[6:7].isspace():
+        rest = body[6:].lstrip()
+        col += len(body) - len(rest)
+        body = rest
+    if "=" not in body:
+        return col, "there is no '='"
+    name, _, _ = body.partition("=")
+    if not name.strip():
+        return col, "there is no name before '='"
+    for i, ch in enumerate(name.rstrip()):
+        if not _NAME_CHAR.match(ch):
+            what = "a space" if ch.isspace() else "a quote" if ch in "'\"" else "another character"
+            return col + i, f"the name before '=' contains {what} (only letters, digits, _ . - are allowed)"
+    return col, "it does not match [export ]KEY=VALUE"
+
+
 def load_envfile(path: str, base_env: Mapping[str, str]) -> tuple[list[EnvFileEntry], list[Problem]]:
     """Read and parse an envFile; a file that cannot be read gives one problem."""
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(path, "envfile")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return [], [
@@ -154,4 +178,6 @@ def load_envfile(path: str, base_env: Mapping[str, str]) -> tuple[list[EnvFileEn
                 location=Location(file=path),
             )
         ]
-    return parse_envfile(data.decode("utf-8", errors="replace"), path, base_env)
+    text = data.decode("utf-8", errors="replace")
+    del data  # not needed while parsing (peak memory, bench/memory.py)
+    return parse_envfile(text, path, base_env)

@@ -14,6 +14,7 @@ import re
 from ideaudit.lazyre import lazy_re
 from ideaudit.model import Location
 from ideaudit.record import record
+from ideaudit.sources.saferead import read_text
 
 _SECTION = lazy_re(r'^\[\s*url\s+"([^"]+)"\s*\]')
 _OTHER_SECTION = lazy_re(r"^\[")
@@ -38,8 +39,7 @@ def load_rewrites(home: str, xdg_config_home: str | None = None) -> list[Rewrite
     rewrites: list[Rewrite] = []
     for path in gitconfig_paths(home, xdg_config_home):
         try:
-            with open(path, encoding="utf-8") as f:
-                lines = f.read().splitlines()
+            lines = read_text(path, "config").splitlines()
         except (OSError, UnicodeDecodeError):
             continue
         base: str | None = None

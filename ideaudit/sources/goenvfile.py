@@ -39,9 +39,10 @@ def goenv_path(env: Mapping[str, str], home: str) -> str | None:
 def load_goenv_file(path: str | None) -> list[GoEnvFileEntry]:
     if not path:
         return []
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+        lines = read_text(path, "goenv").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
     entries = []

@@ -329,12 +329,13 @@ def _pass_parent(conf: XNode) -> tuple[bool, Location | None]:
 def _module_path(go_mod: str | None) -> tuple[str, str] | None:
     if go_mod is None:
         return None
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(go_mod, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                parts = line.split("//")[0].split()
-                if len(parts) >= 2 and parts[0] == "module":
-                    return parts[1].strip('"'), os.path.dirname(go_mod)
+        for line in read_text(go_mod, "gomod", errors="replace").splitlines():
+            parts = line.split("//")[0].split()
+            if len(parts) >= 2 and parts[0] == "module":
+                return parts[1].strip('"'), os.path.dirname(go_mod)
     except OSError:
         return None
     return None
@@ -438,9 +439,10 @@ def _git_dir(start: str) -> tuple[str, str] | None:
         if os.path.isdir(dot):
             return current, dot
         if os.path.isfile(dot):
+            from ideaudit.sources.saferead import read_text
+
             try:
-                with open(dot, encoding="utf-8") as fh:
-                    line = fh.readline().strip()
+                line = read_text(dot, "config", errors="replace").partition("\n")[0].strip()
             except OSError:
                 return None
             if line.startswith("gitdir:"):
@@ -466,9 +468,10 @@ def is_tracked(path: str) -> bool:
         return False
     tree, git = found
     rel = os.path.relpath(os.path.abspath(path), tree).replace(os.sep, "/").encode()
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(os.path.join(git, "index"), "rb") as fh:
-            data = fh.read()
+        data = read_bytes(os.path.join(git, "index"), "git-index")
     except OSError:
         return False
     if data[:4] != b"DIRC" or struct.unpack(">I", data[4:8])[0] not in (2, 3):

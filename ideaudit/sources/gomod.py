@@ -122,12 +122,26 @@ def _directive(
 
 
 def load_gomod(path: str) -> tuple[GoMod | None, list[Problem]]:
+    from ideaudit.sources.saferead import read_text, reason
+
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem("unreadable", f"{path}: cannot be read: {exc}", Location(path))]
+        text = read_text(path, "gomod")
+    except OSError as exc:
+        return None, [Problem("unreadable", f"{path}: cannot be read: {reason(exc)}", Location(path))]
+    except UnicodeDecodeError as exc:
+        line = text_line(path, exc.start)
+        return None, [Problem("unreadable", f"{path}: cannot be read: not UTF-8 text", Location(path, line))]
     return parse_gomod(text, path)
+
+
+def text_line(path: str, offset: int) -> int | None:
+    """The line of byte ``offset`` in ``path`` (for a decoding error), None if unreadable."""
+    from ideaudit.sources.saferead import read_bytes
+
+    try:
+        return read_bytes(path, "gomod").count(b"\n", 0, offset) + 1
+    except OSError:
+        return None
 
 
 @record(frozen=True)
@@ -140,9 +154,10 @@ class VendoredModule:
 
 def load_modules_txt(path: str) -> list[VendoredModule] | None:
     """``vendor/modules.txt``: ``# path version`` lines, then ``## explicit`` markers."""
+    from ideaudit.sources.saferead import read_text
+
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().splitlines()
+        lines = read_text(path, "modules.txt").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     out: list[VendoredModule] = []

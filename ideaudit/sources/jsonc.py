@@ -497,6 +497,12 @@ class _Scanner:
         ch = self.text[pos]
         if ch == "'":
             return '"\'"'
+        # Punctuation is named; a letter or digit only by its class: the file may be any
+        # file a settings.json symlink points at, and messages never quote contents.
+        if ch.isalpha():
+            return "a letter"
+        if ch.isdigit():
+            return "a digit"
         if ch.isprintable() and not ch.isspace():
             return f"'{ch}'"
         return f"character U+{ord(ch):04X}"
@@ -599,6 +605,7 @@ def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
             m = re.search(r"<string>:\d+ (.*) at column \d+", message)
             if m is not None:
                 message = m.group(1)
+            message = re.sub(r'"[^"]*"', "a character", message)  # never quote the file
             pos = root[1] if offset is None else offset
             return _problem(file, text, pos, f"invalid JSON5: {message}")
     if scanner.surrogates:
@@ -648,9 +655,10 @@ def load_jsonc(path: str | os.PathLike[str]) -> JsoncDocument | Problem:
 
 
 def _load_jsonc(file: str) -> JsoncDocument | Problem:
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(file, "rb") as fh:
-            raw = fh.read()
+        raw = read_bytes(file, "jsonc")
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return Problem(
@@ -669,4 +677,5 @@ def _load_jsonc(file: str) -> JsoncDocument | Problem:
             ),
             location=Location(file=file, line=line),
         )
+    del raw  # the bytes are not needed while parsing (peak memory, bench/memory.py)
     return parse_jsonc(text, file)

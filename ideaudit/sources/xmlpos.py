@@ -333,9 +333,10 @@ def parse_xml(path: str, display: str | None = None) -> tuple[XmlDocument | None
 
 def _parse_xml(path: str, display: str | None) -> tuple[XmlDocument | None, list[Problem]]:
     name = display or path
+    from ideaudit.sources.saferead import read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        raw = read_bytes(path, "xml")
     except OSError as exc:
         return None, [Problem("unreadable", f"cannot read {name}: {exc.strerror or exc}", Location(path))]
     return parse_xml_bytes(raw, path, name)
