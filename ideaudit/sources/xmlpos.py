@@ -368,10 +368,10 @@ def decode_xml(raw: bytes, path: str, name: str) -> tuple[str, str] | Problem:
             except LookupError:
                 info = None
             if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
-                shown = declared.encode("ascii", "backslashreplace").decode("ascii")[:40]
+                # The name is not quoted: messages never echo what a file holds.
                 return Problem(
                     "parse",
-                    f"{name}: unknown encoding {shown!r} in the XML declaration; "
+                    f"{name}: the XML declaration names an unknown or non-text encoding; "
                     "the IDE cannot read this file either",
                     Location(path, 1, col),
                 )
