@@ -149,7 +149,7 @@ def test_unknown_encoding_is_one_problem_at_the_declaration() -> None:
     assert problems[0].location == Location("w.xml", 1, 31)
 
 
-@pytest.mark.parametrize("codec", ["rot13", "base64", "unicode_escape", "idna", "hex"])
+@pytest.mark.parametrize("codec", ["rot13", "base64", "unicode_escape", "idna", "hex", "utf\x00-8"])
 def test_codecs_that_are_no_file_encoding_are_refused(codec: str) -> None:
     raw = f'<?xml version="1.0" encoding="{codec}"?>\n<a x="\\ud800"/>\n'.encode()
     doc, problems = parse_xml_bytes(raw, "c.xml")

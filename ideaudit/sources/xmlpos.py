@@ -365,7 +365,7 @@ def decode_xml(raw: bytes, path: str, name: str) -> tuple[str, str] | Problem:
             col = m.start(1 if m.group(1) is not None else 2) + 1
             try:
                 info = codecs.lookup(declared)
-            except LookupError:
+            except (LookupError, ValueError):  # ValueError: a NUL in the name (fuzz-found)
                 info = None
             if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
                 # The name is not quoted: messages never echo what a file holds.
