@@ -320,8 +320,9 @@ def conflict_marker_line(text: str) -> int | None:
 def parse_xml(path: str, display: str | None = None) -> tuple[XmlDocument | None, list[Problem]]:
     """Read and parse ``path``; never raises for bad input.
 
-    Returns ``(None, [problem])`` for an unreadable file (kind ``unreadable``), a file
-    with merge-conflict markers or malformed XML (kind ``parse``, with line and column).
+    Returns ``(None, [problem])`` for an unreadable file (kind ``unreadable``), and for
+    a file that cannot be decoded, has merge-conflict markers, nests too deep or is
+    malformed (kind ``parse``, with line and column).
     ``display`` is the name used in messages (default: ``path``).  Under ``watch`` an
     unchanged file is not parsed again (see :mod:`ideaudit.sources.filecache`).
     """
