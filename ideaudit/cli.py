@@ -1,7 +1,7 @@
 """The ``ideaudit`` command: parse options, run the pipeline, pick a reporter.
 
-Kept thin on purpose.  Exit status as ruff: 0 no findings, 1 findings, 2 usage or
-internal error.
+Kept thin on purpose.  Exit status as ruff: 0 no findings (or only infos), 1 a warning
+or an error (``--fail-on`` moves the threshold), 2 usage or internal error.
 
 Why argparse and not typer: typer (>= 0.2x) builds a pydantic ``TypeAdapter`` for every
 parameter at start-up; measured here that is ~200 ms before any work, while the whole
@@ -137,6 +137,12 @@ def _scan_parser(sub: _Sub[_Parser]) -> argparse.ArgumentParser:
     )
     scan.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     scan.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default=None,
+        help="exit 1 for findings of this severity or worse (default: warning; info never fails)",
+    )
+    scan.add_argument(
         "-v",
         "--verbose",
         action="store_true",
@@ -208,7 +214,9 @@ def _watch_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse
         "old environment.  Ctrl-C stops it.",
     )
     _copy_options(
-        scan, watch, skip={"output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell"}
+        scan,
+        watch,
+        skip={"output_format", "exit_zero", "fail_on", "diff", "fix", "unsafe_fixes", "fix_shell"},
     )
     watch.add_argument(
         "--output-format",
@@ -284,7 +292,7 @@ def _env_parser(sub: _Sub[_Parser], scan: argparse.ArgumentParser) -> argparse.A
         scan,
         env,
         skip={
-            "output_format", "exit_zero", "diff", "fix", "unsafe_fixes", "fix_shell",
+            "output_format", "exit_zero", "fail_on", "diff", "fix", "unsafe_fixes", "fix_shell",
             "select", "ignore", "verbose",
         },
     )  # fmt: skip
@@ -363,7 +371,10 @@ def _scan(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(render(result.report, fmt, color=color, verbose=args.verbose, rules=RULES))
     sys.stdout.flush()
-    return 1 if result.findings and not args.exit_zero else 0
+    from ideaudit.model import Severity, fails
+
+    failed = fails(result.report.findings, Severity(args.fail_on or Severity.WARNING))
+    return 1 if failed and not args.exit_zero else 0
 
 
 def _unknown_codes(selectors: Sequence[str]) -> list[str]:
@@ -469,7 +480,10 @@ def _env(args: argparse.Namespace) -> int:
     try:
         root = args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path))
         result = scan(_scan_options(args, load_config(root)))
-        contexts = pick(result.audit.contexts, args.context)
+        local = result.audit.local  # your terminal (in this project) can be shown too
+        extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
+        views = tuple(local.devcontainer_views) if local else ()
+        contexts = pick((*extra, *result.audit.contexts, *views), args.context)
     except (ConfigError, TargetError, UnknownContext) as exc:
         return _error(str(exc))
     shell = result.audit.shell
@@ -480,17 +494,18 @@ def _env(args: argparse.Namespace) -> int:
 
 
 def _rule(args: argparse.Namespace) -> int:
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.registry import kinds_text, load_all
 
     rules = load_all()
     if args.code is None:
         for r in sorted(rules.values(), key=lambda r: r.code):
-            print(f"{r.code}  {r.severity.value:<7}  {r.title}")
+            print(f"{r.code}  {r.severity.value:<7}  {r.title}  [{kinds_text(r)}]")
         return 0
     found = rules.get(args.code.upper())
     if found is None:
         return _error(f"no rule {args.code!r}; `ideaudit rule` lists them")
-    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}\n")
+    print(f"{found.code} ({found.name}): {found.title}\n\nDefault severity: {found.severity.value}")
+    print(f"Applies to: {kinds_text(found)}\n")
     print(found.explanation)
     print(f"\nFix: {found.fix}")
     return 0

@@ -14,6 +14,7 @@ from typing import Any
 
 from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import Context, Layer
+from ideaudit.printable import printable, sanitize
 from ideaudit.secrets import MASK, env_secrets, is_flagged, longest_first, redact_text, redact_value
 
 DEFAULT_VARS = REPORTED_VARS
@@ -128,7 +129,7 @@ def render_json(contexts: Sequence[Context], shell: Context | None, names: Seque
             for c in contexts
         ],
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(sanitize(data), indent=2) + "\n"
 
 
 def render_text(contexts: Sequence[Context], shell: Context | None, names: Sequence[str]) -> str:
@@ -153,7 +154,7 @@ def render_text(contexts: Sequence[Context], shell: Context | None, names: Seque
             if chain:
                 lines.append("      set by: " + " -> ".join(chain))
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _show(value: str | None) -> str:

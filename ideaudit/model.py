@@ -11,7 +11,7 @@ never imports pydantic.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 
 from ideaudit.record import field, record
@@ -23,6 +23,25 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for an error, 1 for a warning, 2 for info: lower is worse."""
+        return _RANK[self]
+
+    def at_least(self, threshold: Severity) -> bool:
+        """Whether this severity is as bad as ``threshold`` or worse."""
+        return self.rank <= threshold.rank
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def fails(findings: Iterable[Finding], threshold: Severity = Severity.WARNING) -> bool:
+    """Whether ``findings`` fail a run: any at ``threshold`` or worse.  Info findings are
+    advice about your own set-up (a duplicate PATH entry in your dotfiles): by default
+    they never fail a run, so CI stays green on them."""
+    return any(f.severity.at_least(threshold) for f in findings)
 
 
 @record(frozen=True)
@@ -133,6 +152,7 @@ class Context:
     ``debug`` builds and runs a program (a VS Code ``type: go`` launch configuration, a
     GoLand Go application run configuration), ``tests`` runs ``go test`` (VS Code code
     lens, a GoLand test run configuration), ``attach`` attaches a debugger (no build),
+    ``exec`` debugs what is already built (a launch in mode exec, core or replay),
     ``tools`` is what the IDE's own go/gopls/dlv calls see, ``terminal`` the IDE's
     integrated terminal, and ``shell`` the reference (your terminal).  ``ide`` is
     ``vscode``, ``goland`` or ``shell``.
@@ -160,8 +180,21 @@ class Edit:
 
 
 @record(frozen=True)
+class ContextRef:
+    """A context named by a finding that is about several of them."""
+
+    id: str
+    label: str
+
+
+@record(frozen=True)
 class Finding:
-    """One problem, said so that a user can act on it without reading the source."""
+    """One problem, said so that a user can act on it without reading the source.
+
+    A finding is about one context (``context_id``), about the workspace (no context),
+    or -- once :func:`ideaudit.causes.group_causes` has merged one cause seen in several
+    contexts -- about every context in ``contexts`` (then ``context_id`` is ``None``).
+    """
 
     code: str
     severity: Severity
@@ -175,6 +208,7 @@ class Finding:
     shell_value: str | None = None
     provenance: tuple[Layer, ...] = ()
     edits: tuple[Edit, ...] = ()
+    contexts: tuple[ContextRef, ...] = ()
 
     def sort_key(self) -> tuple[str, str, int, str, str]:
         loc = self.location
@@ -294,3 +328,6 @@ class Report:
     findings: tuple[Finding, ...]
     summary: Summary
     home: str | None = None
+    # What ideaudit could not check (an ${input:} filled in when a session starts): not
+    # findings, not counted; the text format shows them under -v.
+    notes: tuple[Finding, ...] = ()

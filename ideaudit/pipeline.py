@@ -32,7 +32,7 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected
+from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.fixes import FixSet
+    from ideaudit.local.stage import LocalFacts
 
 
 @record
@@ -72,6 +73,7 @@ class ScanResult:
     # The secret values of the contexts' whole environments (never printed): whoever
     # renders findings or diffs of this scan masks them (secrets.scrub_report's extra).
     secrets: frozenset[str] = frozenset()
+    notes: list[Finding] = field(default_factory=list)  # what could not be checked (-v)
 
 
 def _capture_all(
@@ -149,11 +151,21 @@ def scan(options: ScanOptions) -> ScanResult:
         not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
     )
     profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
+    inside, probe = _dev_container_probe(target.root)
+    probe_profile = _PROBE_PROFILE.get(probe or "", "")
+    if inside and "vscode" in profiles:
+        profiles.remove("vscode")
+        if probe != "none":
+            profiles.append(probe_profile)
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
     stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
+    if inside and probe != "none":
+        stage.snapshots["vscode"] = stage.snapshots.pop(probe_profile)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
+    if inside and vscode and not options.ide_env:
+        ide = replace(ide, source=f"model of VS Code's server in a {inside}: userEnvProbe {probe}")
     goland_results: list[GoLandContexts] = []
     if goland:
         gl_ide, gc = _goland_stage(stage, target)
@@ -162,9 +174,10 @@ def scan(options: ScanOptions) -> ScanResult:
 
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
+    local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
     go = gofacts.collect(
         stage.contexts,
-        reference,
+        local.project or reference,
         workspace_folders,
         root=target.root,
         home=home,
@@ -185,14 +198,16 @@ def scan(options: ScanOptions) -> ScanResult:
         ide=ide,
         snapshots=tuple(stage.snapshots.values()),
         home=home,
+        local=local,
     )
-    findings = run_rules(audit, options.select, options.ignore)
+    findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))
-    report = build_report(target.code_workspace or target.root, audit, findings, ide, terminal, secrets)
-    return ScanResult(report, audit, findings, fixes, secrets)
+    workspace = target.code_workspace or target.root
+    report = build_report(workspace, audit, findings, ide, terminal, secrets, notes)
+    return ScanResult(report, audit, findings, fixes, secrets, notes)
 
 
 def _secrets(audit: Audit) -> set[str]:
@@ -200,6 +215,69 @@ def _secrets(audit: Audit) -> set[str]:
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
+
+
+# userEnvProbe -> the capture profile with the same shell flags (see local.devcontainer).
+_INSIDE_MARKERS = (
+    "REMOTE_CONTAINERS",
+    "REMOTE_CONTAINERS_IPC",
+    "VSCODE_REMOTE_CONTAINERS_SESSION",
+    "CODESPACES",
+)
+_PROBE_PROFILE = {
+    "loginInteractiveShell": "login-interactive",
+    "loginShell": "login",
+    "interactiveShell": "interactive",
+}
+
+
+def _dev_container_probe(root: str) -> tuple[str | None, str | None]:
+    """When ideaudit runs inside a dev container or Codespace, VS Code's server probes the
+    shell as the project's devcontainer.json ``userEnvProbe`` says (default
+    loginInteractiveShell); otherwise (None, None)."""
+    if not any(os.environ.get(k) for k in _INSIDE_MARKERS):
+        return None, None
+    from ideaudit.local.devcontainer import inside_dev_container, load_devcontainers
+
+    inside = inside_dev_container(os.environ)
+    if inside is None:
+        return None, None
+    found, _ = load_devcontainers(root)
+    return inside, found[0].user_env_probe if found else "loginInteractiveShell"
+
+
+def _local_stage(
+    stage: _Stage,
+    target: Target,
+    reference: Context | None,
+    folders: list[FolderContexts],
+    goland: list[GoLandContexts],
+    inside: str | None,
+    probe: str | None,
+) -> LocalFacts:
+    """.envrc, pins, dev containers: the terminal in this project, and who loads what."""
+    from ideaudit.local.stage import collect
+
+    options = stage.options
+    local = collect(
+        root=target.root,
+        home=stage.home,
+        terminal_snapshot=stage.terminal,
+        terminal=reference,
+        contexts=stage.contexts,
+        vscode=folders,
+        goland=goland,
+        hermetic=stage.hermetic,
+        timeout=options.timeout,
+        vscode_user_dir=options.vscode_user_dir,
+        jetbrains_config_dir=options.jetbrains_config_dir,
+        inside=inside,
+        probe=probe,
+        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        refresh=options.refresh,
+    )
+    stage.problems.extend(local.problems)
+    return local
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -287,7 +365,10 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
-    findings = drop_superseded(findings)
+    kinds = {c.id: c.kind for c in audit.contexts}
+    if audit.shell is not None:
+        kinds[audit.shell.id] = audit.shell.kind
+    findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -326,10 +407,13 @@ def build_report(
     ide: IdeEnvironment,
     terminal: ShellSnapshot,
     secrets: frozenset[str] | None = None,
+    notes: Sequence[Finding] = (),
 ) -> Report:
     ctxs = list(audit.contexts)
     if audit.shell is not None:
         ctxs.insert(0, audit.shell)
+    if audit.local is not None and audit.local.project is not None and audit.local.terminal is not None:
+        ctxs.insert(0, audit.local.terminal)  # your terminal, then your terminal in this project
     reports = tuple(
         ContextReport(
             id=c.id,
@@ -344,6 +428,11 @@ def build_report(
         )
         for c in ctxs
     )
+    from ideaudit.causes import group_causes
+
+    # One cause seen in several contexts is one finding that lists them (the summary
+    # counts causes); ScanResult.findings keeps one per context for the fixes.
+    findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
@@ -362,6 +451,7 @@ def build_report(
         contexts=reports,
         findings=tuple(findings),
         home=audit.home,
+        notes=tuple(notes),
         summary=Summary(
             contexts=len(audit.contexts),
             findings=len(findings),

@@ -383,14 +383,23 @@ def _scrub_edit(edit: Edit, known: tuple[str, ...]) -> Edit:
     return replace(edit, text=redact_text(edit.text, known))
 
 
+def _prose(text: str) -> str:
+    """A message or fix as one line: a line break in it (ours, or one a configuration
+    name carried in) would start a new line of output, which a CI log reads as a
+    workflow command of its own.  The other control characters are escaped later."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def _scrub_finding(f: Finding, known: tuple[str, ...]) -> Finding:
     if any(layer.secret for layer in f.provenance):
         f = replace(f, context_value=MASK if f.context_value else f.context_value)
     return replace(
         f,
-        message=redact_text(f.message, known),
+        message=_prose(redact_text(f.message, known)),
         context_label=_opt_text(f.context_label, known),
-        fix=_opt_text(f.fix, known),
+        fix=None if f.fix is None else _prose(_text(f.fix, known)),
         context_value=_opt_value(f.variable, f.context_value, known),
         shell_value=_opt_value(f.variable, f.shell_value, known),
         provenance=tuple(_scrub_layer(f.variable, layer, known) for layer in f.provenance),
@@ -406,15 +415,50 @@ def scrub_report(report: Report, extra: Iterable[str] = ()) -> Report:
     plus ``extra``: the secrets of the contexts' whole environments) is also replaced
     wherever free text (messages, fixes, layer sources, edit texts) quotes it.
     """
+    from ideaudit.printable import sanitize
+
     known = tuple(known_secrets(report, extra))
     try:
-        return replace(
+        scrubbed = replace(
             report,
             ide_environment=redact_text(report.ide_environment, known),
             shell=_opt_text(report.shell, known),
             contexts=tuple(_scrub_context(c, known) for c in report.contexts),
             findings=tuple(_scrub_finding(f, known) for f in report.findings),
+            notes=tuple(_scrub_finding(f, known) for f in report.notes),
         )
     finally:  # secrets must not linger in a process-wide cache
         _text.cache_clear()
         _value.cache_clear()
+    # The one escaping layer: no control character from a file reaches any format.
+    return sanitize(scrubbed)
+
+
+# --- diffs -------------------------------------------------------------------------------
+
+# A secret-named variable written in a file, as the three formats fixes edit write it:
+# JSON/JSONC ("NAME": "value"), dotenv and shell (NAME=value), GoLand XML
+# (<env name="NAME" value="..."/>, <entry key="NAME" value="..."/>).
+_JSON_PAIR = re.compile(r'(?P<head>"(?P<name>[^"\\]+)"\s*:\s*")(?P<value>(?:[^"\\]|\\.)*)(?=")')
+_DOTENV_PAIR = re.compile(r"(?P<head>^[ +\-]?\s*(?:export\s+)?(?P<name>[A-Za-z_][\w.]*)=)(?P<value>.*)$")
+_XML_PAIR = re.compile(r'(?P<head>(?:name|key)="(?P<name>[^"]*)"\s+value=")(?P<value>[^"]*)(?=")')
+
+
+def _mask_pairs(line: str) -> str:
+    def mask(m: re.Match[str]) -> str:
+        return m["head"] + MASK if m["value"] and is_secret_name(m["name"]) else m.group(0)
+
+    for pattern in (_JSON_PAIR, _XML_PAIR, _DOTENV_PAIR):
+        line = pattern.sub(mask, line)
+    return line
+
+
+def redact_diff(text: str, known: Iterable[str] = ()) -> str:
+    """A unified diff as it may be printed: every line (context lines too, which quote
+    the user's file around an edit) with secret-named values masked, known secret
+    values and token shapes replaced, and control characters escaped."""
+    from ideaudit.printable import printable
+
+    known = sorted({k for k in known if len(k) >= _MIN_KNOWN_LEN}, key=lambda k: (-len(k), k))
+    lines = [redact_text(_mask_pairs(line), known) for line in text.split("\n")]
+    return printable("\n".join(lines), keep_newlines=True)

@@ -27,7 +27,8 @@ settings.load_profile("ideaudit")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_workspaces"
-# The shared corpus sits beside the repository; IDEAUDIT_CORPUS points elsewhere (a worktree).
+# Beside the project (../shared/corpus); IDEAUDIT_CORPUS points elsewhere (a git worktree
+# lives one level deeper than the main checkout).
 CORPUS = Path(os.environ.get("IDEAUDIT_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 

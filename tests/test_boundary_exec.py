@@ -174,7 +174,8 @@ def test_untrusted_go_never_runs_the_workspace_toolchain(tmp_path: Path, attack:
     assert all(f["severity"] == "error" for f in x003)  # the toolchain is the workspace's own
     assert all(f["location"] and "ws" in f["location"]["file"] for f in x003)
     # go was asked (the user's own go), and its answer carries the workspace's values
-    switched = {f["context_id"] for f in x003}
+    # (one cause in several contexts is one finding listing them)
+    switched = {f["context_id"] for f in x003} | {c["id"] for f in x003 for c in f["contexts"]}
     ide = [c for c in report["contexts"] if c["id"] in switched and c["go_env"]]
     assert ide, "the inherited go should still be asked"
     assert all(c["go_env"]["GOTOOLCHAIN"] == VERSION for c in ide)
@@ -408,3 +409,39 @@ def test_the_go_on_an_ide_env_dumps_path_is_the_users_and_is_asked(tmp_path: Pat
     tools = next(c for c in result.audit.contexts if c.id == "vscode:tools")
     assert tools.go_env is not None and tools.go_env["GOVERSION"].startswith("go1.19")
     assert result.audit.go is not None and not result.audit.go.untrusted
+
+
+def test_x003_from_facts_alone(tmp_path: Path) -> None:
+    """The rule is pure: a context whose configuration sets GOTOOLCHAIN and a file://
+    GOPROXY inside the workspace, with GOSUMDB=off, and no go binary run at all."""
+    from ideaudit.environ.goswitch import toolchain_switch
+    from ideaudit.gofacts import GoFacts
+    from ideaudit.rules.audit import Audit
+    from ideaudit.rules.registry import load_all
+
+    env = EnvBuilder.from_plain({"PATH": "/usr/bin:/bin"}, "VS Code environment (model)")
+    loc = Location(str(tmp_path / ".vscode" / "settings.json"), 2, 5)
+    for name, value in {
+        "GOTOOLCHAIN": "go1.99.0+auto",
+        "GOPROXY": f"file://{tmp_path}/proxy",
+        "GOSUMDB": "off",
+    }.items():
+        env.set(name, value, "go.toolsEnvVars (folder settings)", loc)
+    ctx = Context(
+        "vscode:tools", "VS Code tools", "vscode", "tools", env.build(), go_env={"GOVERSION": "go1.27.3"}
+    )
+    switch = toolchain_switch(ctx, (str(tmp_path),))
+    assert switch is not None and switch.via == "GOPROXY" and switch.provided and switch.checksum_off
+    assert switch.toolchain == "go1.99.0" and switch.target == f"file://{tmp_path}/proxy"
+    facts = GoFacts([ctx], None, switches=[switch])
+    found = list(load_all()["X003"].check(Audit(shell=None, contexts=(ctx,), go=facts)))
+    assert len(found) == 1 and found[0].severity.value == "error" and found[0].location == loc
+    assert "GOSUMDB=off" in found[0].message and "ships" in found[0].message
+    # the same without the workspace's hand in GOPROXY: the default proxy, a warning
+    plain = EnvBuilder.from_plain({"PATH": "/usr/bin:/bin"}, "VS Code environment (model)")
+    plain.set("GOTOOLCHAIN", "go1.99.0", "go.toolsEnvVars (folder settings)", loc)
+    ctx2 = Context(
+        "vscode:tools", "VS Code tools", "vscode", "tools", plain.build(), go_env={"GOVERSION": "go1.27.3"}
+    )
+    other = toolchain_switch(ctx2, (str(tmp_path),))
+    assert other is not None and not other.provided and other.target == "https://proxy.golang.org"

@@ -138,11 +138,12 @@ def test_cli_diff_fix_summary_and_undo(tmp_path: Path, cache_dir: str) -> None:
     shown = _cli(*base, "--diff", cwd=copy, cache_dir=cache_dir)
     assert shown.returncode == 1, shown.stderr
     assert '+                "PATH": "${userHome}/sdk/go1.22.5/bin:${env:PATH}"' in shown.stdout
-    assert "Would fix 1 error." in shown.stderr
+    assert "Would fix 1 problem: 1 error, 0 warnings." in shown.stderr
     assert launch.read_bytes() == original
 
     fixed = _cli(*base, "--fix", cwd=copy, cache_dir=cache_dir)
     assert "(1 fixed, " in fixed.stdout, fixed.stdout + fixed.stderr
+    assert "Found 1 problem: 1 error, 0 warnings (1 fixed, 0 remaining)." in fixed.stdout, fixed.stdout
     assert "P005" not in fixed.stdout.split("Found")[0]
     assert b"${env:PATH}" in launch.read_bytes()
     # Only the edited line differs; the comment above it is kept.

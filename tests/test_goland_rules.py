@@ -208,3 +208,46 @@ def test_generic_rules_contain_no_goland_code() -> None:
     for family in ("p_path", "r_goroot", "g_gopath", "m_modules", "c_cgo"):
         text = (folder / f"{family}.py").read_text()
         assert "goland" not in text.lower(), family
+
+
+def test_missing_working_directory_and_env_shell_syntax(tmp_path: Path) -> None:
+    (tmp_path / "deploy").mkdir()
+    project = GoLandProject(root=str(tmp_path), home="/h")
+    envs = (
+        EnvEntry("CONFIG", "$HOME/c.yaml", "$HOME/c.yaml", Location(RUN, 6, 18)),
+        EnvEntry("TOOLS", "${PATH}", "${PATH}", Location(RUN, 7, 18)),
+        EnvEntry("FINE", "/p:/usr/bin", "$PROJECT_DIR$:$PATH$", Location(RUN, 8, 18)),
+        EnvEntry("WIN", "%APPDATA%", "%APPDATA%", Location(RUN, 9, 18)),
+        EnvEntry("API_TOKEN", "$TOKEN", "$TOKEN", Location(RUN, 10, 18)),
+    )
+    project.run_configs = [
+        run_config("gone", working_directory=xv(str(tmp_path / "nope"), 4, RUN), envs=envs),
+        run_config("here", working_directory=xv(str(tmp_path / "deploy"), 4, RUN)),
+    ]
+    audit, _ = audit_of(project, {"PATH": "/usr/bin"}, None)
+    assert codes(run(audit, "J013")) == [("J013", "goland:run:gone", 4)]
+    found = run(audit, "J014")
+    assert codes(found) == [
+        ("J014", "goland:run:gone", 6),
+        ("J014", "goland:run:gone", 7),
+        ("J014", "goland:run:gone", 9),
+    ]
+    assert "$PATH$ instead of ${PATH}" in (next(f for f in found if f.variable == "TOOLS").fix or "")
+
+
+def test_dollar_name_dollar_is_inlined_from_the_ide_env_and_earlier_entries() -> None:
+    from ideaudit.contexts.goland import inline_parent_occurrences
+
+    envs = (
+        EnvEntry("PATH", "$PATH$:/opt/bin", "$PATH$:/opt/bin", Location(RUN, 5, 18)),
+        EnvEntry("A", "x", "x", Location(RUN, 6, 18)),
+        EnvEntry("B", "$A$-$NOPE$", "$A$-$NOPE$", Location(RUN, 7, 18)),
+    )
+    got = [(n, v) for n, v, _ in inline_parent_occurrences(envs, {"PATH": "/usr/bin"})]
+    assert got == [("PATH", "/usr/bin:/opt/bin"), ("A", "x"), ("B", "x-$NOPE$")]
+    project = GoLandProject(root="/p", home="/h")
+    project.run_configs = [run_config("srv", envs=envs)]
+    audit, gc = audit_of(project, {"PATH": "/usr/bin"}, shell_ctx({"PATH": "/usr/bin"}, None))
+    ctx = next(c for c in gc.contexts if c.id == "goland:run:srv")
+    assert ctx.env["PATH"] == "/usr/bin:/opt/bin"
+    assert not [f for f in run(audit) if f.code in ("J003", "P005")]

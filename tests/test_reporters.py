@@ -323,13 +323,14 @@ def test_text_findings_under_their_context_errors_first() -> None:
 def test_text_details() -> None:
     text = out("text")
     assert "      where: .vscode/launch.json:12:9" in text
-    assert "      in this context: /usr/bin:/bin" in text
-    assert "      in your shell: /usr/local/go/bin:/usr/bin:/bin" in text
+    # the values are named by their variable
+    assert "      in this context: PATH=/usr/bin:/bin" in text
+    assert "      in your shell: PATH=/usr/local/go/bin:/usr/bin:/bin" in text
     assert '      fix: Add "${env:PATH}" to the PATH in launch.json.' in text
     # a path outside the workspace stays absolute
     assert "      where: /home/ana/.bashrc:7" in text
     # unset in one place is said so
-    assert "      in your shell: (not set)" in text
+    assert "      in your shell: GITHUB_TOKEN is not set" in text
 
 
 def test_text_summary_line() -> None:
@@ -441,7 +442,7 @@ def test_github_escaping() -> None:
     f = Finding("E001", Severity.ERROR, "100% broken\nline two", location=Location(f"{WS}/a,b:c.json", 1, 2))
     report = Report("0", WS, None, "x", (), (f,), Summary(0, 1, 1, 0, 0))
     assert out("github", report=report) == (
-        "::error file=a%2Cb%3Ac.json,line=1,col=2,title=E001::100%25 broken%0Aline two\n"
+        "::error file=a%2Cb%3Ac.json,line=1,col=2,title=E001::100%25 broken line two\n"
     )
 
 
@@ -460,6 +461,7 @@ def test_json_is_the_whole_report() -> None:
         "findings",
         "home",
         "summary",
+        "notes",
     }
     f = data["findings"][1]
     assert f["severity"] == "error"
@@ -507,6 +509,7 @@ def test_sarif_structure() -> None:
         "fullDescription": {"text": "Explanation of P001.\nSecond line."},
         "help": {"text": "Fix for P001."},
         "defaultConfiguration": {"level": "error"},
+        "properties": {"contextKinds": ["shell", "terminal", "tools", "tests", "debug", "exec", "attach"]},
     }
     assert rules["G003"]["defaultConfiguration"]["level"] == "note"
     results = run["results"]

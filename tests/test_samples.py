@@ -50,7 +50,7 @@ def prepare(case: str, tmp_path: Path) -> Path:
     sample = SAMPLES / case
     args = json.loads((sample / "expected.json").read_text()).get("args", {})
     links = args.get("links", {})
-    if not links:
+    if not links and not args.get("direnv_allow"):
         return sample
     copy = tmp_path / case
     shutil.copytree(sample, copy, symlinks=True)
@@ -58,7 +58,20 @@ def prepare(case: str, tmp_path: Path) -> Path:
         target = copy / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(toolchain(name), target_is_directory=True)
+    if args.get("direnv_allow"):
+        direnv_allow(copy, copy / "home")
     return copy
+
+
+def direnv_allow(project: Path, home: Path) -> None:
+    """``direnv allow`` the project's .envrc in ``home``'s own allow list (real direnv;
+    the allow list keys on the file's absolute path, so it is made on the copy)."""
+    direnv = shutil.which("direnv")
+    if direnv is None:
+        pytest.skip("direnv is not installed (CI installs Debian's direnv package)")
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "XDG_DATA_HOME": str(home / ".local/share")}
+    env["XDG_CONFIG_HOME"] = str(home / ".config")
+    subprocess.run([direnv, "allow", str(project)], env=env, check=True, capture_output=True, timeout=30)
 
 
 def options(sample: Path, args: dict[str, Any], shell: str, cache_dir: str) -> ScanOptions:
@@ -134,7 +147,11 @@ def test_cli_on_the_showcase_prints_locations_contexts_values_and_fixes(cache_di
     assert "P001" in out and "home/.bashrc:2" in out
     assert "in your shell:" in out and "in this context:" in out and "fix:" in out
     assert "\x1b[" not in out  # NO_COLOR and not a terminal
-    assert "3 errors" in out
+    # One cause (go's line is in ~/.bashrc), one finding, listing the contexts it affects.
+    assert out.count("✗ P001 ") == 1
+    assert "go is not found in 3 contexts (VS Code tools, tests, debug 'Launch API')" in out
+    assert "✗ VS Code tests (code lens, Test Explorer)  (see P001 above)" in out
+    assert "1 error, 1 warning in 4 of 5 contexts" in out
 
 
 def test_cli_clean_sample_exits_zero(cache_dir: str) -> None:
@@ -218,3 +235,37 @@ def test_version_and_rule_explanations(cache_dir: str) -> None:
         assert code in listing
     explained = _cli("rule", "p001", cache_dir=cache_dir)
     assert explained.returncode == 0 and "Fix:" in explained.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "fail_on", "status"),
+    [
+        ("info-only", None, 0),  # info findings never fail a run
+        ("info-only", "warning", 0),
+        ("info-only", "info", 1),
+        ("path-only-in-bashrc", None, 1),  # an error
+        ("path-only-in-bashrc", "error", 1),
+        ("undefined-env-var", None, 1),  # a warning fails by default
+        ("undefined-env-var", "error", 0),  # but not at the error threshold
+    ],
+)
+def test_exit_status_follows_severity_and_fail_on(
+    case: str, fail_on: str | None, status: int, cache_dir: str
+) -> None:
+    sample = SAMPLES / case
+    args = ["scan", str(sample), "--home", str(sample / "home"), "--shell", shell_path("bash"), "--no-go-env"]
+    proc = _cli(*args, *(["--fail-on", fail_on] if fail_on else []), cache_dir=cache_dir)
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "S008" in proc.stdout or case != "info-only"
+
+
+def test_no_go_anywhere_is_said_once_and_first(cache_dir: str) -> None:
+    """zsh reads none of the sample's bash files: no go at all.  One P009 for every
+    context, no `go install` advice for dlv or gopls, and no context marked ✓."""
+    sample = SAMPLES / "shell-bash-startup"
+    args = ["scan", str(sample), "--home", str(sample / "home"), "--shell", shell_path("zsh"), "--no-go-env"]
+    out = _cli(*args, cache_dir=cache_dir).stdout
+    assert out.count("✗ P009 ") == 1, out
+    assert "go install" not in out and "P002" not in out and "P003" not in out
+    assert "✗ your terminal (zsh -i)" in out and "✗ VS Code integrated terminal" in out
+    assert "✓" not in out

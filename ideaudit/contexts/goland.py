@@ -17,12 +17,14 @@ console prints the variables GoLand adds as ``GOROOT=... #gosetup``):
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from ideaudit.environ.layers import EnvBuilder
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
 from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
-from ideaudit.sources.goland import GoLandProject, RunConfig, XmlValue
+from ideaudit.sources.goland import EnvEntry, GoLandProject, RunConfig, XmlValue
 from ideaudit.toolchain import goroot_problem, inside_any, is_executable, path_lookup
 
 KIND_WORDS = {"debug": ("run", "run"), "tests": ("tests", "tests"), "attach": ("attach", "remote debug")}
@@ -46,6 +48,8 @@ class GoLandContexts:
     problems: list[Problem] = field(default_factory=list)
     config_by_context: dict[str, RunConfig] = field(default_factory=dict)
     env_files: list[EnvFileUse] = field(default_factory=list)
+    # run configurations whose <working_directory> does not exist (rule J013)
+    missing_workdirs: dict[str, XmlValue] = field(default_factory=dict)
     sdk_problem: str | None = None  # why the project's GOROOT is not a usable SDK
     sdk_go: ToolLookup | None = None
 
@@ -156,8 +160,8 @@ class _Builder:
                 env.set(name, None, source, config.pass_parent_location)
         self._gosetup(env)
         where = "shared run configuration" if config.shared else "run configuration (workspace.xml)"
-        for entry in config.envs:
-            env.set(entry.name, entry.value, f"{where} '{config.name}' envs", entry.location, entry.raw)
+        for name, val, entry in inline_parent_occurrences(config.envs, self.ide.env):
+            env.set(name, val, f"{where} '{config.name}' envs", entry.location, entry.raw)
         for env_file in config.env_files:
             exists = os.path.exists(env_file.value)  # a FIFO or device: E002 from load_envfile
             self.out.env_files.append(EnvFileUse(env_file, ctx_id, exists))
@@ -176,6 +180,9 @@ class _Builder:
                     secret=outside,
                 )
         self.out.config_by_context[ctx_id] = config
+        wd = config.working_directory
+        if wd is not None and wd.value and os.path.isabs(wd.value) and not os.path.isdir(wd.value):
+            self.out.missing_workdirs[ctx_id] = wd
         self._add(
             ctx_id,
             f"GoLand {label_word} '{config.name}'",
@@ -210,6 +217,31 @@ class _Builder:
             env,
             {"go": path_lookup("go", plain), "dlv": path_lookup("dlv", plain)},
         )
+
+
+_PARENT_REF = lazy_re(r"\$(.*?)\$")
+
+
+def inline_parent_occurrences(
+    envs: tuple[EnvEntry, ...], parent: Mapping[str, str]
+) -> list[tuple[str, str, EnvEntry]]:
+    """``$NAME$`` in a run configuration's env values, replaced as GoLand does
+    (intellij-community ``EnvironmentUtil.inlineParentOccurrences(envs, parentEnv)``):
+    the lookup is the configuration's entries overlaid by the IDE's environment, each
+    entry in order sees the entries before it as replaced, and an unknown ``$NAME$``
+    stays as written.  ``PATH=$PATH$:/opt/bin`` therefore keeps the inherited PATH."""
+    lookup: dict[str, str] = {e.name: e.value for e in envs}
+    lookup.update(parent)
+    out: list[tuple[str, str, EnvEntry]] = []
+    for entry in envs:
+        val = entry.value
+        for m in _PARENT_REF.finditer(entry.value):
+            found = lookup.get(m.group(1))
+            if found is not None:
+                val = val.replace(m.group(0), found)
+        lookup[entry.name] = val
+        out.append((entry.name, val, entry))
+    return out
 
 
 def goland_contexts(

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ideaudit.contexts.launch_facts import LaunchPath, launch_paths
 from ideaudit.environ.layers import EnvBuilder
 from ideaudit.environ.substitute import Substituted, SubstScope, env_value_text, substitute
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
@@ -62,6 +63,8 @@ class FolderContexts:
     env_files: list[EnvFileRef] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     launch_by_context: dict[str, LaunchConfig] = field(default_factory=dict)
+    # program/cwd/output of each debug context, resolved and stat-ed (rules D008, D009)
+    launch_paths: dict[str, tuple[LaunchPath, ...]] = field(default_factory=dict)
 
 
 def _ide_label(ide: IdeEnvironment) -> str:
@@ -293,8 +296,9 @@ class _FolderBuilder:
                 "vscode-go (removes -gcflags from GOFLAGS)",
                 config.loc("env", "GOFLAGS"),
             )
-        kind = "attach" if config.request == "attach" else "debug"
+        kind = "attach" if config.request == "attach" else _launch_kind(eff.get("mode"))
         self.out.launch_by_context[ctx_id] = config
+        self.out.launch_paths[ctx_id] = launch_paths(config, self.scope, self.folder.path, self.home)
         self._add(
             ctx_id,
             f"VS Code debug '{config.name}'",
@@ -384,6 +388,13 @@ class _FolderBuilder:
             env,
             {"go": path_lookup("go", plain), "dlv": path_lookup("dlv", plain)},
         )
+
+
+def _launch_kind(mode: object) -> str:
+    """``exec`` for a launch that builds nothing: Delve's DAP server runs a prebuilt
+    binary (``exec``), opens a core dump (``core``) or replays a recording (``replay``)
+    without calling go build (service/dap: only debug and test modes build)."""
+    return "exec" if mode in ("exec", "core", "replay") else "debug"
 
 
 def folder_contexts(

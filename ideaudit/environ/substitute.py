@@ -28,6 +28,7 @@ from typing import Any
 from ideaudit.record import field, record
 
 _VAR = re.compile(r"\$\{([^}]*)\}")
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 
 # Variables that depend on the active editor or on user interaction.
 _INTERACTIVE = {
@@ -41,7 +42,10 @@ _INTERACTIVE = {
     "relativeFile",
     "relativeFileDirname",
     "lineNumber",
+    "columnNumber",
     "selectedText",
+    "execInstallFolder",
+    "extensionInstallFolder",
     "cwd",
     "execPath",
     "defaultBuildTask",
@@ -117,6 +121,10 @@ def substitute(text: str, scope: SubstScope, flavour: str = "launch") -> Substit
             return value if isinstance(value, str) else str(value)
         if name in ("input", "command") or name in _INTERACTIVE or name == "config":
             unresolvable.append(m.group(0))
+            return m.group(0)
+        if not arg and _PLAIN_NAME.match(name):
+            # Not a VS Code variable (``${HOME}``, shell syntax): VS Code leaves it as
+            # written and the program gets the literal text; rule D007 says so.
             return m.group(0)
         unresolvable.append(m.group(0))
         return m.group(0)

@@ -166,7 +166,7 @@ def _documents(audit: Audit) -> list[JsoncDocument]:
 
 def load_fixers() -> dict[str, list[Fixer]]:
     """Import the fixer modules so their decorators run."""
-    from ideaudit.fixes import goland, vscode  # noqa: F401
+    from ideaudit.fixes import debug, goland, vscode  # noqa: F401
 
     return FIXERS
 

@@ -12,9 +12,12 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ideaudit.causes import group_causes
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.fixes.apply import FixConflict, merged_edits, new_texts, select, unified_diff, write_files
+from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
+from ideaudit.report import plural, tally
 
 if TYPE_CHECKING:
     from ideaudit.pipeline import ScanOptions, ScanResult
@@ -58,6 +61,7 @@ class FixOutcome:
     conflict: str | None = None
     rounds: int = 0
     fixed_keys: set[tuple[str, str | None, str | None]] = field(default_factory=set)
+    fixed_findings: list[Finding] = field(default_factory=list)
 
 
 def fix_rounds(
@@ -90,6 +94,8 @@ def fix_rounds(
         for f in kept:
             found = result.findings[f.index]
             outcome.fixed_keys.add((found.code, found.context_id, found.variable))
+            if found not in outcome.fixed_findings:
+                outcome.fixed_findings.append(found)
         outcome.written.extend(w.path for w in written if w.path not in outcome.written)
         # The shell snapshot cache is keyed by the start-up files' mtimes, so a
         # --fix-shell edit is captured again by this scan.
@@ -98,10 +104,19 @@ def fix_rounds(
     return outcome
 
 
-def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import known_secrets, redact_text
+def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
+    """The causes the first round of fixes would remove."""
+    if result.fixes is None:
+        return []
+    kept, _ = planned(result.fixes, apps)
+    indices = sorted({f.index for f in kept})
+    return group_causes([result.findings[i] for i in indices])
 
-    return redact_text(text, known_secrets(result.report, result.secrets))
+
+def _redacted(text: str, result: ScanResult) -> str:
+    from ideaudit.secrets import known_secrets, redact_diff
+
+    return redact_diff(text, known_secrets(result.report, result.secrets))
 
 
 def run_scan_fixes(
@@ -116,9 +131,11 @@ def run_scan_fixes(
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     fix_shell = bool(getattr(args, "fix_shell", False))
     exit_zero = bool(getattr(args, "exit_zero", False))
+    threshold = Severity(getattr(args, "fail_on", None) or Severity.WARNING)
     if want_diff:
         apps = applicabilities(unsafe=unsafe, shell=fix_shell)
         text, count = diff(result, apps)
+        fixable = _fixable(result, apps)
         shown = _redacted(text, result)
         sys.stdout.write(shown)
         if shown != text:
@@ -127,16 +144,18 @@ def run_scan_fixes(
                 "with `git apply`; use --fix --unsafe-fixes to apply it.",
                 file=sys.stderr,
             )
-        print(f"Would fix {count} error{'s' if count != 1 else ''}.", file=sys.stderr)
-        return 1 if count and not exit_zero else 0
+        print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
+        return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
     outcome = fix_rounds(options, result, apps)
     final = outcome.result
     sys.stdout.write(render(final))
-    remaining = len(final.findings)
-    total = outcome.fixed + remaining
+    # Counted as the report counts them: causes, each with its own severity.
+    left = list(final.report.findings)
+    fixed = group_causes(outcome.fixed_findings)
     summary = (
-        f"Found {total} error{'s' if total != 1 else ''} ({outcome.fixed} fixed, {remaining} remaining)."
+        f"Found {plural(len(fixed) + len(left), 'problem')}: {tally([*fixed, *left])} "
+        f"({len(fixed)} fixed, {len(left)} remaining)."
     )
     if outcome.written:
         from ideaudit.fixes.apply import display_path
@@ -154,7 +173,7 @@ def run_scan_fixes(
     if outcome.conflict:
         print(f"ideaudit: error: {outcome.conflict}", file=sys.stderr)
         return 2
-    return 1 if remaining and not exit_zero else 0
+    return 1 if fails(left, threshold) and not exit_zero else 0
 
 
 def run_undo(cache_dir: str | None) -> int:

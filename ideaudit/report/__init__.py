@@ -16,10 +16,11 @@ when there are no findings).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from ideaudit.model import Finding, Location, Report, Severity
+from ideaudit.record import replace
 
 if TYPE_CHECKING:
     from ideaudit.rules.registry import Rule
@@ -95,3 +96,52 @@ def labelled_message(finding: Finding) -> str:
     """The message prefixed with the context it is about, when there is one."""
     label = finding.context_label or finding.context_id
     return f"[{label}] {finding.message}" if label else finding.message
+
+
+def one_per_place(findings: Sequence[Finding]) -> list[Finding]:
+    """``findings`` with those at one (file, line, rule) merged into one finding.
+
+    GitHub shows one annotation per workflow command and code scanning one alert per
+    result, so two findings of one rule on one line (a cause in two contexts that
+    differ in a value) would show as the same complaint twice.  The merged finding has
+    the worst severity, every message (each with its context) and every distinct fix.
+    Findings without a line are not at a place and are kept as they are.
+    """
+    places: dict[object, list[Finding]] = {}
+    for index, f in enumerate(findings):
+        loc = f.location
+        key: object = (loc.file, loc.line, f.code) if loc is not None and loc.line else index
+        places.setdefault(key, []).append(f)
+    out: list[Finding] = []
+    for group in places.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        worst = min(group, key=lambda f: SEVERITY_ORDER[f.severity])
+        messages = list(dict.fromkeys(labelled_message(f) for f in group))
+        fixes = list(dict.fromkeys(f.fix for f in group if f.fix))
+        out.append(
+            replace(
+                worst,
+                message="\n".join(messages),
+                fix="\n".join(fixes) or None,
+                context_id=None,
+                context_label=None,
+                contexts=tuple(c for f in group for c in f.contexts),
+            )
+        )
+    return out
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def tally(findings: Sequence[Finding]) -> str:
+    """``2 errors, 1 warning, 1 info``: each severity as it is (infos only when there
+    are some), for the summaries of the report, ``--diff`` and ``--fix``."""
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    infos = len(findings) - errors - warnings
+    words = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    return words + (f", {plural(infos, 'info')}" if infos else "")

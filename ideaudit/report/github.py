@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ideaudit.model import Finding, Report, Severity
-from ideaudit.report import SEVERITY_ORDER, labelled_message, relpath
+from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
 
 if TYPE_CHECKING:
     from ideaudit.rules.registry import Rule
@@ -57,5 +57,7 @@ def render(
     verbose: bool = False,
     rules: Mapping[str, Rule] | None = None,
 ) -> str:
-    ordered = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key()))
+    ordered = sorted(
+        one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
+    )
     return "".join(_command(f, report.workspace) + "\n" for f in ordered)

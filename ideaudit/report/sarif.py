@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ideaudit.model import Finding, Location, Report, Severity
-from ideaudit.report import SEVERITY_ORDER, labelled_message, relpath
+from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
 
 if TYPE_CHECKING:
     from ideaudit.rules.registry import Rule
@@ -61,6 +61,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": rule.explanation or rule.title},
         "help": {"text": rule.fix},
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"contextKinds": list(rule.kinds)},
     }
 
 
@@ -80,7 +81,7 @@ def _result(f: Finding, index: int, workspace: str) -> dict[str, Any]:
         if region is not None:
             physical["region"] = region
         result["locations"] = [{"physicalLocation": physical}]
-    props = {
+    props: dict[str, Any] = {
         k: v
         for k, v in (
             ("context", f.context_id),
@@ -89,6 +90,8 @@ def _result(f: Finding, index: int, workspace: str) -> dict[str, Any]:
         )
         if v is not None
     }
+    if f.contexts:
+        props["contexts"] = [{"id": c.id, "label": c.label} for c in f.contexts]
     if props:
         result["properties"] = props
     return result
@@ -100,7 +103,9 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
     for code in sorted({f.code for f in report.findings} - set(rules)):
         descriptors.append({"id": code})  # a finding from a rule the caller did not pass
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    ordered = sorted(report.findings, key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key()))
+    ordered = sorted(
+        one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
+    )
     base = report.workspace.replace("\\", "/").rstrip("/") + "/"
     run: dict[str, Any] = {
         "tool": {

@@ -28,8 +28,9 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from ideaudit.causes import context_list
 from ideaudit.model import ContextReport, Finding, Layer, Location, Report, Severity, ToolLookup
-from ideaudit.report import SEVERITY_ORDER, relpath
+from ideaudit.report import SEVERITY_ORDER, plural, relpath, tally
 
 if TYPE_CHECKING:
     from ideaudit.rules.registry import Rule
@@ -64,10 +65,6 @@ class _Style:
         return self(mark, _BOLD, _COLOR[mark])
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _status(findings: list[Finding]) -> str:
     if not findings:
         return OK
@@ -92,6 +89,10 @@ def _value(value: str | None) -> str:
     return "(not set)" if value is None else (value if value else '""')
 
 
+def _assignment(name: str, value: str | None) -> str:
+    return f"{name} is not set" if value is None else f"{name}={value if value else chr(34) * 2}"
+
+
 def _tool(tool: ToolLookup, workspace: str) -> str:
     if tool.path is None:
         text = f"{tool.tool}: not found"
@@ -112,9 +113,9 @@ def _finding_lines(f: Finding, report: Report, verbose: bool, st: _Style) -> lis
     if f.location is not None:
         details.append(f"where: {_loc(f.location, ws)}")
     if f.context_value is not None or f.shell_value is not None:
-        if f.variable is not None:
-            details.append(f"in this context: {_value(f.context_value)}")
-            details.append(f"in your shell: {_value(f.shell_value)}")
+        if f.variable is not None:  # named: the values of GOPATH beside a dlv finding are not obvious
+            details.append(f"in this context: {_assignment(f.variable, f.context_value)}")
+            details.append(f"in your shell: {_assignment(f.variable, f.shell_value)}")
         else:
             if f.context_value is not None:
                 details.append(f"in this context: {f.context_value}")
@@ -130,7 +131,7 @@ def _finding_lines(f: Finding, report: Report, verbose: bool, st: _Style) -> lis
         else:
             decisive = f.provenance[-1]
             earlier = len(f.provenance) - 1
-            more = f"  (over {_plural(earlier, 'earlier layer')})" if earlier else ""
+            more = f"  (over {plural(earlier, 'earlier layer')})" if earlier else ""
             details.append(f"set by: {_layer(decisive, ws)}{more}")
     if f.fix:
         details.append(f"fix: {f.fix}")
@@ -149,9 +150,17 @@ def _group(
     ctx: ContextReport | None,
     verbose: bool,
     st: _Style,
+    shared: list[Finding] | None = None,
 ) -> list[str]:
-    status = _status(findings)
-    lines = [f"{st.mark(status)} {st(label, _BOLD)}"]
+    """A context (or the workspace) and its findings.  ``shared`` are causes printed
+    once above, in their own group: they set this context's mark, and a context with
+    no finding of its own says where to look instead of a misleading ✓."""
+    status = _status([*findings, *(shared or [])])
+    head = f"{st.mark(status)} {st(label, _BOLD)}"
+    if shared and not findings:
+        codes = ", ".join(dict.fromkeys(f.code for f in shared))
+        head += st(f"  (see {codes} above)", _DIM)
+    lines = [head]
     if verbose and ctx is not None:
         lines.append(st(f"{_INDENT_FINDING}  id: {ctx.id}", _DIM))
         if ctx.defined_at is not None:
@@ -165,18 +174,18 @@ def _group(
     return lines
 
 
-def _summary(report: Report, by_ctx: Mapping[str, list[Finding]], workspace_n: int) -> str:
+def _summary(
+    report: Report,
+    by_ctx: Mapping[str, list[Finding]],
+    shared: Mapping[str, list[Finding]],
+    workspace_n: int,
+) -> str:
     total = len(report.contexts)
-    contexts = _plural(total, "context")
+    contexts = plural(total, "context")
     if not report.findings:
         return f"No problems found in {contexts}."
-    errors = sum(f.severity is Severity.ERROR for f in report.findings)
-    warnings = sum(f.severity is Severity.WARNING for f in report.findings)
-    infos = sum(f.severity is Severity.INFO for f in report.findings)
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-    if infos:
-        counts += f", {_plural(infos, 'info')}"
-    affected = sum(1 for c in report.contexts if by_ctx.get(c.id))
+    counts = tally(report.findings)
+    affected = sum(1 for c in report.contexts if by_ctx.get(c.id) or shared.get(c.id))
     where = f"in {affected} of {contexts}"
     if workspace_n:
         where += " and the workspace"
@@ -202,8 +211,15 @@ def render(
     by_ctx: dict[str, list[Finding]] = {}
     workspace: list[Finding] = []
     orphans: dict[str, list[Finding]] = {}  # findings about a context the report lacks
+    # Causes seen in several contexts, printed once under the list of those contexts.
+    several: dict[tuple[str, ...], list[Finding]] = {}
+    shared: dict[str, list[Finding]] = {}
     for f in report.findings:
-        if f.context_id is None:
+        if f.contexts:
+            several.setdefault(tuple(c.id for c in f.contexts), []).append(f)
+            for ref in f.contexts:
+                shared.setdefault(ref.id, []).append(f)
+        elif f.context_id is None:
             workspace.append(f)
         elif f.context_id in known:
             by_ctx.setdefault(f.context_id, []).append(f)
@@ -212,11 +228,16 @@ def render(
 
     if workspace:
         lines += _group(WORKSPACE_GROUP, workspace, report, None, verbose, st)
+    for found in several.values():
+        refs = found[0].contexts
+        label = f"{plural(len(refs), 'context')}: {context_list(refs)}"
+        lines += _group(label, found, report, None, verbose, st)
     for ctx in report.contexts:
-        lines += _group(ctx.label, by_ctx.get(ctx.id, []), report, ctx, verbose, st)
+        own = by_ctx.get(ctx.id, [])
+        lines += _group(ctx.label, own, report, ctx, verbose, st, shared.get(ctx.id))
     for cid, found in orphans.items():
         label = found[0].context_label or cid
-        lines += _group(label, found, report, None, verbose, st)
+        lines += _group(label, found, report, None, verbose, st, shared.get(cid))
 
     if verbose and rules:
         used = sorted({f.code for f in report.findings if f.code in rules})
@@ -229,8 +250,15 @@ def render(
                 if r.fix:
                     lines.append(st(f"      fix: {r.fix}", _DIM))
 
+    if verbose and report.notes:
+        lines += ["", st("Notes (not checked, not counted)", _BOLD)]
+        for n in report.notes:
+            where = f" ({_loc(n.location, report.workspace)})" if n.location is not None else ""
+            about = n.context_label or n.context_id
+            lines.append(st(f"  {n.code} {f'[{about}] ' if about else ''}{n.message}{where}", _DIM))
+
     overall = _status(list(report.findings))
-    lines += ["", st(_summary(report, by_ctx, len(workspace)), _BOLD, _COLOR[overall])]
+    lines += ["", st(_summary(report, by_ctx, shared, len(workspace)), _BOLD, _COLOR[overall])]
     return _tilde("\n".join(lines) + "\n", report.home)
 
 

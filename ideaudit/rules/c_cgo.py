@@ -19,7 +19,7 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 
 
 @rule(
@@ -34,6 +34,7 @@ from ideaudit.rules.registry import rule
     and binaries behave differently in the two.
     """,
     "Set CGO_ENABLED the same way in both, or remove the override.",
+    kinds=BUILDS,
 )
 def cgo_enabled_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(
@@ -57,6 +58,7 @@ def cgo_enabled_differs(audit: Audit) -> Iterable[Finding]:
     objects that do not link.
     """,
     "Use the same CC in both, or remove the override.",
+    kinds=BUILDS,
 )
 def cc_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(audit, "C002", Severity.WARNING, "CC", "cgo compiles C with another compiler")
@@ -74,6 +76,7 @@ def cc_differs(audit: Audit) -> Iterable[Finding]:
     """,
     "Install a C compiler on the context's PATH, fix CC, or set CGO_ENABLED=0 deliberately.",
     supersedes=("C002",),
+    kinds=BUILDS,
 )
 def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
@@ -121,6 +124,7 @@ _FOREIGN = (
     """,
     "Set CC/CXX per machine (your shell, or the user settings), not in shared files.",
     supersedes=("C002",),
+    kinds=BUILDS,
 )
 def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
     if sys.platform == "win32":
@@ -162,6 +166,7 @@ def compiler_from_another_environment(audit: Audit) -> Iterator[Finding]:
     (build constraints).
     """,
     "Set GOOS only where you mean to cross-compile (a task), not in the IDE's environment.",
+    kinds=BUILDS,
 )
 def goos_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(
@@ -179,6 +184,7 @@ def goos_differs(audit: Audit) -> Iterable[Finding]:
     vs amd64, arm64 servers), "exec format error", other build constraints.
     """,
     "Set GOARCH only where you mean to cross-compile, not in the IDE's environment.",
+    kinds=BUILDS,
 )
 def goarch_differs(audit: Audit) -> Iterable[Finding]:
     return compare_with_shell(

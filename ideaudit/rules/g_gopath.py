@@ -18,7 +18,7 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 from ideaudit.toolchain import realpath
 
 
@@ -34,6 +34,7 @@ from ideaudit.toolchain import realpath
     happens twice.
     """,
     "Use one GOPATH: set it where both the IDE and the shell read it, or remove the override.",
+    kinds=BUILDS,
 )
 def gopath_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -95,6 +96,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
     """,
     "Use absolute paths separated by ':' (';' on Windows), different from GOROOT.",
     supersedes=("G001",),
+    kinds=BUILDS,
 )
 def gopath_malformed(audit: Audit) -> Iterator[Finding]:
     contexts = audit.ide_contexts()
@@ -134,6 +136,7 @@ def gopath_malformed(audit: Audit) -> Iterator[Finding]:
     ``go env -w`` applies in one and is silently ignored in the other.
     """,
     "Remove the variable from the configuration that overrides it, or set it the same way everywhere.",
+    kinds=BUILDS,
 )
 def goenv_file_overridden(audit: Audit) -> Iterator[Finding]:
     from ideaudit.sources.goenvfile import goenv_path
@@ -197,6 +200,7 @@ def goenv_file_overridden(audit: Audit) -> Iterator[Finding]:
     tools disagree on the package's import path.
     """,
     "Move the module out of GOPATH, or make the module path match the directory.",
+    kinds=BUILDS,
 )
 def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
     if audit.go is None or audit.shell is None:

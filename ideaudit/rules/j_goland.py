@@ -15,7 +15,7 @@ from ideaudit.lazyre import lazy_re
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 from ideaudit.secrets import is_secret_name, looks_like_secret_value
 from ideaudit.toolchain import go_version_of_root
 
@@ -135,6 +135,7 @@ def sdk_differs(audit: Audit) -> Iterator[Finding]:
     """,
     "Remove the variable from the configuration's Environment, or set it in your shell "
     "too if every build needs it.",
+    kinds=BUILDS,
 )
 def config_env_override(audit: Audit) -> Iterator[Finding]:
     for gc in audit.goland:
@@ -147,6 +148,8 @@ def config_env_override(audit: Audit) -> Iterator[Finding]:
                 shell_value = value(audit.shell, entry.name) if audit.shell else None
                 if entry.name not in ("PATH", "GOOS", "GOARCH") and entry.value == (shell_value or ""):
                     continue
+                if entry.name == "PATH" and "$PATH$" in entry.raw:
+                    continue  # GoLand puts the inherited PATH there: an addition, not a replacement
                 cross = entry.name in ("GOOS", "GOARCH")
                 yield finding(
                     "J003",
@@ -470,3 +473,93 @@ def go_disabled(audit: Audit) -> Iterator[Finding]:
                 fix="Enable Go support for the module (Settings | Go).",
                 location=module.location,
             )
+
+
+@rule(
+    "J013",
+    "goland-workdir-missing",
+    "A run configuration's working directory does not exist",
+    Severity.ERROR,
+    """
+    GoLand starts the program (and ``go test``) in ``<working_directory>``; when it does
+    not exist the run fails before the program starts ("Cannot start process, the
+    working directory ... does not exist").  Typical after a directory was moved or
+    when the configuration was written on another machine.
+    """,
+    "Run | Edit Configurations...: set Working directory to an existing folder ($PROJECT_DIR$/...).",
+)
+def workdir_missing(audit: Audit) -> Iterator[Finding]:
+    for gc in audit.goland:
+        for ctx_id, wd in gc.missing_workdirs.items():
+            config = gc.config_by_context[ctx_id]
+            yield finding(
+                "J013",
+                Severity.ERROR,
+                f"run configuration '{config.name}': working directory {wd.value} does not exist",
+                _ctx(gc, ctx_id),
+                fix=f"In Run | Edit Configurations... | '{config.name}', set Working directory to an "
+                "existing folder (write it with $PROJECT_DIR$ so it works in every checkout).",
+                location=wd.location,
+            )
+
+
+# GoLand replaces ``$NAME$`` in env values (intellij-community
+# ``EnvironmentUtil.inlineParentOccurrences``: a parent variable or an earlier entry,
+# so ``$HOME$`` is the IDE's HOME) and path macros (``$PROJECT_DIR$``); no shell runs, so
+# ``$NAME``, ``${NAME}``, ``%NAME%`` and ``~`` reach the program literally.
+_GOLAND_SHELL = lazy_re(
+    r"\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}"
+    r"|\$(?P<plain>[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_$])"
+    r"|%(?P<win>[A-Za-z_][A-Za-z0-9_]+)%"
+    r"|(?:^|(?<=[=:\s]))(?P<tilde>~)(?=[/:\s]|$)"
+)
+
+
+def goland_shell_tokens(text: str) -> list[tuple[str, str]]:
+    """(written, GoLand's way) for each piece of shell syntax GoLand passes on literally."""
+    out = []
+    for m in _GOLAND_SHELL.finditer(text):
+        if m.group("tilde"):
+            out.append(("~", "$HOME$"))  # the IDE's HOME, inlined like any parent variable
+        else:
+            out.append((m.group(0), f"${m.group('braced') or m.group('plain') or m.group('win')}$"))
+    return out
+
+
+@rule(
+    "J014",
+    "goland-env-shell-syntax",
+    "A run configuration env value uses shell syntax GoLand does not expand",
+    Severity.WARNING,
+    """
+    GoLand does not run a shell for a run configuration: in ``<envs>`` values it
+    replaces only ``$NAME$`` (a variable of the parent environment or an earlier entry,
+    intellij-community ``EnvironmentUtil.inlineParentOccurrences``) and path macros
+    (``$PROJECT_DIR$``).  ``$PATH``, ``${HOME}``, ``%GOPATH%`` and
+    ``~`` reach the program as literal text: ``PATH=$PATH:/opt/bin`` gives a PATH that
+    starts with the four characters ``$PATH``.
+    """,
+    "Run | Edit Configurations... | Environment variables: write $NAME$ instead of $NAME or "
+    "${NAME}, and $HOME$ instead of ~.",
+)
+def goland_env_shell_syntax(audit: Audit) -> Iterator[Finding]:
+    for gc in audit.goland:
+        for ctx_id, config in gc.config_by_context.items():
+            for entry in config.envs:
+                if entry.name == "GOPATH" or is_secret_name(entry.name):
+                    continue  # GOPATH's ~ is G002's; secret values stay unread
+                tokens = dict(goland_shell_tokens(entry.raw))
+                if not tokens:
+                    continue
+                yield finding(
+                    "J014",
+                    Severity.WARNING,
+                    f"run configuration '{config.name}': {', '.join(tokens)} in {entry.name} is "
+                    "not expanded by GoLand; the program gets the literal text",
+                    _ctx(gc, ctx_id),
+                    fix=f"In Run | Edit Configurations... | '{config.name}' | Environment variables, write "
+                    + ", ".join(f"{new} instead of {old}" for old, new in tokens.items())
+                    + ".",
+                    location=entry.location,
+                    variable=entry.name,
+                )

@@ -21,7 +21,7 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 from ideaudit.sources.gomod import version_tuple
 from ideaudit.toolchain import realpath
 
@@ -114,6 +114,7 @@ for _code, _var, _name, _severity, _why in MODULE_VARS:
         """,
         f"Set {_var} the same way for the IDE and the shell (go env -w {_var}=... "
         "applies to both unless an environment variable overrides it).",
+        kinds=BUILDS,
     )(_make(_code, _var, _severity, _why))
 
 
@@ -147,6 +148,7 @@ def _effective(ctx: Context, name: str, default: str) -> str:
     requires go >= 1.22".  The terminal may run a newer Go than the IDE.
     """,
     "Use a Go at least as new as go.mod's go line in this context, or allow toolchain switching.",
+    kinds=BUILDS,
 )
 def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -203,6 +205,7 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
     """,
     "Unset GO111MODULE (modules are the default since Go 1.16) or set it to on.",
     supersedes=("M001",),
+    kinds=BUILDS,
 )
 def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -251,6 +254,7 @@ def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
     difference fails every build with "inconsistent vendoring" until `go mod vendor` runs.
     """,
     "Run `go mod vendor` (or delete vendor/ and build with -mod=mod).",
+    kinds=BUILDS,
 )
 def vendor_inconsistent(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -296,6 +300,7 @@ def vendor_inconsistent(audit: Audit) -> Iterator[Finding]:
     the IDE) breaks every build.
     """,
     "Check out the replaced module at that path, or remove the replace directive.",
+    kinds=BUILDS,
 )
 def replace_missing_directory(audit: Audit) -> Iterator[Finding]:
     if audit.go is None:
@@ -340,6 +345,7 @@ def match_prefix_patterns(patterns: str, path: str) -> bool:
     "verifying module: ... 410 Gone".  It works in a shell that sets GOPRIVATE.
     """,
     "Add the host/prefix to GOPRIVATE (`go env -w GOPRIVATE=host/org/*`) so every context has it.",
+    kinds=BUILDS,
 )
 def private_host_not_in_goprivate(audit: Audit) -> Iterator[Finding]:
     from ideaudit.sources.gitconfig import module_prefix

@@ -18,7 +18,7 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, DEBUGGERS, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
 
 GO_USERS = ("debug", "tests", "tools", "terminal")
@@ -62,6 +62,7 @@ def _version(go_path: str) -> str:
     """,
     "Put the directory of your `go` on PATH where the IDE reads it (~/.profile, "
     "~/.bash_profile, ~/.zprofile), restart the IDE, or set go.alternateTools.go.",
+    kinds=BUILDS,
 )
 def go_not_found(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -98,8 +99,45 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
         )
 
 
+@rule(
+    "P009",
+    "go-not-installed",
+    "`go` is found neither by your shell nor by the IDE",
+    Severity.ERROR,
+    """
+    Your terminal has no `go` on PATH, and neither do the IDE's contexts: Go is not
+    installed, or installed somewhere nothing puts on PATH.  This comes before any
+    other finding about tools: dlv and gopls are installed with `go install`, and the
+    IDE cannot build, test or debug anything without go.
+    """,
+    "Install Go and put its bin directory on PATH in a file your login shell reads "
+    "(~/.profile, ~/.bash_profile, ~/.zprofile, fish config.fish), then restart the IDE.",
+    kinds=BUILDS,
+)
+def go_not_installed(audit: Audit) -> Iterator[Finding]:
+    shell = audit.shell
+    if shell is None or shell_tool(audit, "go") is not None:
+        return
+    for ctx in [shell, *audit.ide_contexts(*GO_USERS)]:
+        lookup = ctx.tools.get("go")
+        if lookup is None or lookup.found:
+            continue
+        # One message for every context (the finding is merged into one cause), so
+        # nothing here may depend on the context but its label.
+        yield finding(
+            "P009",
+            Severity.ERROR,
+            f"go is not installed: no go in {ctx.label}, and none on your shell's PATH either",
+            ctx,
+            fix="Install Go and put its bin directory on PATH in a file your login shell reads "
+            "(~/.profile, ~/.bash_profile, ~/.zprofile or fish's config.fish); then restart the IDE.",
+        )
+
+
 def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) -> Iterator[Finding]:
     shell_has = shell_tool(audit, tool)
+    if shell_has is None and audit.shell is not None and shell_tool(audit, "go") is None:
+        return  # P009 says first that there is no go at all: `go install` cannot help yet
     for ctx in audit.ide_contexts(*kinds):
         lookup = ctx.tools.get(tool)
         if lookup is None or lookup.found:
@@ -143,9 +181,10 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
     shell), debugging fails with "cannot find Delve debugger".
     """,
     "Point go.alternateTools.dlv at the binary, or give the IDE the same GOPATH/GOBIN.",
+    kinds=DEBUGGERS,
 )
 def dlv_not_found(audit: Audit) -> Iterator[Finding]:
-    return _tool_missing(audit, "dlv", ("debug", "attach"), "P002")
+    return _tool_missing(audit, "dlv", DEBUGGERS, "P002")
 
 
 @rule(
@@ -178,6 +217,7 @@ def gopls_not_found(audit: Audit) -> Iterator[Finding]:
     """,
     "Make both find the same go: fix the PATH order, or set go.alternateTools.go / "
     "go.goroot to the shell's Go.",
+    kinds=BUILDS,
 )
 def different_go(audit: Audit) -> Iterator[Finding]:
     shell_go = shell_tool(audit, "go")
@@ -254,6 +294,7 @@ def path_override(audit: Audit) -> Iterator[Finding]:
     fallback is often an old installation rather than the Go your shell uses.
     """,
     "Put the Go you use on PATH where the IDE reads it, or set go.alternateTools.go.",
+    kinds=BUILDS,
 )
 def go_fallback_only(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("tools"):
@@ -301,7 +342,7 @@ def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
     from ideaudit.rules.common import go_version
 
     seen: set[tuple[str, str]] = set()
-    for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
+    for ctx in audit.ide_contexts("debug", "exec", "tests", "tools", "attach"):
         runs = go_version(ctx)
         runs_minor = _minor(runs)
         if runs_minor is None:

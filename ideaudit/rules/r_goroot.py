@@ -14,7 +14,7 @@ from ideaudit.rules.common import (
     same_path,
     value,
 )
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import BUILDS, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, goroot_problem
 
 
@@ -35,6 +35,7 @@ def _describe(root: str) -> str:
     directory" or "package runtime is not in std".
     """,
     "Remove GOROOT (go finds its own root) or point it at an existing installation.",
+    kinds=BUILDS,
 )
 def goroot_invalid(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts():
@@ -70,6 +71,7 @@ def goroot_invalid(audit: Audit) -> Iterator[Finding]:
     compiler version and default settings then differ.
     """,
     "Use the same Go in both: remove the GOROOT override or point it at the shell's GOROOT.",
+    kinds=BUILDS,
 )
 def goroot_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
@@ -108,6 +110,7 @@ def goroot_differs(audit: Audit) -> Iterator[Finding]:
     standard library ("compile: version go1.x does not match go tool version go1.y").
     """,
     "Make GOROOT and PATH agree: remove GOROOT, or put $GOROOT/bin first on PATH.",
+    kinds=BUILDS,
 )
 def goroot_binary_mismatch(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "terminal", "attach"):

@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 
 CheckFn = Callable[["Audit"], Iterable[Finding]]
 
+# Context kinds (model.Context.kind) and which of them a rule is about.  A context that
+# builds nothing (an attach, a launch of a prebuilt binary or a core dump) is not hurt
+# by GOFLAGS, CGO_ENABLED, GO111MODULE or an old Go: findings there would be noise.
+KINDS = ("shell", "terminal", "tools", "tests", "debug", "exec", "attach")
+BUILDS = ("shell", "terminal", "tools", "tests", "debug")  # where a go command builds or tests
+DEBUGGERS = ("debug", "exec", "attach")  # where dlv runs
+TESTS = ("tests",)
+
 
 @record(frozen=True)
 class Rule:
@@ -32,6 +40,15 @@ class Rule:
     # Codes this rule makes redundant for the same context and variable: "GOPATH mode"
     # (M011) says all that "GO111MODULE differs" (M001) would, and more.
     supersedes: tuple[str, ...] = ()
+    # The context kinds this rule is about; the engine drops its findings elsewhere, so
+    # the rule's code need not know (findings about no context are always kept).
+    kinds: tuple[str, ...] = KINDS
+    # A note is not a finding: something ideaudit could not check (an ${input:} filled
+    # in only when a session starts), shown under -v, never counted, never failing.
+    note: bool = False
+
+    def applies_to(self, kind: str | None) -> bool:
+        return kind is None or kind in self.kinds
 
     @property
     def family(self) -> str:
@@ -49,13 +66,20 @@ def rule(
     explanation: str,
     fix: str,
     supersedes: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = KINDS,
+    note: bool = False,
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register ``fn`` as rule ``code``.  Codes are a family letter and three digits."""
+    """Register ``fn`` as rule ``code``.  Codes are a family letter and three digits;
+    ``kinds`` are the context kinds the rule is about (default: all)."""
 
     def register(fn: CheckFn) -> CheckFn:
         if code in RULES:
             raise ValueError(f"rule {code} registered twice")
-        RULES[code] = Rule(code, name, title, severity, _dedent(explanation), fix, fn, supersedes)
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"rule {code}: unknown context kinds {sorted(unknown)}")
+        explained = _dedent(explanation)
+        RULES[code] = Rule(code, name, title, severity, explained, fix, fn, supersedes, tuple(kinds), note)
         return fn
 
     return register
@@ -74,9 +98,13 @@ def load_all() -> dict[str, Rule]:
     """Import every rule family module so their decorators run; returns the registry."""
     from ideaudit.rules import (  # noqa: F401
         c_cgo,
+        d_debug,
         e_input,
         g_gopath,
         j_goland,
+        l_devcontainer,
+        l_local,
+        l_pins,
         m_modules,
         p_path,
         r_goroot,
@@ -110,3 +138,29 @@ def selected(rules: Iterable[Rule], select: Iterable[str] | None, ignore: Iterab
     sel = list(select) if select else ["ALL"]
     ign = list(ignore) if ignore else []
     return [r for r in rules if matches(r.code, sel) and not matches(r.code, ign)]
+
+
+def where_it_applies(findings: Iterable[Finding], kinds: dict[str, str]) -> list[Finding]:
+    """Only the findings about a context kind their rule is about (``kinds`` maps a
+    context id to its kind)."""
+    out = []
+    for f in findings:
+        r = RULES.get(f.code)
+        if r is None or f.context_id is None or r.applies_to(kinds.get(f.context_id)):
+            out.append(f)
+    return out
+
+
+def kinds_text(r: Rule) -> str:
+    """The kinds a rule is about, as ``ideaudit rule`` and docs/rules.md print them."""
+    return "all contexts" if set(r.kinds) == set(KINDS) else ", ".join(r.kinds)
+
+
+def split_notes(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(findings, notes): what notes rules said is not a finding (see :attr:`Rule.note`)."""
+    found: list[Finding] = []
+    notes: list[Finding] = []
+    for f in findings:
+        r = RULES.get(f.code)
+        (notes if r is not None and r.note else found).append(f)
+    return found, notes

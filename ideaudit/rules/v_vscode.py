@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ideaudit.model import Finding, Location, Severity
+from ideaudit.contexts.vscode import FolderContexts
+from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.common import finding, layers, value
-from ideaudit.rules.registry import rule
+from ideaudit.rules.registry import TESTS, rule
+from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import PLATFORM_KEY
 
 
@@ -85,8 +87,8 @@ def envfile_missing(audit: Audit) -> Iterator[Finding]:
 def envfile_relative(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
         for ref in fc.env_files:
-            if os.path.isabs(ref.path):
-                continue
+            if os.path.isabs(ref.path) or shell_tokens(ref.raw):
+                continue  # shell syntax ($HOME/.env, ~/.env) is D007's, with the right fix
             yield finding(
                 "V003",
                 Severity.WARNING,
@@ -191,6 +193,7 @@ def undefined_env_variable(audit: Audit) -> Iterator[Finding]:
     go.testEnvFile; ``${env:X}`` is passed to your tests literally.
     """,
     "Write the value directly, or set the variable in go.toolsEnvVars/the environment.",
+    kinds=TESTS,
 )
 def env_in_test_env_vars(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("literal-env",)):
@@ -323,6 +326,7 @@ def terminal_inherit_env_off(audit: Audit) -> Iterator[Finding]:
     this context is incomplete.
     """,
     "Nothing to fix; check the value when the session starts.",
+    note=True,
 )
 def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
     for ctx, loc, text, setting in _unresolved(audit, ("unresolvable",)):
@@ -332,4 +336,152 @@ def unresolvable_variable(audit: Audit) -> Iterator[Finding]:
             f"{text} in {setting} cannot be resolved statically; ideaudit leaves it as written",
             ctx,  # type: ignore[arg-type]
             location=loc,
+        )
+
+
+def _tools_ctx(fc: FolderContexts) -> Context | None:
+    return next((c for c in fc.contexts if c.kind == "tools"), None)
+
+
+@rule(
+    "V011",
+    "go-setting-removed",
+    "A `go.*` setting vscode-go no longer reads",
+    Severity.WARNING,
+    """
+    vscode-go drops settings from its package.json when it removes the feature behind
+    them (v0.40.0 removed the gocode-era settings with the legacy language features;
+    ``go.languageServerExperimentalFeatures`` went in v0.21.0) and marks others with a
+    ``deprecationMessage`` first (``go.buildOnSave``, ``go.logging.level``).  A removed
+    setting is ignored without a word, so the behaviour it asks for does not happen.
+    The list, with the release of each, is data in
+    ``ideaudit/sources/launch_schema.py``.
+    """,
+    "Remove the setting; use what replaced it (named in the finding).",
+)
+def go_setting_removed(audit: Audit) -> Iterator[Finding]:
+    from ideaudit.sources.launch_schema import DEPRECATED_SETTINGS, REMOVED_SETTINGS
+
+    seen: set[tuple[str, int | None]] = set()
+    for fc in audit.vscode:
+        for f in fc.folder.settings.files:
+            data = f.doc.get(*f.prefix)
+            if not isinstance(data, dict):
+                continue
+            for key in data:
+                removed = REMOVED_SETTINGS.get(key)
+                entry = removed or DEPRECATED_SETTINGS.get(key)
+                if entry is None:
+                    continue
+                loc = f.location(key)
+                mark = (f.doc.path, loc.line if loc else None)
+                if mark in seen:
+                    continue
+                seen.add(mark)
+                version, instead = entry
+                state = "was removed in" if removed else "is deprecated since"
+                yield finding(
+                    "V011",
+                    Severity.WARNING if removed else Severity.INFO,
+                    f"{key} {state} vscode-go {version}" + ("; it has no effect" if removed else ""),
+                    _tools_ctx(fc),
+                    fix=f"Remove {key}; use {instead}.",
+                    location=loc,
+                    variable=key,
+                )
+
+
+def _strings(node: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, str):
+        yield path, node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, (*path, i))
+
+
+@rule(
+    "V012",
+    "workspace-root-variable",
+    "`${workspaceRoot}` is deprecated",
+    Severity.INFO,
+    """
+    ``${workspaceRoot}`` is VS Code's deprecated alias of ``${workspaceFolder}`` from
+    before multi-root workspaces; it still resolves (to the first folder in a multi-root
+    workspace, which may not be the one the configuration belongs to).  vscode-go
+    replaced it in its own snippets long ago.
+    """,
+    "Write ${workspaceFolder} instead.",
+)
+def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
+    seen: set[tuple[str, int | None, int | None]] = set()
+
+    def once(loc: Location | None) -> bool:
+        key = (loc.file, loc.line, loc.col) if loc else ("", None, None)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for fc in audit.vscode:
+        for ctx_id, config in fc.launch_by_context.items():
+            for path, text in _strings(config.effective):
+                if "${workspaceRoot" in text and once(config.loc(*path)):
+                    yield finding(
+                        "V012",
+                        Severity.INFO,
+                        f"'{config.name}': ${{workspaceRoot}} in {'.'.join(map(str, path))} is deprecated",
+                        _ctx(audit, ctx_id),
+                        fix="Write ${workspaceFolder} instead of ${workspaceRoot}.",
+                        location=config.loc(*path),
+                    )
+        for f in fc.folder.settings.files:
+            data = f.doc.get(*f.prefix)
+            if not isinstance(data, dict):
+                continue
+            for key, val in data.items():
+                if not key.startswith("go"):
+                    continue
+                for path, text in _strings(val, (key,)):
+                    if "${workspaceRoot" not in text:
+                        continue
+                    loc = f.location(*path)
+                    if once(loc):
+                        yield finding(
+                            "V012",
+                            Severity.INFO,
+                            f"${{workspaceRoot}} in {'.'.join(map(str, path))} is deprecated",
+                            _tools_ctx(fc),
+                            fix="Write ${workspaceFolder} instead of ${workspaceRoot}.",
+                            location=loc,
+                        )
+
+
+@rule(
+    "V013",
+    "workspace-folder-missing",
+    "A folder of the .code-workspace does not exist",
+    Severity.WARNING,
+    """
+    A ``folders`` entry of a ``.code-workspace`` file is resolved relative to the file;
+    when it does not exist VS Code shows the folder as missing, and its settings and
+    launch configurations are not there.  Typical when the workspace file was written
+    for another checkout layout (sibling repositories that a teammate does not have).
+    """,
+    "Fix the path (relative to the .code-workspace file), or remove the folder entry.",
+)
+def workspace_folder_missing(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        folder = fc.folder
+        if folder.exists or folder.defined_at is None:
+            continue
+        yield finding(
+            "V013",
+            Severity.WARNING,
+            f"workspace folder '{folder.name}' ({folder.path}) does not exist",
+            _tools_ctx(fc),
+            fix="Fix its path in the .code-workspace file (relative to that file), or remove the entry.",
+            location=folder.defined_at,
         )

@@ -134,6 +134,9 @@ class VSCodeFolder:
     settings: Settings
     launch: list[LaunchConfig] = field(default_factory=list)
     launch_file: str | None = None
+    # A folder of a .code-workspace: where its "path" is written, and whether it exists.
+    defined_at: Location | None = None
+    exists: bool = True
 
 
 @record
@@ -222,19 +225,28 @@ def load_workspace(root: str, code_workspace: str | None, user_settings: str | N
     if code_workspace:
         ws_doc = loader.load(code_workspace, required=True)
         base = os.path.dirname(os.path.abspath(code_workspace))
-        folder_specs: list[tuple[str, str]] = []
+        folder_specs: list[tuple[str, str, Location | None]] = []
         if ws_doc is not None:
             if isinstance(ws_doc.get("settings"), dict):
                 ws_files.append(SettingsFile("workspace", ws_doc, ("settings",)))
             if isinstance(ws_doc.get("launch"), dict):
                 ws_launch = launch_configs(ws_doc, ("launch",))
-            for entry in ws_doc.get("folders") or []:
+            for i, entry in enumerate(ws_doc.get("folders") or []):
                 if isinstance(entry, dict) and isinstance(entry.get("path"), str):
                     path = os.path.normpath(os.path.join(base, os.path.expanduser(entry["path"])))
                     name = entry.get("name")
-                    folder_specs.append((name if isinstance(name, str) else os.path.basename(path), path))
-        for name, path in folder_specs or [(os.path.basename(base), base)]:
-            folders.append(_load_folder(loader, name, path, user_files, ws_files))
+                    folder_specs.append(
+                        (
+                            name if isinstance(name, str) else os.path.basename(path),
+                            path,
+                            ws_doc.key_location("folders", i, "path"),
+                        )
+                    )
+        for name, path, where in folder_specs or [(os.path.basename(base), base, None)]:
+            folder = _load_folder(loader, name, path, user_files, ws_files)
+            folder.defined_at = where
+            folder.exists = os.path.isdir(path)
+            folders.append(folder)
         if ws_launch and folders:
             # Workspace-level launch configurations run with the first folder as
             # ${workspaceFolder} unless they name one; we attach them to the first.

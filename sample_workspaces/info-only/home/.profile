@@ -1,0 +1,5 @@
+# Read by login shells: this is what a GUI-launched IDE gets.
+export PATH="$HOME/sdk/go1.22.5/bin:$HOME/go/bin:$PATH"
+export GOFLAGS=-tags=integration
+# An old Go that was uninstalled long ago.
+export PATH="$PATH:$HOME/go1.17/bin"

@@ -1,0 +1,7 @@
+# Read by every zsh: Go on PATH for login and interactive shells alike.
+typeset -U path
+path=($HOME/sdk/go1.22.5/bin $HOME/go/bin $path)
+export PATH
+export GOFLAGS=-tags=integration
+# An old Go that was uninstalled long ago.
+path=($path $HOME/go1.17/bin)

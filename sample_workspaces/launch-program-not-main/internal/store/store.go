@@ -1,0 +1,6 @@
+// Copyright 2026 Example Authors.
+
+/* Package store keeps things. */
+package store
+
+func Get() string { return "" }
