@@ -12,13 +12,12 @@ Secret-looking variables are never copied unless named with ``--include VAR``.
 Nothing here runs a binary the workspace names; the environments come from the same
 scan pipeline (the shell is captured, the IDE environment modelled or read).
 
-The module is imported when the CLI parser is built, so it imports nothing heavy at the
-top (the pipeline is imported inside the commands).
+The command line lives in :mod:`ideaudit.cli.gen`; this module only computes the
+configuration and writes it (atomically, with a backup, as ``--fix`` does).
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -132,6 +131,23 @@ def _contexts(result: ScanResult) -> tuple[Context, Context, str]:
     if tools is None:
         raise GenError("no VS Code folder found in the workspace")
     return audit.shell, tools, tools.folder or os.path.abspath(".")
+
+
+def workspace_folder(result: ScanResult) -> str:
+    """The VS Code folder generated files go into."""
+    return _contexts(result)[2]
+
+
+def is_git_ignored(folder: str, name: str) -> bool:
+    """Whether ``name`` is listed in the folder's .gitignore (a plain line match)."""
+    from ideaudit.sources.saferead import read_text
+
+    try:
+        text = read_text(os.path.join(folder, ".gitignore"), "config", errors="replace")
+        lines = {line.strip().lstrip("/") for line in text.splitlines()}
+    except OSError:
+        return False
+    return name in lines
 
 
 def launch_configuration(
@@ -335,7 +351,7 @@ def merge_settings(
     return {settings_path: (old, text)}
 
 
-def _write(changes: Mapping[str, tuple[str | None, str]], cache_dir: str | None) -> None:
+def write_changes(changes: Mapping[str, tuple[str | None, str]], cache_dir: str | None) -> None:
     from ideaudit.fixes.apply import FixConflict, display_path, write_files
 
     try:
@@ -344,172 +360,3 @@ def _write(changes: Mapping[str, tuple[str | None, str]], cache_dir: str | None)
         raise GenError(str(exc)) from exc
     for w in written:
         print(f"{'created' if w.created else 'updated'} {display_path(w.path)}", file=sys.stderr)
-
-
-# -- CLI ----------------------------------------------------------------------------
-
-
-def add_gen_commands(gen_sub: Any) -> None:
-    """Register ``gen launch|envfile|settings|goland-run`` under the ``gen`` command."""
-
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("path", nargs="?", default=".", help="workspace folder (default: .)")
-        p.add_argument("--home", metavar="DIR", help="use DIR as $HOME (a hermetic run)")
-        p.add_argument("--shell", metavar="PATH", help="the login shell to capture (default: $SHELL)")
-        p.add_argument("--ide-env", metavar="FILE", help="the IDE's environment (as for scan)")
-        p.add_argument("--vscode-user-dir", metavar="DIR", help="folder of the VS Code user settings.json")
-        p.add_argument("--cache-dir", metavar="DIR", help="cache folder")
-        p.add_argument("--refresh", action="store_true", help="capture the shell again")
-        p.add_argument(
-            "--include",
-            action="append",
-            default=[],
-            metavar="VAR",
-            help="also copy VAR from the shell, even if it looks secret (repeatable)",
-        )
-        p.add_argument("--write", action="store_true", help="write the file instead of printing")
-
-    launch = gen_sub.add_parser("launch", help="a launch.json configuration with the env the debuggee needs")
-    common(launch)
-    launch.add_argument("--program", default="${workspaceFolder}", help="what to run (default: the folder)")
-    launch.add_argument("--name", default="Launch (ideaudit)", help="the configuration's name")
-    launch.add_argument("--mode", choices=("debug", "test", "exec"), default="debug")
-    launch.add_argument("--cwd", help="working directory of the debuggee")
-    launch.set_defaults(func=_gen_launch)
-
-    envfile = gen_sub.add_parser("envfile", help="a dotenv file for launch.json's envFile")
-    common(envfile)
-    envfile.add_argument("--output", default=".go.env", help="file name in the folder (default: .go.env)")
-    envfile.set_defaults(func=_gen_envfile)
-
-    settings = gen_sub.add_parser("settings", help="go.toolsEnvVars / go.testEnvVars blocks")
-    common(settings)
-    settings.set_defaults(func=_gen_settings)
-
-    goland = gen_sub.add_parser("goland-run", help="a GoLand .run/<name>.run.xml run configuration")
-    common(goland)
-    goland.add_argument("--name", default="Run (ideaudit)", help="the configuration's name")
-    goland.add_argument("--mode", choices=("debug", "test", "exec"), default="debug")
-    goland.add_argument("--cwd", help="working directory")
-    goland.set_defaults(func=_gen_goland)
-
-
-def _scan(args: argparse.Namespace) -> ScanResult:
-    from ideaudit.pipeline import ScanOptions, scan
-
-    return scan(
-        ScanOptions(
-            path=args.path,
-            home=args.home,
-            shell=args.shell,
-            ide_env=args.ide_env,
-            vscode_user_dir=args.vscode_user_dir,
-            refresh=args.refresh,
-            cache_dir=args.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR"),
-            select=("E",),
-        )
-    )
-
-
-def _run(args: argparse.Namespace, body: Any) -> int:
-    from ideaudit.workspace import TargetError
-
-    try:
-        result = _scan(args)
-        skipped: list[str] = body(result)
-    except (GenError, TargetError) as exc:
-        print(f"ideaudit: error: {exc}", file=sys.stderr)
-        return 2
-    if skipped:
-        print(
-            f"ideaudit: left out {', '.join(skipped)} (secret-looking; name it with --include to copy it)",
-            file=sys.stderr,
-        )
-    return 0
-
-
-def _gen_launch(args: argparse.Namespace) -> int:
-    def body(result: ScanResult) -> list[str]:
-        config, skipped = launch_configuration(
-            result, name=args.name, program=args.program, mode=args.mode, cwd=args.cwd, include=args.include
-        )
-        _, _, folder = _contexts(result)
-        if args.write:
-            _write(insert_launch(os.path.join(folder, ".vscode", "launch.json"), config), args.cache_dir)
-        else:
-            import json
-
-            sys.stdout.write(json.dumps(config, indent=4) + "\n")
-        return skipped
-
-    return _run(args, body)
-
-
-def _gen_envfile(args: argparse.Namespace) -> int:
-    def body(result: ScanResult) -> list[str]:
-        text, skipped = envfile_text(result, args.include)
-        _, _, folder = _contexts(result)
-        target = os.path.join(folder, args.output)
-        if args.write:
-            if os.path.exists(target):
-                raise GenError(f"{target} exists; remove it or choose another --output")
-            _write({target: (None, text)}, args.cache_dir)
-        else:
-            sys.stdout.write(text)
-        if not _ignored(folder, args.output):
-            print(
-                f'ideaudit: add "{args.output}" to .gitignore, and use it with '
-                f'"envFile": "${{workspaceFolder}}/{args.output}"',
-                file=sys.stderr,
-            )
-        return skipped
-
-    return _run(args, body)
-
-
-def _ignored(folder: str, name: str) -> bool:
-    from ideaudit.sources.saferead import read_text
-
-    try:
-        text = read_text(os.path.join(folder, ".gitignore"), "config", errors="replace")
-        lines = {line.strip().lstrip("/") for line in text.splitlines()}
-    except OSError:
-        return False
-    return name in lines
-
-
-def _gen_settings(args: argparse.Namespace) -> int:
-    def body(result: ScanResult) -> list[str]:
-        blocks, skipped = settings_blocks(result, args.include)
-        _, _, folder = _contexts(result)
-        if args.write:
-            if blocks:
-                _write(
-                    merge_settings(os.path.join(folder, ".vscode", "settings.json"), blocks), args.cache_dir
-                )
-        else:
-            import json
-
-            sys.stdout.write(json.dumps(blocks, indent=4) + "\n")
-        return skipped
-
-    return _run(args, body)
-
-
-def _gen_goland(args: argparse.Namespace) -> int:
-    def body(result: ScanResult) -> list[str]:
-        text, skipped = goland_run_xml(
-            result, name=args.name, mode=args.mode, cwd=args.cwd, include=args.include
-        )
-        _, _, folder = _contexts(result)
-        safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in args.name)
-        target = os.path.join(folder, ".run", f"{safe_name}.run.xml")
-        if args.write:
-            if os.path.exists(target):
-                raise GenError(f"{target} exists; choose another --name")
-            _write({target: (None, text)}, args.cache_dir)
-        else:
-            sys.stdout.write(text)
-        return skipped
-
-    return _run(args, body)

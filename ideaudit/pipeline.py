@@ -40,6 +40,7 @@ from ideaudit.workspace import Target, has_goland_project, resolve_target
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
+    from ideaudit.environ.trace import Trace
     from ideaudit.fixes import FixSet
     from ideaudit.local.stage import LocalFacts
 
@@ -62,6 +63,8 @@ class ScanOptions:
     goland_env: str | None = None
     goland_loads_shell_env: bool = False
     jetbrains_config_dir: str | None = None
+    # (absolute glob, codes or prefixes): the config file's per-file-ignores
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 @record
@@ -78,16 +81,51 @@ class ScanResult:
 
 def _capture_all(
     shell: str, home: str, profiles: Sequence[str], options: ScanOptions, base: dict[str, str]
-) -> dict[str, ShellSnapshot]:
-    return shell_env.capture_many(
-        shell,
-        home,
-        profiles,
-        timeout=options.timeout,
-        base_env=base,
-        cache_dir=options.cache_dir,
-        refresh=options.refresh,
+) -> tuple[dict[str, ShellSnapshot], Trace | None]:
+    """Every shell of the scan at once; the start-up trace with them when the last scan
+    had a divergence to explain and the trace is not cached (see ``expects_divergence``)."""
+    from ideaudit.environ.startup import expects_divergence
+    from ideaudit.environ.trace import is_cached, trace_startup
+
+    def captures() -> None:
+        found.update(
+            shell_env.capture_many(
+                shell,
+                home,
+                profiles,
+                timeout=options.timeout,
+                base_env=base,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    def trace() -> None:
+        traced.append(
+            trace_startup(
+                shell,
+                home,
+                "terminal",
+                base,
+                timeout=options.timeout,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    found: dict[str, ShellSnapshot] = {}
+    traced: list[Trace] = []
+    speculate = expects_divergence(shell, home, base, options.cache_dir) and (
+        options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
+    from ideaudit.status import waiting
+
+    with waiting(f"your shell's start-up ({os.path.basename(shell)}: {', '.join(profiles)})"):
+        if speculate:
+            shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+        else:
+            captures()
+    return found, (traced[0] if traced else None)
 
 
 def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
@@ -121,6 +159,13 @@ class _Stage:
     shell: str
     base: dict[str, str]
     snapshots: dict[str, ShellSnapshot]
+    #: Every capture of the wave: ``snapshots`` and those only the start-up analysis reads.
+    captured: dict[str, ShellSnapshot]
+    #: The start-up trace, when it ran with the wave.
+    traced: Trace | None = None
+    #: How the start-up variants are obtained, and when (see ``_variants_wanted``).
+    startup_plan: dict[str, str] = field(default_factory=dict)
+    variants: str = "eager"
     contexts: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -159,9 +204,21 @@ def scan(options: ScanOptions) -> ScanResult:
             profiles.append(probe_profile)
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
-    stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
-    if inside and probe != "none":
-        stage.snapshots["vscode"] = stage.snapshots.pop(probe_profile)
+    # One wave of shells: the start-up analysis's captures start with the others.  In a
+    # dev container the probe's capture stands for VS Code's model.
+    from ideaudit.environ.startup import plan_wave
+
+    ide_profiles = list(profiles)
+    variants = _variants_wanted(options)
+    as_ide = probe_profile if inside and probe != "none" and probe_profile in profiles else None
+    planned = ["vscode" if p == as_ide else p for p in profiles]
+    extra, plan = plan_wave(shell, home, base, planned, variants)
+    wanted = list(dict.fromkeys([*profiles, *extra]))
+    captured, traced = _capture_all(shell, home, wanted, options, base)
+    stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured, traced)
+    stage.startup_plan, stage.variants = plan, variants
+    if as_ide is not None:
+        stage.snapshots["vscode"] = stage.snapshots.pop(as_ide)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
     if inside and vscode and not options.ide_env:
@@ -175,17 +232,20 @@ def scan(options: ScanOptions) -> ScanResult:
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
     local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
-    go = gofacts.collect(
-        stage.contexts,
-        local.project or reference,
-        workspace_folders,
-        root=target.root,
-        home=home,
-        trust=options.trust,
-        run_go=options.go_env,
-        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
-        refresh=options.refresh,
-    )
+    from ideaudit.status import waiting
+
+    with waiting("`go env` of each context's go"):
+        go = gofacts.collect(
+            stage.contexts,
+            local.project or reference,
+            workspace_folders,
+            root=target.root,
+            home=home,
+            trust=options.trust,
+            run_go=options.go_env,
+            cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+            refresh=options.refresh,
+        )
     stage.problems.extend(go.problems)
     audit = Audit(
         shell=go.shell,
@@ -200,7 +260,7 @@ def scan(options: ScanOptions) -> ScanResult:
         home=home,
         local=local,
     )
-    findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
+    findings, notes = split_notes(run_rules(audit, options.select, options.ignore, options.per_file_ignores))
     from ideaudit.fixes import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
@@ -336,6 +396,16 @@ def _goland_stage(stage: _Stage, target: Target) -> tuple[IdeEnvironment, GoLand
     return gl_ide, gc
 
 
+def _variants_wanted(options: ScanOptions) -> str:
+    """When the start-up variants are needed: ``eager`` if a selected rule reads every
+    variant (S004 noise, S005 failures), ``lazy`` if only S001 does (to say where else a
+    divergence shows), else ``none``: a scan starts no shell that no rule reads."""
+    codes = {r.code for r in selected(load_all().values(), options.select, options.ignore)}
+    if codes & {"S004", "S005"}:
+        return "eager"
+    return "lazy" if "S001" in codes else "none"
+
+
 def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     """Which dotfile line set what the terminal has and the IDE lacks (cached)."""
     if not stage.terminal.ok:
@@ -352,16 +422,27 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         timeout=options.timeout,
         cache_dir=options.cache_dir,
         refresh=options.refresh,
+        captured=stage.captured,
+        variants=stage.variants,
+        traced=stage.traced,
+        plan=stage.startup_plan,
     )
 
 
-def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
+def run_rules(
+    audit: Audit,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+) -> list[Finding]:
     rules = selected(load_all().values(), select, ignore)
     findings: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
     for r in rules:
         for f in r.check(audit):
             key = (f.code, f.context_id, f.location, f.message)
+            if per_file_ignores and _ignored_in_file(f, per_file_ignores):
+                continue
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
@@ -371,6 +452,18 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
     findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[str]]]) -> bool:
+    """A finding in a file that a ``per-file-ignores`` glob matches, with its code listed."""
+    if f.location is None:
+        return False
+    from fnmatch import fnmatch
+
+    from ideaudit.rules.registry import matches
+
+    path = os.path.abspath(f.location.file)
+    return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
 
 
 def _display(f: Finding) -> Finding:

@@ -53,6 +53,9 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     return text, len({f.index for f in kept})
 
 
+diff_text = diff  # under another name for run_scan_fixes, whose `diff` is a flag
+
+
 @record
 class FixOutcome:
     result: ScanResult
@@ -120,21 +123,24 @@ def _redacted(text: str, result: ScanResult) -> str:
 
 
 def run_scan_fixes(
-    args: object,
     options: ScanOptions,
     result: ScanResult,
     render: Callable[[ScanResult], str],
+    *,
+    diff: bool = False,
+    fix: bool = False,
+    unsafe: bool = False,
+    fix_shell: bool = False,
+    exit_zero: bool = False,
+    fail_on: str | None = None,
 ) -> int:
-    """The ``scan`` command's fix modes; returns the exit status."""
-    want_diff = bool(getattr(args, "diff", False))
-    fix = bool(getattr(args, "fix", False))
-    unsafe = bool(getattr(args, "unsafe_fixes", False))
-    fix_shell = bool(getattr(args, "fix_shell", False))
-    exit_zero = bool(getattr(args, "exit_zero", False))
-    threshold = Severity(getattr(args, "fail_on", None) or Severity.WARNING)
+    """The ``scan`` command's fix modes; returns the exit status (``fail_on``: the
+    lowest severity that exits 1, default warning)."""
+    want_diff = diff
+    threshold = Severity(fail_on or Severity.WARNING)
     if want_diff:
         apps = applicabilities(unsafe=unsafe, shell=fix_shell)
-        text, count = diff(result, apps)
+        text, count = diff_text(result, apps)
         fixable = _fixable(result, apps)
         shown = _redacted(text, result)
         sys.stdout.write(shown)
