@@ -7,6 +7,23 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Fuzz tests (tests/test_fuzz.py): a few hundred cases per parser in CI, derandomized (the
+# same cases every run, no example database); IDEAUDIT_FUZZ_EXAMPLES=10000 runs more, from
+# a random seed.  No deadline: a slow shared machine must not make a test flaky (hangs are
+# caught by the fuzz tests' own generous alarm instead).
+FUZZ_EXAMPLES = int(os.environ.get("IDEAUDIT_FUZZ_EXAMPLES") or 150)
+settings.register_profile(
+    "ideaudit",
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    derandomize="IDEAUDIT_FUZZ_EXAMPLES" not in os.environ,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+settings.load_profile("ideaudit")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_workspaces"

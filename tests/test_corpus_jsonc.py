@@ -20,8 +20,8 @@ import pytest
 
 from ideaudit.model import Location, Problem
 from ideaudit.sources.jsonc import JsoncDocument, load_jsonc, parse_jsonc
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 VSCODE = CORPUS / "vscode"
 
 # Files in the corpus that are not valid JSONC, with the line of their first error.

@@ -8,8 +8,8 @@ import pytest
 
 from ideaudit.model import Location, Problem
 from ideaudit.sources.envfile import EnvFileEntry, load_envfile, parse_envfile
+from tests.conftest import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 EXAMPLE_ENV = CORPUS / "vscode" / "other" / "011-example.private.env"
 
 

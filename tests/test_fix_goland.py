@@ -25,10 +25,11 @@ from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import load_all
 from ideaudit.sources.goland import load_goland_project
 from ideaudit.sources.xmlpos import parse_xml_bytes
+from tests.conftest import CORPUS as _SHARED
 from tests.test_goland_rules import fake_goroot, shell_ctx
 
 APPS = (SAFE, UNSAFE)
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "goland"
+CORPUS = _SHARED / "goland"
 
 
 # -- helpers ------------------------------------------------------------------------------

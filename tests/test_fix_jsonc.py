@@ -157,3 +157,11 @@ def test_corpus_file_edits_are_minimal_and_keep_comments(path: Path) -> None:
         # Line endings are the file's own.
         if "\r\n" in doc.text:
             assert "\n" not in new.replace("\r\n", "")
+
+
+def test_insertion_after_a_comment_stops_at_the_closing_brace() -> None:
+    """Found by the fuzz test: '/* c */ } /* c */' was taken for one comment running to
+    the line end, and the new member landed after the closing brace."""
+    text = '{\n  "a": 1,\n  "b": null /* c */ } /* d */\n'
+    new = edit(text, lambda e: e.set(("z",), True))
+    assert new == '{\n  "a": 1,\n  "b": null,\n  "z": true /* c */ } /* d */\n'

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ideaudit.model import Location
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.registry import load_all
 from ideaudit.sources.goland import (
@@ -85,9 +86,11 @@ def test_entity_expansion_is_refused() -> None:
 
 def test_unreadable_and_non_utf8(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
-    bad.write_bytes(b"<a>\xff\xfe</a>")
+    bad.write_bytes(b"<a>\n  <b/>\xff\xfe</a>")
     doc, problems = parse_xml(str(bad))
-    assert doc is None and problems[0].kind == "unreadable"
+    # Not UTF-8 (no declaration says otherwise): one parse problem, at its line.
+    assert doc is None and problems[0].kind == "parse"
+    assert problems[0].location == Location(str(bad), 2, 7)
     doc, problems = parse_xml(str(tmp_path / "missing.xml"))
     assert doc is None and problems[0].kind == "unreadable"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ideaudit.model import Location, Problem
-from ideaudit.sources.jsonc import JsoncDocument, Span, load_jsonc, parse_jsonc
+from ideaudit.sources.jsonc import MAX_DEPTH, JsoncDocument, Span, load_jsonc, parse_jsonc
 
 
 def doc(text: str, file: str = "settings.json") -> JsoncDocument:
@@ -300,9 +300,38 @@ def test_template_placeholder_as_a_key() -> None:
     assert "template" in p.message
 
 
-def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+def test_deep_nesting_is_a_problem_at_the_bracket_that_crosses_the_cap() -> None:
+    """Before: "nesting too deep" at 1:1, for any valid file nested 498+ levels."""
     p = problem("[" * 20000 + "]" * 20000)
-    assert "nesting too deep" in p.message
+    assert f"nested deeper than {MAX_DEPTH} levels" in p.message
+    assert (p.location.line, p.location.col) == (1, MAX_DEPTH + 1)  # type: ignore[union-attr]
+    p = problem('{\n  "a":\n' + '{"b": ' * 498 + "1" + "}" * 498 + "\n}\n")
+    assert p.location is not None and (p.location.line, p.location.col) == (3, 6 * (MAX_DEPTH - 1) + 1)
+
+
+def test_nesting_up_to_the_cap_is_read() -> None:
+    d = doc('{"a": ' * (MAX_DEPTH - 1) + '{"b": 1}' + "}" * (MAX_DEPTH - 1))
+    path = ("a",) * (MAX_DEPTH - 1) + ("b",)
+    assert d.get(*path) == 1
+    span = d.span(*path)
+    assert span is not None and d.member_at(span.key_line, span.key_col) == path  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"v": "\\ud800"}', {"v": "\ufffd"}),
+        ('{"v": "a\\udfffb", "w": ["\\ud83d\\ude00"]}', {"v": "a\ufffdb", "w": ["\U0001f600"]}),
+        ('{"\\udc00": {"k": "\\ud800"}}', {"\ufffd": {"k": "\ufffd"}}),
+        ("{'v': '\\ud800', k: 0x1}", {"v": "\ufffd", "k": 1}),  # the json5 path
+    ],
+)
+def test_lone_surrogates_become_replacement_characters(text: str, expected: object) -> None:
+    """A lone surrogate crashed every output format (and watch) downstream."""
+    d = doc(text)
+    assert d.data == expected
+    for key in d.data:
+        assert d.span(key) is not None  # keys of the index match the cleaned keys
 
 
 # -- files -----------------------------------------------------------------------------

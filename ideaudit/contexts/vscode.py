@@ -88,6 +88,7 @@ class _FolderBuilder:
         self.terminal = terminal
         self.home = home
         self.out = FolderContexts(folder)
+        self.ids: set[str] = set()  # the context ids so far (a scan per config was quadratic)
         self.prepend: tuple[str, str, Location | None] | None = None
         self.multi_root = len(all_folders) > 1
         self.scope = SubstScope(
@@ -221,6 +222,7 @@ class _FolderBuilder:
     ) -> None:
         if self.multi_root:
             label = f"{label} [{self.folder.name}]"
+        self.ids.add(ctx_id)
         self.out.contexts.append(
             Context(
                 id=ctx_id,
@@ -254,7 +256,7 @@ class _FolderBuilder:
     # -- debug ----------------------------------------------------------------------
     def _debug(self, prefix: str, config: LaunchConfig, tools: EnvBuilder, dlv: ToolLookup) -> None:
         ctx_id = f"{prefix}debug:{config.name}"
-        if any(c.id == ctx_id for c in self.out.contexts):
+        if ctx_id in self.ids:
             ctx_id = f"{ctx_id}#{config.index + 1}"
         env = tools.copy()
         eff = config.effective

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from ideaudit.sources.goland import RunConfig
     from ideaudit.sources.xmlpos import XmlDocument, XNode
 
-_BOM = "\ufeff"
 _MACRO_LIKE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_.]*\$")
 #: the GOROOT layer GoLand's SDK setting adds (contexts.goland._gosetup)
 _SDK_SOURCE = "GoLand Go SDK"
@@ -48,34 +48,66 @@ _PATHLIKE = ("GOPATH", "GOROOT", "GOBIN", "GOMODCACHE", "GOCACHE", "GOENV")
 
 
 class _Xml:
-    """A project XML file as the scan read it: parsed, with the BOM offset to add back.
+    """A project XML file as the scan read it, parsed once per fix run, with the indexes
+    the fixers look elements up by (built on first use, once per document: a lookup per
+    finding that walked the tree made many findings in one file quadratic)."""
 
-    :mod:`ideaudit.sources.xmlpos` drops a leading UTF-8 BOM, so its offsets are one
-    character short of the file's text (which the fix set keeps, BOM included)."""
-
-    def __init__(self, doc: XmlDocument, bom: bool) -> None:
+    def __init__(self, doc: XmlDocument) -> None:
         self.doc = doc
-        self.shift = 1 if bom else 0
+        self._envs: dict[tuple[int, int], XNode] | None = None
+        self._parents: dict[int, XNode] | None = None
+        self._configs: dict[tuple[str | None, int, int], XNode] | None = None
 
     def edits(self, edits: list[Edit]) -> list[Edit]:
-        if not self.shift:
-            return edits
-        return [Edit(e.file, e.offset + self.shift, e.length, e.text) for e in edits]
+        # The writer encodes as UTF-8: a file declared in another (ASCII-compatible)
+        # encoding, read here because its bytes are ASCII, only takes ASCII edits.
+        if self.doc.encoding != "utf-8" and any(not e.text.isascii() for e in edits):
+            return []
+        return edits
+
+    def env_at(self, loc: Location) -> XNode | None:
+        """The ``<env name=...>``/``<entry key=...>`` element whose name is at ``loc``."""
+        if self._envs is None:
+            envs: dict[tuple[int, int], XNode] = {}
+            for node in self.doc.root.iter():
+                if node.tag not in ("env", "entry"):
+                    continue
+                key = "name" if "name" in node.attrs else "key"
+                if key in node.attrs and "value" in node.attrs:
+                    here = node.loc(key)
+                    envs.setdefault((here.line or 0, here.col or 0), node)
+            self._envs = envs
+        return self._envs.get((loc.line or 0, loc.col or 0))
+
+    def parent(self, node: XNode) -> XNode | None:
+        if self._parents is None:
+            self._parents = {id(c): n for n in self.doc.root.iter() for c in n.children}
+        return self._parents.get(id(node))
+
+    def config_at(self, name: str | None, loc: Location) -> XNode | None:
+        if self._configs is None:
+            configs: dict[tuple[str | None, int, int], XNode] = {}
+            for node in self.doc.root.iter("configuration"):
+                configs.setdefault((node.get("name"), node.line, node.col), node)
+            self._configs = configs
+        return self._configs.get((name, loc.line or 0, loc.col or 0))
+
+
+_PARSED: weakref.WeakKeyDictionary[object, dict[str, _Xml | None]] = weakref.WeakKeyDictionary()
 
 
 def _xml(fx: FixInput, path: str) -> _Xml | None:
+    """The file at ``path`` parsed from the text the fix set keeps (BOM included, so
+    offsets match it), once per fix run."""
     from ideaudit.sources.xmlpos import parse_xml_bytes
 
     path = os.path.abspath(path)
-    text = fx.docs.text(path)
-    if text is None:
-        return None
-    bom = text.startswith(_BOM)
-    body = text[1:] if bom else text
-    doc, problems = parse_xml_bytes(body.encode("utf-8"), path)
-    if doc is None or problems:
-        return None
-    return _Xml(doc, bom)
+    cache = _PARSED.setdefault(fx.docs, {})
+    if path not in cache:
+        text = fx.docs.text(path)
+        doc, problems = parse_xml_bytes(text.encode("utf-8"), path) if text is not None else (None, [])
+        cache[path] = _Xml(doc) if doc is not None and not problems else None
+    return cache[path]
 
 
 def _at(node: XNode, loc: Location, attr: str | None = None) -> bool:
@@ -91,15 +123,23 @@ def _in_project(gc: GoLandContexts, path: str) -> bool:
 # -- lookups ----------------------------------------------------------------------------
 
 
+_CONTEXTS: weakref.WeakKeyDictionary[object, dict[str, tuple[GoLandContexts, Context]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _goland(fx: FixInput, f: Finding) -> tuple[GoLandContexts, Context] | None:
-    """The GoLand project and context of a finding (``None`` for other IDEs)."""
+    """The GoLand project and context of a finding (``None`` for other IDEs); from an
+    index built once per fix run (a scan per finding was quadratic in contexts)."""
     if not (f.context_id or "").startswith("goland:"):
         return None
-    for gc in fx.audit.goland:
-        for ctx in gc.contexts:
-            if ctx.id == f.context_id:
-                return gc, ctx
-    return None
+    index = _CONTEXTS.get(fx.docs)
+    if index is None:
+        index = _CONTEXTS[fx.docs] = {}
+        for gc in fx.audit.goland:
+            for ctx in gc.contexts:
+                index.setdefault(ctx.id, (gc, ctx))
+    return index.get(f.context_id or "")
 
 
 def _shell_value(fx: FixInput, name: str) -> str | None:
@@ -174,13 +214,7 @@ def _remove(doc: XmlDocument, node: XNode) -> list[Edit]:
 
 def _env_node(xml: _Xml, loc: Location) -> XNode | None:
     """The ``<env name=...>``/``<entry key=...>`` element whose name is at ``loc``."""
-    for node in xml.doc.root.iter():
-        if node.tag not in ("env", "entry"):
-            continue
-        key = "name" if "name" in node.attrs else "key"
-        if key in node.attrs and "value" in node.attrs and _at(node, loc, key):
-            return node
-    return None
+    return xml.env_at(loc)
 
 
 def _env_layer(gc: GoLandContexts, layer: Layer) -> bool:
@@ -202,17 +236,10 @@ def env_remove(fx: FixInput, loc: Location) -> list[Edit] | None:
     node = _env_node(xml, loc) if xml else None
     if xml is None or node is None:
         return None
-    parent = _parent(xml.doc.root, node)
+    parent = xml.parent(node)
     if parent is not None and parent.tag == "envs" and not parent.attrs and parent.children == [node]:
         node = parent
     return xml.edits(_remove(xml.doc, node))
-
-
-def _parent(root: XNode, node: XNode) -> XNode | None:
-    for candidate in root.iter():
-        if any(child is node for child in candidate.children):
-            return candidate
-    return None
 
 
 def env_set(fx: FixInput, loc: Location, value: str) -> list[Edit] | None:
@@ -225,10 +252,7 @@ def env_set(fx: FixInput, loc: Location, value: str) -> list[Edit] | None:
 
 
 def _config_node(xml: _Xml, config: RunConfig) -> XNode | None:
-    for node in xml.doc.root.iter("configuration"):
-        if node.get("name") == config.name and _at(node, config.location):
-            return node
-    return None
+    return xml.config_at(config.name, config.location)
 
 
 def _false(text: str | None) -> bool:

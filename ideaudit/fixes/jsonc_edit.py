@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
@@ -37,7 +38,10 @@ PathItem = str | int
 
 _SKIP_WS = lazy_re(r"[ \t\f\v\u00a0\ufeff]*")
 _SKIP_ALL = lazy_re(r"(?:\s+|//[^\n\r]*|/\*[\s\S]*?\*/)*")
-_LINE_REST = lazy_re(r"[ \t]*(?://[^\n\r]*|/\*[^\n\r]*?\*/[ \t]*)*(?=\r\n|\r|\n|$)")
+# The rest of a line after a value: blanks and comments only.  A block comment's body
+# cannot contain "*/": a lazy ".*?" would stretch one comment over "/* a */ } /* b */"
+# to reach the line end, and an insertion then landed after the closing brace.
+_LINE_REST = lazy_re(r"[ \t]*(?://[^\n\r]*|/\*(?:[^*\n\r]|\*(?!/))*\*/[ \t]*)*(?=\r\n|\r|\n|$)")
 _INDENTED = lazy_re(r"^([ \t]+)[\"'}\]\w]", re.MULTILINE)
 
 
@@ -55,8 +59,10 @@ class JsoncEditor:
     def __init__(self, doc: JsoncDocument) -> None:
         self.doc = doc
         self.text = doc.text
-        self.eol = detect_eol(self.text)
-        self.unit = detect_indent(self.text)
+        style: tuple[str, str] | None = doc.memo.get("style")
+        if style is None:  # once per document, not per edit: detect_indent reads it all
+            style = doc.memo["style"] = (detect_eol(self.text), detect_indent(self.text))
+        self.eol, self.unit = style
 
     # -- public operations ------------------------------------------------------------
 
@@ -99,8 +105,8 @@ class JsoncEditor:
         if span is None or span.key_start is None:
             return []
         parent_path = tuple(path[:-1])
-        siblings = self._member_spans(parent_path)
-        index = next(i for i, (_, s) in enumerate(siblings) if s.key_start == span.key_start)
+        siblings, starts = self._members(parent_path)
+        index = bisect_left(starts, span.key_start)
         text = self.text
         after = _SKIP_ALL.match(text, span.end).end()  # type: ignore[union-attr]
         has_comma = after < len(text) and text[after] == ","
@@ -139,15 +145,26 @@ class JsoncEditor:
     # -- insertion --------------------------------------------------------------------
 
     def _member_spans(self, path: Sequence[PathItem]) -> list[tuple[str, Span]]:
-        obj = self.doc.get(*path)
-        spans: list[tuple[str, Span]] = []
-        if isinstance(obj, dict):
-            for k in obj:
-                s = self.doc.span(*path, k)
-                if s is not None:
-                    spans.append((k, s))
-        spans.sort(key=lambda ks: ks[1].start)
-        return spans
+        return self._members(path)[0]
+
+    def _members(self, path: Sequence[PathItem]) -> tuple[list[tuple[str, Span]], list[int]]:
+        """The members of the object at ``path`` in text order, and their key offsets.
+
+        Kept in the document's memo: one fix per member of a large ``env`` (a secret
+        moved out per variable) would otherwise rebuild the list per fix, quadratically."""
+        memo_key = f"members:{json.dumps(list(path))}"
+        cached: tuple[list[tuple[str, Span]], list[int]] | None = self.doc.memo.get(memo_key)
+        if cached is None:
+            obj = self.doc.get(*path)
+            spans: list[tuple[str, Span]] = []
+            if isinstance(obj, dict):
+                for k in obj:
+                    s = self.doc.span(*path, k)
+                    if s is not None:
+                        spans.append((k, s))
+            spans.sort(key=lambda ks: ks[1].start)
+            cached = self.doc.memo[memo_key] = (spans, [s.key_start or 0 for _, s in spans])
+        return cached
 
     def _insert_member(self, parent_path: Sequence[PathItem], key: str, value: Any) -> list[Edit]:
         container = self.doc.span(*parent_path) if parent_path else self._root_span()
@@ -286,7 +303,7 @@ def detect_eol(text: str) -> str:
 def detect_indent(text: str) -> str:
     """The indentation unit: a tab if lines are tab-indented, else the smallest step."""
     widths: set[int] = set()
-    for m in _INDENTED.finditer(text):
+    for m in _INDENTED.finditer(text, 0, 65536):  # the style shows early; not the whole of a big file
         ws = m.group(1)
         if ws.startswith("\t"):
             return "\t"

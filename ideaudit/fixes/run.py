@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from ideaudit.causes import group_causes
 from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
-from ideaudit.fixes.apply import FixConflict, FixRun, new_texts, select, unified_diff
+from ideaudit.fixes.apply import (
+    FixConflict,
+    FixRun,
+    merged_edits,
+    new_texts,
+    select,
+    unified_diff,
+)
 from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
 from ideaudit.report import plural, tally
@@ -50,7 +57,7 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     if result.fixes is None:
         return "", 0
     kept, changes = planned(result.fixes, apps)
-    text = unified_diff(changes, base)
+    text = unified_diff(changes, base, edits=merged_edits(kept))
     return text, len({f.index for f in kept})
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+import weakref
 from typing import Any
 
 from ideaudit.contexts.vscode import FolderContexts
@@ -34,15 +34,36 @@ PathItem = str | int
 # -- lookups ----------------------------------------------------------------------------
 
 
+class _Index:
+    """Contexts by id and VS Code folders by context id, built once per fix run: a scan
+    of every context per finding made hundreds of configurations quadratic."""
+
+    def __init__(self, fx: FixInput) -> None:
+        self.contexts: dict[str, Context] = {}
+        for c in fx.audit.contexts:
+            self.contexts.setdefault(c.id, c)
+        self.folders: dict[str, FolderContexts] = {}
+        for fc in fx.audit.vscode:
+            for c in fc.contexts:
+                self.folders.setdefault(c.id, fc)
+
+
+_INDEXES: weakref.WeakKeyDictionary[object, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(fx: FixInput) -> _Index:
+    index = _INDEXES.get(fx.docs)
+    if index is None:
+        index = _INDEXES[fx.docs] = _Index(fx)
+    return index
+
+
 def _ctx(fx: FixInput, f: Finding) -> Context | None:
-    return next((c for c in fx.audit.contexts if c.id == f.context_id), None)
+    return _index(fx).contexts.get(f.context_id or "")
 
 
 def _folder(fx: FixInput, ctx: Context) -> FolderContexts | None:
-    for fc in fx.audit.vscode:
-        if any(c.id == ctx.id for c in fc.contexts):
-            return fc
-    return None
+    return _index(fx).folders.get(ctx.id)
 
 
 def _settings_file(fc: FolderContexts) -> str:
@@ -73,28 +94,20 @@ def settings_path_text(path: str, home: str) -> str:
     return path
 
 
-def _paths(value: Any, prefix: tuple[PathItem, ...] = ()) -> Iterator[tuple[PathItem, ...]]:
-    if isinstance(value, dict):
-        for k, v in value.items():
-            yield (*prefix, k)
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _paths(v, (*prefix, i))
-
-
 def member_at(fx: FixInput, loc: Location | None) -> tuple[JsoncDocument, tuple[PathItem, ...]] | None:
     """The JSONC document and key path of the member whose key is at ``loc``."""
-    if loc is None or loc.line is None or not loc.file.endswith((".json", ".code-workspace")):
+    if (
+        loc is None
+        or loc.line is None
+        or loc.col is None
+        or not loc.file.endswith((".json", ".code-workspace"))
+    ):
         return None
     doc = fx.docs.jsonc(os.path.abspath(loc.file))
     if doc is None or doc.data is None:
         return None
-    for path in _paths(doc.data):
-        kl = doc.key_location(*path)
-        if kl is not None and kl.line == loc.line and kl.col == loc.col:
-            return doc, path
-    return None
+    path = doc.member_at(loc.line, loc.col)
+    return None if path is None else (doc, path)
 
 
 def _config_layer(ctx: Context, name: str) -> Layer | None:
@@ -475,13 +488,10 @@ def _member_by_value(
     doc = fx.docs.jsonc(os.path.abspath(loc.file))
     if doc is None or doc.data is None:
         return None
-    for path in _paths(doc.data):
-        if path[-1] != name:
-            continue
-        vl = doc.location(*path)
-        if vl is not None and vl.line == loc.line and vl.col == loc.col:
-            return doc, path
-    return None
+    path = doc.member_at(loc.line, loc.col or 1, by_value=True)
+    if path is None or path[-1] != name:
+        return None
+    return doc, path
 
 
 def remove_where_set(f: Finding, fx: FixInput) -> list[Edit] | None:

@@ -17,6 +17,7 @@ from ideaudit.model import Edit
 from ideaudit.sources.xmlpos import XmlDocument, XNode
 
 _NAME_END = re.compile(r"[\s/>]")
+_EOL = re.compile(r"\r\n?|\n")
 
 
 def escape_attr(value: str, quote: str = '"') -> str:
@@ -29,19 +30,21 @@ def escape_attr(value: str, quote: str = '"') -> str:
 
 def _start_tag_end(text: str, node: XNode) -> int:
     """Offset of the ``>`` that ends ``node``'s start tag (quotes respected)."""
-    i = node.offset
-    quote = ""
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == quote:
-                quote = ""
-        elif c in "\"'":
-            quote = c
-        elif c == ">":
-            return i
-        i += 1
-    raise ValueError("unterminated start tag")
+    end = node.tag_end
+    if end >= len(text):
+        raise ValueError("unterminated start tag")
+    return end
+
+
+def _line_start(text: str, offset: int) -> int:
+    """Start of the line holding ``offset``; lines end at ``\n``, ``\r\n`` or ``\r``."""
+    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+
+
+def _next_line(text: str, offset: int) -> int:
+    """Start of the line after the one holding ``offset`` (``len(text)`` on the last)."""
+    m = _EOL.search(text, offset)
+    return len(text) if m is None else m.end()
 
 
 def element_end(text: str, node: XNode) -> int:
@@ -56,18 +59,20 @@ def element_end(text: str, node: XNode) -> int:
 
 
 def _indent_of(text: str, offset: int) -> str:
-    start = text.rfind("\n", 0, offset) + 1
+    start = _line_start(text, offset)
     m = re.match(r"[ \t]*", text[start:offset])
     return m.group() if m else ""
 
 
 def _eol(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
+    """The file's line ending: the first one it uses (LF for a one-line file)."""
+    m = _EOL.search(text)
+    return m.group() if m else "\n"
 
 
 def _unit(text: str) -> str:
-    widths = sorted({len(m.group(1)) for m in re.finditer(r"\n( +)<", text)})
-    if re.search(r"\n\t+<", text):
+    widths = sorted({len(m.group(1)) for m in re.finditer(r"[\r\n]( +)<", text)})
+    if re.search(r"[\r\n]\t+<", text):
         return "\t"
     return " " * widths[0] if widths else "  "
 
@@ -111,7 +116,7 @@ def insert_child(doc: XmlDocument, parent: XNode, snippet: str) -> list[Edit]:
         return [Edit(doc.file, at, close + 1 - at, new)]
     inner = _indent_of(text, parent.children[-1].offset) if parent.children else outer + _unit(text)
     assert parent.end_offset is not None
-    line_start = text.rfind("\n", 0, parent.end_offset) + 1
+    line_start = _line_start(text, parent.end_offset)
     if text[line_start : parent.end_offset].strip() == "" and line_start > close:
         return [Edit(doc.file, line_start, 0, f"{inner}{snippet}{eol}")]
     return [Edit(doc.file, parent.end_offset, 0, f"{eol}{inner}{snippet}{eol}{outer}")]
@@ -121,9 +126,8 @@ def remove_element(doc: XmlDocument, node: XNode) -> list[Edit]:
     """Remove ``node``; its whole line(s) when it stands alone on them."""
     text = doc.text
     start, end = node.offset, element_end(text, node)
-    line_start = text.rfind("\n", 0, start) + 1
-    nl = text.find("\n", end)
-    line_end = len(text) if nl < 0 else nl + 1
+    line_start = _line_start(text, start)
+    line_end = _next_line(text, end)
     if text[line_start:start].strip() == "" and text[end:line_end].strip() == "":
         start, end = line_start, line_end
     return [Edit(doc.file, start, end - start, "")]

@@ -88,6 +88,15 @@ _SKIP_ANY = _SKIP_EXTRA | frozenset(" \t\n\r")
 _UNTERMINATED = "unterminated string (a string cannot span lines)"
 _CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 _JSON5_POSITION = re.compile(r"<string>:(\d+) .* at column (\d+)")
+# A lone surrogate can reach the values only through a \u escape (or text that holds
+# one already); either is rare, so the values are cleaned only when this matches.
+_MAYBE_SURROGATE = re.compile(r"[\ud800-\udfff]|\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+#: Deeper nesting of objects and arrays is refused with a parse problem at the bracket
+#: that crosses it.  Real VS Code files nest a handful of levels; the cap keeps the
+#: scanner and every later stage that walks the values within Python's recursion limit.
+MAX_DEPTH = 256
 
 
 @record(frozen=True)
@@ -139,7 +148,7 @@ class _Lines:
 class JsoncDocument:
     """A parsed JSONC file: its text, its value and where each part of it is."""
 
-    __slots__ = ("_lines", "_root", "data", "path", "text")
+    __slots__ = ("_lines", "_members", "_root", "data", "memo", "path", "text")
 
     def __init__(self, path: str, text: str, data: Any, root: _Node | None) -> None:
         self.path = path
@@ -147,6 +156,11 @@ class JsoncDocument:
         self.data = data
         self._root = root
         self._lines: _Lines | None = None
+        # Children of visited containers in text order, by id (see member_at).
+        self._members: dict[int, tuple[list[int], list[tuple[PathItem, _Node]]]] | None = None
+        #: What other stages derive from the text once per document (the editor's
+        #: indentation and line ending), so a fix per finding does not re-derive it.
+        self.memo: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"JsoncDocument(path={self.path!r}, data={type(self.data).__name__})"
@@ -196,6 +210,56 @@ class JsoncDocument:
             return Location(file=self.path, line=span.key_line, col=span.key_col)
         return Location(file=self.path, line=span.line, col=span.col)
 
+    def member_at(self, line: int, col: int, *, by_value: bool = False) -> tuple[PathItem, ...] | None:
+        """The key path of the object member whose key (``by_value``: whose value)
+        starts at ``line``:``col``.
+
+        Fixers look members up by a finding's location.  The position becomes an offset
+        and the tree is descended through the one container holding it at each level
+        (a bisection over that container's children, sorted once and kept), so a
+        lookup costs the depth, not the document: a walk over every member per lookup
+        made hundreds of launch configurations quadratic."""
+        if self._root is None or line < 1 or col < 1:
+            return None
+        if self._lines is None:
+            self._lines = _Lines(self.text)
+        starts = self._lines.starts
+        if line > len(starts):
+            return None
+        offset = starts[line - 1] + col - 1 + (1 if line == 1 and self._lines.bom else 0)
+        node: _Node = self._root
+        path: tuple[PathItem, ...] = ()
+        while True:
+            children = node[3]
+            if not children:
+                return None
+            order, items = self._ordered(children)
+            i = bisect_right(order, offset) - 1
+            if i < 0:
+                return None
+            key, child = items[i]
+            if isinstance(children, dict) and child[1 if by_value else 0] == offset:
+                return (*path, key)
+            if not child[1] <= offset < child[2]:
+                return None
+            node, path = child, (*path, key)
+
+    def _ordered(
+        self, children: dict[str, _Node] | list[_Node]
+    ) -> tuple[list[int], list[tuple[PathItem, _Node]]]:
+        """A container's children sorted by where they start (key or value), cached."""
+        if self._members is None:
+            self._members = {}
+        cached = self._members.get(id(children))
+        if cached is None:
+            pairs: list[tuple[PathItem, _Node]] = (
+                list(children.items()) if isinstance(children, dict) else list(enumerate(children))
+            )
+            pairs.sort(key=lambda kv: kv[1][1] if kv[1][0] is None else kv[1][0])
+            order = [n[1] if n[0] is None else n[0] for _, n in pairs]
+            cached = self._members[id(children)] = (order, pairs)
+        return cached
+
     def get(self, *path: PathItem, default: Any = None) -> Any:
         """The value at ``path``, or ``default`` when a step is missing or the wrong type."""
         if self._root is None:
@@ -232,6 +296,8 @@ class _Scanner:
         # Ranges the ``json`` module must not see: comments, odd whitespace, trailing
         # commas.  Blanked to spaces with line breaks kept.
         self.blanks: list[tuple[int, int]] = []
+        self.depth = 0
+        self.surrogates = _MAYBE_SURROGATE.search(text) is not None
 
     # -- entry point -------------------------------------------------------------------
 
@@ -289,10 +355,15 @@ class _Scanner:
         if ch == '"' or ch == "'":
             end = self._string(pos)
             return (key_start, pos, end, None), end
-        if ch == "{":
-            return self._object(pos, key_start)
-        if ch == "[":
-            return self._array(pos, key_start)
+        if ch == "{" or ch == "[":
+            if self.depth >= MAX_DEPTH:
+                raise _ParseError(
+                    pos, f"nested deeper than {MAX_DEPTH} levels; ideaudit does not read this file"
+                )
+            self.depth += 1
+            node = self._object(pos, key_start) if ch == "{" else self._array(pos, key_start)
+            self.depth -= 1
+            return node
         m = _LITERAL.match(text, pos) or _NUMBER.match(text, pos)
         if m is not None:
             end = m.end()
@@ -327,6 +398,8 @@ class _Scanner:
                 key = text[p + 1 : kend - 1]
                 if "\\" in key:
                     key = self._key(p, kend)
+                elif self.surrogates:
+                    key = _SURROGATE.sub("\ufffd", key)
             elif ch == "}":
                 break
             elif ch == "'":
@@ -398,6 +471,10 @@ class _Scanner:
         return m.end()
 
     def _key(self, start: int, end: int) -> str:
+        key = self._raw_key(start, end)
+        return _SURROGATE.sub("\ufffd", key) if self.surrogates else key
+
+    def _raw_key(self, start: int, end: int) -> str:
         token = self.text[start:end]
         if "\\" not in token:
             return token[1:-1] if token[0] in "\"'" else token
@@ -513,8 +590,8 @@ def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
         root = scanner.parse()
     except _ParseError as exc:
         return _problem(file, text, exc.pos, exc.message)
-    except RecursionError:
-        return _problem(file, text, 0, "nesting too deep")
+    except RecursionError:  # only when called deep in someone's stack: MAX_DEPTH comes first
+        return _problem(file, text, 0, "nesting too deep for this call stack")
     if root is None:
         return JsoncDocument(file, text, None, None)
     plain = scanner.blanked()
@@ -532,7 +609,40 @@ def parse_jsonc(text: str, file: str) -> JsoncDocument | Problem:
             message = re.sub(r'"[^"]*"', "a character", message)  # never quote the file
             pos = root[1] if offset is None else offset
             return _problem(file, text, pos, f"invalid JSON5: {message}")
+    if scanner.surrogates:
+        data = _without_lone_surrogates(data)
     return JsoncDocument(file, text, data, root)
+
+
+def _without_lone_surrogates(data: Any) -> Any:
+    """``data`` with every lone surrogate (``"\\ud800"`` written in the file) replaced by
+    U+FFFD, in keys and values.
+
+    A lone surrogate cannot be encoded, so it would crash whichever later stage prints
+    or writes it.  U+FFFD is also what the IDE's process receives: Node encodes a lone
+    surrogate in an environment value as U+FFFD.  Walked with an explicit stack (the
+    nesting is capped, but nothing here needs recursion)."""
+
+    def clean(value: Any) -> Any:
+        return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+    root: list[Any] = [clean(data)]
+    stack: list[Any] = [root]
+    while stack:
+        container = stack.pop()
+        if isinstance(container, dict):
+            items = list(container.items())
+            container.clear()
+            for key, value in items:
+                container[clean(key)] = value = clean(value)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        else:
+            for i, value in enumerate(container):
+                container[i] = value = clean(value)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+    return root[0]
 
 
 def load_jsonc(path: str | os.PathLike[str]) -> JsoncDocument | Problem:

@@ -4,13 +4,23 @@ JetBrains files are XML; a finding must say "workspace.xml:22:3" and a fix must 
 to replace exactly the characters of one attribute value.  ElementTree drops positions,
 so the tree is built here from expat's start/end events (through defusedxml's parser,
 which refuses entity expansion and external references: these files come from cloned
-repositories).  expat reports where an element's start tag begins; the offsets of each
-attribute's value are then found by scanning that start tag's text, which is exact
-because the text is the parser's own input.
+repositories).
 
-A file with merge-conflict markers (``<<<<<<<``) is reported as *one* parse problem at
-the first marker's line, before parsing: expat would otherwise report some confusing
-later error ("mismatched tag") far from the cause.
+Offsets are character offsets into :attr:`XmlDocument.text`, the file decoded as its
+XML declaration (or BOM) says, leading BOM kept, so for a UTF-8 file they index the
+text every other stage reads.  They come from expat's *byte* index into the UTF-8 text
+we hand it: expat's column counts characters and its lines break on ``\r`` too, so
+neither is used.  Because expat's events arrive in document order, each byte index is
+turned into a character offset by decoding only the bytes since the previous event
+(:class:`_ByteToChar`), which keeps a one-line 1 MB file linear.  Lines end at
+``\n``, ``\r\n`` and ``\r``, as XML normalises them; a BOM is not a column.
+
+Nothing here raises for bad input: an unknown or non-text encoding, bytes that are not
+valid in the declared encoding, a lone surrogate, nesting deeper than
+:data:`MAX_DEPTH` or malformed XML each become one ``parse`` problem with a line where
+there is one.  A file with merge-conflict markers (``<<<<<<<``) is reported as *one*
+parse problem at the first marker's line, before parsing: expat would otherwise report
+some confusing later error ("mismatched tag") far from the cause.
 
 ``defusedxml``/``xml.etree`` are imported inside :func:`parse_xml` only, so importing this
 module costs nothing on a scan that has no JetBrains files.
@@ -19,6 +29,7 @@ module costs nothing on a scan that has no JetBrains files.
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -26,20 +37,79 @@ from typing import Any
 from ideaudit.model import Location, Problem
 from ideaudit.record import record
 
-_CONFLICT = re.compile(r"^<{7}(?: |$)", re.MULTILINE)
+#: Deeper element nesting is refused with a finding at the element that crosses it.
+#: Real JetBrains files nest about ten levels; the cap keeps every later stage (which
+#: may walk the tree) far from Python's recursion limit.
+MAX_DEPTH = 256
+
+_BOM = "\ufeff"
+_CONFLICT = re.compile(r"(?:^|(?<=[\r\n]))<{7}(?=[ \r\n]|$)")
+_NEWLINE = re.compile(r"\r\n?|\n")
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The rest of a start tag after its name: anything but quotes and '>', or a quoted
+# value (which may hold '>' when a file was written by hand), up to the closing '>'.
+_TAG_REST = re.compile(r"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+>""")
+# The encoding pseudo-attribute of an XML declaration, read from the raw bytes.
+_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Byte order marks and the BOM-less UTF-16/32 signatures of XML 1.0 appendix F.
+_SIGNATURES = (
+    (b"\x00\x00\xfe\xff", "utf-32-be", 4),
+    (b"\xff\xfe\x00\x00", "utf-32-le", 4),
+    (b"\xef\xbb\xbf", "utf-8", 3),
+    (b"\xfe\xff", "utf-16-be", 2),
+    (b"\xff\xfe", "utf-16-le", 2),
+    (b"\x00\x00\x00<", "utf-32-be", 0),
+    (b"<\x00\x00\x00", "utf-32-le", 0),
+    (b"\x00<\x00?", "utf-16-be", 0),
+    (b"<\x00?\x00", "utf-16-le", 0),
+)
+# Codecs Python has that are not character encodings of a file (escapes, IDNA, ...):
+# a declaration naming one is as unknown to the IDE's XML parser as "bogus".
+_NOT_FILE_ENCODINGS = frozenset(
+    {"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined", "mbcs", "oem"}
+)
 
 
 class _Positions:
-    """Character offset <-> (line, col) for one text."""
+    """Character offset -> 1-based (line, col) for one text; lines end at ``\\n``,
+    ``\\r\\n`` and ``\\r``; a leading BOM is not a column."""
 
     def __init__(self, text: str) -> None:
         self.starts = [0]
-        self.starts.extend(m.end() for m in re.finditer("\n", text))
+        self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
+        self.bom = text.startswith(_BOM)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, offset) - 1
-        return i + 1, offset - self.starts[i] + 1
+        col = offset - self.starts[i] + 1
+        if i == 0 and self.bom and offset > 0:
+            col -= 1
+        return i + 1, col
+
+
+class _ByteToChar:
+    """UTF-8 byte offsets -> character offsets, for offsets that mostly grow.
+
+    Each call decodes only the bytes between the previous offset and this one, so the
+    whole parse decodes the file once (a per-event conversion from the line start
+    made a one-line 1 MB file quadratic).  Offsets from expat always fall between
+    characters, so every slice decodes cleanly.
+    """
+
+    __slots__ = ("_byte", "_char", "_data")
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._byte = 0
+        self._char = 0
+
+    def __call__(self, byte: int) -> int:
+        if byte >= self._byte:
+            self._char += len(self._data[self._byte : byte].decode("utf-8", "replace"))
+        else:
+            self._char -= len(self._data[byte : self._byte].decode("utf-8", "replace"))
+        self._byte = byte
+        return self._char
 
 
 class XNode:
@@ -97,11 +167,17 @@ class XNode:
     def get(self, name: str, default: str | None = None) -> str | None:
         return self.attrs.get(name, default)
 
+    @property
+    def tag_end(self) -> int:
+        """Offset of the ``>`` that closes this element's start tag."""
+        text = self._doc.text
+        m = _TAG_REST.match(text, self.offset + 1 + len(self.tag))
+        return m.end() - 1 if m is not None else len(text)
+
     def _attr_spans(self) -> dict[str, tuple[int, int]]:
         if self._spans is None:
             text = self._doc.text
-            end = text.find(">", self.offset)
-            tag_text = text[self.offset : end if end >= 0 else len(text)]
+            tag_text = text[self.offset : self.tag_end]
             spans: dict[str, tuple[int, int]] = {}
             for m in _ATTR.finditer(tag_text, 1 + len(self.tag)):
                 group = 2 if m.group(2) is not None else 3
@@ -137,10 +213,14 @@ class XNode:
         return [c for c in self.children if c.tag == tag]
 
     def iter(self, tag: str | None = None) -> Iterator[XNode]:
-        if tag is None or self.tag == tag:
-            yield self
-        for child in self.children:
-            yield from child.iter(tag)
+        """This element and its descendants in document order (an explicit stack, not
+        recursion: depth never costs Python frames)."""
+        stack: list[XNode] = [self]
+        while stack:
+            node = stack.pop()
+            if tag is None or node.tag == tag:
+                yield node
+            stack.extend(reversed(node.children))
 
     def option(self, name: str) -> XNode | None:
         """The ``<option name="name" .../>`` child (the JetBrains serialisation of a field)."""
@@ -152,9 +232,17 @@ class XNode:
 
 @record(frozen=True)
 class XmlDocument:
+    """A parsed file: ``text`` is the decoded file (BOM kept), ``encoding`` the codec it
+    was decoded with (``utf-8`` unless a BOM or the declaration says otherwise)."""
+
     file: str
     text: str
     root: XNode
+    encoding: str = "utf-8"
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset into :attr:`text`."""
+        return self.root._doc.pos.line_col(offset)
 
 
 class _Doc:
@@ -166,6 +254,12 @@ class _Doc:
         self.pos = _Positions(text)
 
 
+class _TooDeep(Exception):
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
+
 class _Builder:
     """expat handlers building :class:`XNode` trees with positions.
 
@@ -174,29 +268,24 @@ class _Builder:
     wrappers instead costs three times as much on a large workspace.xml.
     """
 
-    def __init__(self, doc: _Doc, ascii_only: bool, expat: Any) -> None:
+    def __init__(self, doc: _Doc, to_char: _ByteToChar | None, expat: Any) -> None:
         self.doc = doc
-        self.ascii = ascii_only
+        self.to_char = to_char
         self.expat = expat
         self.stack: list[XNode] = []
         self.root: XNode | None = None
 
     def _offset(self) -> int:
-        expat = self.expat
-        if self.ascii:
-            return int(expat.CurrentByteIndex)
-        line = int(expat.CurrentLineNumber)
-        starts = self.doc.pos.starts
-        line_start = starts[line - 1] if line - 1 < len(starts) else 0
-        # The column is counted in bytes; convert through that line's UTF-8 bytes.
-        prefix = self.doc.text[line_start : line_start + int(expat.CurrentColumnNumber) + 1]
-        prefix_bytes = prefix.encode("utf-8")[: int(expat.CurrentColumnNumber)]
-        return line_start + len(prefix_bytes.decode("utf-8", errors="ignore"))
+        byte = int(self.expat.CurrentByteIndex)
+        return byte if self.to_char is None else self.to_char(byte)
 
     def start(self, tag: str, attrs: Any) -> None:
         # expat gives a dict (ordered_attributes is off); the offset is inlined for the
         # common ASCII file: this runs once per element (13,000 in a 1 MB workspace.xml).
-        node = XNode(tag, attrs, self.doc, self.expat.CurrentByteIndex if self.ascii else self._offset())
+        offset = self.expat.CurrentByteIndex if self.to_char is None else self._offset()
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooDeep(offset)
+        node = XNode(tag, attrs, self.doc, offset)
         if self.stack:
             self.stack[-1].children.append(node)
         else:
@@ -205,11 +294,11 @@ class _Builder:
 
     def end(self, tag: str) -> None:
         node = self.stack.pop()
-        node.end_offset = end = self.expat.CurrentByteIndex if self.ascii else self._offset()
+        node.end_offset = end = self.expat.CurrentByteIndex if self.to_char is None else self._offset()
         if end == node.offset:
             return  # <tag .../>: expat reports its end where it starts; no content
-        close = self.doc.text.find(">", node.offset)
-        if close > 0 and self.doc.text[close - 1] != "/":
+        close = node.tag_end
+        if close < end and self.doc.text[close - 1] != "/":
             node.content_start = close + 1
             if not node.children and end > node.content_start:
                 node.text_span = (node.content_start, end)
@@ -225,14 +314,15 @@ def conflict_marker_line(text: str) -> int | None:
     m = _CONFLICT.search(text)
     if m is None:
         return None
-    return text.count("\n", 0, m.start()) + 1
+    return _Positions(text[: m.start() + 1]).line_col(m.start())[0]
 
 
 def parse_xml(path: str, display: str | None = None) -> tuple[XmlDocument | None, list[Problem]]:
     """Read and parse ``path``; never raises for bad input.
 
-    Returns ``(None, [problem])`` for an unreadable file (kind ``unreadable``), a file
-    with merge-conflict markers or malformed XML (kind ``parse``, with line and column).
+    Returns ``(None, [problem])`` for an unreadable file (kind ``unreadable``), and for
+    a file that cannot be decoded, has merge-conflict markers, nests too deep or is
+    malformed (kind ``parse``, with line and column).
     ``display`` is the name used in messages (default: ``path``).  Under ``watch`` an
     unchanged file is not parsed again (see :mod:`ideaudit.sources.filecache`).
     """
@@ -253,22 +343,70 @@ def _parse_xml(path: str, display: str | None) -> tuple[XmlDocument | None, list
     return parse_xml_bytes(raw, path, name)
 
 
+def _line_col_of_byte(raw: bytes, index: int, encoding: str) -> tuple[int, int]:
+    """Line and column of byte ``index`` of ``raw`` (the bytes before it are valid)."""
+    prefix = raw[:index].decode(encoding, "replace")
+    return _Positions(prefix).line_col(len(prefix))
+
+
+def decode_xml(raw: bytes, path: str, name: str) -> tuple[str, str] | Problem:
+    """The text of an XML file and the encoding it was decoded with, as an XML parser
+    chooses it (XML 1.0 appendix F): a BOM, else the UTF-16/32 signature of ``<?``,
+    else the declaration's ``encoding``, else UTF-8.  A UTF-8 BOM stays in the text
+    (other stages read the file as UTF-8 and see it); other BOMs are not kept."""
+    encoding, skip = "utf-8", 0
+    for signature, codec, length in _SIGNATURES:
+        if raw.startswith(signature):
+            encoding, skip = codec, length
+            break
+    else:
+        m = _DECL_ENCODING.match(raw)
+        if m is not None:
+            declared = (m.group(1) if m.group(1) is not None else m.group(2)).decode("ascii", "replace")
+            col = m.start(1 if m.group(1) is not None else 2) + 1
+            try:
+                info = codecs.lookup(declared)
+            except (LookupError, ValueError):  # ValueError: a NUL in the name (fuzz-found)
+                info = None
+            if info is None or not info._is_text_encoding or info.name in _NOT_FILE_ENCODINGS:
+                # The name is not quoted: messages never echo what a file holds.
+                return Problem(
+                    "parse",
+                    f"{name}: the XML declaration names an unknown or non-text encoding; "
+                    "the IDE cannot read this file either",
+                    Location(path, 1, col),
+                )
+            encoding = info.name
+    if encoding == "utf-8" and skip:
+        skip = 0  # keep the UTF-8 BOM: offsets then match the file read as UTF-8
+    try:
+        text = raw[skip:].decode(encoding)
+        text.encode("utf-8")  # a codec that yields lone surrogates is no file encoding
+    except UnicodeDecodeError as exc:
+        line, col = _line_col_of_byte(raw[skip:], exc.start, encoding)
+        return Problem(
+            "parse",
+            f"{name} is not valid {encoding} text (byte {skip + exc.start}); the IDE cannot read it either",
+            Location(path, line, col),
+        )
+    except (UnicodeError, ValueError, LookupError) as exc:
+        return Problem(
+            "parse",
+            f"{name} cannot be decoded as {encoding} ({type(exc).__name__})",
+            Location(path, 1, 1),
+        )
+    return text, encoding
+
+
 def parse_xml_bytes(
     raw: bytes, path: str, name: str | None = None
 ) -> tuple[XmlDocument | None, list[Problem]]:
+    """Parse the bytes of an XML file; never raises for bad input (see the module doc)."""
     name = name or path
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                "unreadable",
-                f"{name} is not UTF-8 text (byte {exc.start}); the IDE cannot read it either",
-                Location(path),
-            )
-        ]
+    decoded = decode_xml(raw, path, name)
+    if isinstance(decoded, Problem):
+        return None, [decoded]
+    text, encoding = decoded
     conflict = conflict_marker_line(text)
     if conflict is not None:
         return None, [
@@ -279,7 +417,7 @@ def parse_xml_bytes(
                 Location(path, conflict, 1),
             )
         ]
-    if not text.strip():
+    if not text.strip(" \t\r\n" + _BOM):
         return None, [Problem("parse", f"{name} is empty, not XML", Location(path, 1, 1))]
 
     from xml.parsers.expat import ExpatError
@@ -288,24 +426,34 @@ def parse_xml_bytes(
     from defusedxml.ElementTree import DefusedXMLParser
 
     # defusedxml builds the expat parser and installs its guards (no entity
-    # declarations, no external references); the tree handlers are ours.
-    expat = DefusedXMLParser().parser
+    # declarations, no external references); the tree handlers are ours.  expat gets
+    # UTF-8 whatever the file's encoding, told so explicitly: the declaration has been
+    # honoured by decode_xml already, and byte offsets then map back through one codec.
+    data = raw if encoding == "utf-8" else text.encode("utf-8")
+    expat = DefusedXMLParser(encoding="utf-8").parser
     doc = _Doc(path, text)
-    builder = _Builder(doc, text.isascii(), expat)
+    to_char = None if text.isascii() else _ByteToChar(data)
+    builder = _Builder(doc, to_char, expat)
     expat.StartElementHandler = builder.start
     expat.EndElementHandler = builder.end
     expat.CharacterDataHandler = builder.data
     expat.buffer_text = True
     expat.ordered_attributes = False
     try:
-        expat.Parse(raw, True)
+        expat.Parse(data, True)
     except ExpatError as exc:
         msg = str(exc).split(":")[0]
+        byte = int(expat.ErrorByteIndex)
+        offset = byte if to_char is None else to_char(max(0, min(byte, len(data))))
+        line, col = doc.pos.line_col(min(offset, len(text)))
+        return None, [Problem("parse", f"{name}: invalid XML ({msg})", Location(path, line, col))]
+    except _TooDeep as exc:
+        line, col = doc.pos.line_col(exc.offset)
         return None, [
             Problem(
                 "parse",
-                f"{name}: invalid XML ({msg})",
-                Location(path, exc.lineno, exc.offset + 1),
+                f"{name}: elements nested deeper than {MAX_DEPTH} levels; not read",
+                Location(path, line, col),
             )
         ]
     except DefusedXmlException as exc:
@@ -314,4 +462,4 @@ def parse_xml_bytes(
         ]
     if builder.root is None:
         return None, [Problem("parse", f"{name}: no XML element", Location(path, 1, 1))]
-    return XmlDocument(path, text, builder.root), []
+    return XmlDocument(path, text, builder.root, encoding), []
