@@ -32,7 +32,8 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
+from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it_applies
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target

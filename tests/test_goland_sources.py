@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.goland import (
     goland_options_dir,
     is_tracked,

@@ -23,7 +23,7 @@ from ideaudit.model import (
 )
 from ideaudit.report import FORMATS, render
 from ideaudit.report.json_format import to_plain
-from ideaudit.rules.registry import Rule
+from ideaudit.rules.base import Rule
 from ideaudit.secrets import scrub_report
 
 WS = "/home/ana/api"
