@@ -368,6 +368,7 @@ def _scan(args: argparse.Namespace) -> int:
             options,
             result,
             lambda r: render(r.report, fmt, color=color, verbose=args.verbose, rules=RULES),
+            scan,
         )
     sys.stdout.write(render(result.report, fmt, color=color, verbose=args.verbose, rules=RULES))
     sys.stdout.flush()

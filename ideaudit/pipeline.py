@@ -41,7 +41,7 @@ from ideaudit.workspace import Target, has_goland_project, resolve_target
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
-    from ideaudit.fixes import FixSet
+    from ideaudit.fixes.base import FixSet
 
 
 @record
@@ -189,7 +189,7 @@ def scan(options: ScanOptions) -> ScanResult:
         home=home,
     )
     findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
-    from ideaudit.fixes import attach_fixes
+    from ideaudit.fixes.attach import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))

@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
-from ideaudit.fixes import Fix
+from ideaudit.fixes.base import Fix
 from ideaudit.model import Edit
 from ideaudit.record import record
 

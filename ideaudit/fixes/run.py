@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ideaudit.causes import group_causes
-from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.fixes.base import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
 from ideaudit.report import plural, tally
@@ -68,13 +68,13 @@ def fix_rounds(
     options: ScanOptions,
     first: ScanResult,
     apps: Iterable[str],
-    scan: Callable[[ScanOptions], ScanResult] | None = None,
+    scan: Callable[[ScanOptions], ScanResult],
 ) -> FixOutcome:
-    """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`)."""
-    if scan is None:
-        from ideaudit.pipeline import scan as scan_fn
+    """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`).
 
-        scan = scan_fn
+    ``scan`` is :func:`ideaudit.pipeline.scan`, passed in by the caller: the pipeline
+    calls into the fixes, so the fixes must not import it back.
+    """
     apps = list(apps)
     outcome = FixOutcome(first)
     result = first
@@ -124,8 +124,10 @@ def run_scan_fixes(
     options: ScanOptions,
     result: ScanResult,
     render: Callable[[ScanResult], str],
+    scan: Callable[[ScanOptions], ScanResult],
 ) -> int:
-    """The ``scan`` command's fix modes; returns the exit status."""
+    """The ``scan`` command's fix modes; returns the exit status (``scan`` re-scans
+    between rounds of ``--fix``)."""
     want_diff = bool(getattr(args, "diff", False))
     fix = bool(getattr(args, "fix", False))
     unsafe = bool(getattr(args, "unsafe_fixes", False))
@@ -147,7 +149,7 @@ def run_scan_fixes(
         print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
         return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
-    outcome = fix_rounds(options, result, apps)
+    outcome = fix_rounds(options, result, apps, scan)
     final = outcome.result
     sys.stdout.write(render(final))
     # Counted as the report counts them: causes, each with its own severity.
