@@ -199,7 +199,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
 
 def _secrets(audit: Audit) -> set[str]:
-    from ideaudit.secrets import env_secrets
+    from ideaudit.redact import env_secrets
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
@@ -359,7 +359,7 @@ def build_report(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-    from ideaudit.secrets import scrub_report
+    from ideaudit.redact import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any
     # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the

@@ -76,6 +76,27 @@ def test_a_module_in_no_layer_breaks_the_layers(broken_copy: subprocess.Complete
     assert "ideaudit.unplaced" in broken_copy.stdout
 
 
+@pytest.mark.parametrize(
+    ("shim", "new"),
+    [
+        ("ideaudit.rules.registry", "ideaudit.rules.base"),
+        ("ideaudit.fixes", "ideaudit.fixes.base"),
+        ("ideaudit.secrets", "ideaudit.redact"),
+    ],
+)
+def test_compatibility_shims_re_export_the_same_objects(shim: str, new: str) -> None:
+    """Code written against the old module names (other branches, users) keeps working,
+    and gets the very same registry and functions, not copies."""
+    import importlib
+
+    old_mod, new_mod = importlib.import_module(shim), importlib.import_module(new)
+    public = [n for n in vars(new_mod) if not n.startswith("_") and n != "TYPE_CHECKING"]
+    own = [n for n in public if getattr(getattr(new_mod, n), "__module__", None) == new or n.isupper()]
+    assert own
+    for name in own:
+        assert getattr(old_mod, name) is getattr(new_mod, name), name
+
+
 HEAVY = ["defusedxml", "json5", "platformdirs", "psutil", "pydantic", "rich", "watchdog", "xml"]
 
 

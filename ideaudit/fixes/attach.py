@@ -78,7 +78,7 @@ def _masked(edit: Edit) -> Edit:
     the real text, which only the writer sees."""
     import re
 
-    from ideaudit.secrets import MASK, is_secret_name
+    from ideaudit.redact import MASK, is_secret_name
 
     def mask(m: re.Match[str]) -> str:
         return m.group(1) + MASK if is_secret_name(m.group(2)) else m.group(0)

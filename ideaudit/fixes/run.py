@@ -114,7 +114,7 @@ def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
 
 
 def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import known_secrets, redact_diff
+    from ideaudit.redact import known_secrets, redact_diff
 
     return redact_diff(text, known_secrets(result.report, result.secrets))
 
