@@ -481,7 +481,10 @@ def _env(args: argparse.Namespace) -> int:
     try:
         root = args.path if os.path.isdir(args.path) else os.path.dirname(os.path.abspath(args.path))
         result = scan(_scan_options(args, load_config(root)))
-        contexts = pick(result.audit.contexts, args.context)
+        local = result.audit.local  # your terminal (in this project) can be shown too
+        extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
+        views = tuple(local.devcontainer_views) if local else ()
+        contexts = pick((*extra, *result.audit.contexts, *views), args.context)
     except (ConfigError, TargetError, UnknownContext) as exc:
         return _error(str(exc))
     shell = result.audit.shell

@@ -24,13 +24,14 @@ FAMILIES = {
     "D": "Debug configurations as vscode-go and Delve read them",
     "J": "GoLand hygiene",
     "S": "Shell start-up",
+    "L": "Project-local environments: .envrc, pinned Go versions, dev containers",
     "W": "Watch: a running IDE with an old environment",
     "X": "Secrets and safety",
 }
 
 
 def render() -> str:
-    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSWX".find(r.family), r.code))
+    rules = sorted(load_all().values(), key=lambda r: ("EPRGMCVDJSLWX".find(r.family), r.code))
     lines = [
         "# ideaudit rules",
         "",

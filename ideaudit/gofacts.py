@@ -74,6 +74,8 @@ def collect(
     facts = GoFacts(list(contexts), shell, trusted=trusted)
     everyone = ([shell] if shell is not None else []) + list(contexts)
     shell_go = shell.tools["go"].path if shell is not None and "go" in shell.tools else None
+    if shell is not None and shell_go is not None and go_named_by_workspace(shell, shell.tools["go"]):
+        shell_go = None  # your terminal in this project finds go through the project's .envrc
 
     # Without trust, go runs under the environment the context inherited, with
     # GOTOOLCHAIN=local (see ideaudit.environ.goboundary); with trust, under its own.

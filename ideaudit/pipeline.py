@@ -41,7 +41,9 @@ from ideaudit.workspace import Target, has_goland_project, resolve_target
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
+    from ideaudit.environ.trace import Trace
     from ideaudit.fixes.base import FixSet
+    from ideaudit.local.stage import LocalFacts
 
 
 @record
@@ -78,16 +80,48 @@ class ScanResult:
 
 def _capture_all(
     shell: str, home: str, profiles: Sequence[str], options: ScanOptions, base: dict[str, str]
-) -> dict[str, ShellSnapshot]:
-    return shell_env.capture_many(
-        shell,
-        home,
-        profiles,
-        timeout=options.timeout,
-        base_env=base,
-        cache_dir=options.cache_dir,
-        refresh=options.refresh,
+) -> tuple[dict[str, ShellSnapshot], Trace | None]:
+    """Every shell of the scan at once; the start-up trace with them when the last scan
+    had a divergence to explain and the trace is not cached (see ``expects_divergence``)."""
+    from ideaudit.environ.startup import expects_divergence
+    from ideaudit.environ.trace import is_cached, trace_startup
+
+    def captures() -> None:
+        found.update(
+            shell_env.capture_many(
+                shell,
+                home,
+                profiles,
+                timeout=options.timeout,
+                base_env=base,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    def trace() -> None:
+        traced.append(
+            trace_startup(
+                shell,
+                home,
+                "terminal",
+                base,
+                timeout=options.timeout,
+                cache_dir=options.cache_dir,
+                refresh=options.refresh,
+            )
+        )
+
+    found: dict[str, ShellSnapshot] = {}
+    traced: list[Trace] = []
+    speculate = expects_divergence(shell, home, base, options.cache_dir) and (
+        options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
+    if speculate:
+        shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+    else:
+        captures()
+    return found, (traced[0] if traced else None)
 
 
 def shell_context(snapshot: ShellSnapshot, home: str) -> Context:
@@ -121,6 +155,13 @@ class _Stage:
     shell: str
     base: dict[str, str]
     snapshots: dict[str, ShellSnapshot]
+    #: Every capture of the wave: ``snapshots`` and those only the start-up analysis reads.
+    captured: dict[str, ShellSnapshot]
+    #: The start-up trace, when it ran with the wave.
+    traced: Trace | None = None
+    #: How the start-up variants are obtained, and when (see ``_variants_wanted``).
+    startup_plan: dict[str, str] = field(default_factory=dict)
+    variants: str = "eager"
     contexts: list[Context] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -151,11 +192,33 @@ def scan(options: ScanOptions) -> ScanResult:
         not goland or target.code_workspace is not None or os.path.isdir(os.path.join(target.root, ".vscode"))
     )
     profiles = ["terminal"] if options.ide_env or not vscode else ["terminal", "vscode"]
+    inside, probe = _dev_container_probe(target.root)
+    probe_profile = _PROBE_PROFILE.get(probe or "", "")
+    if inside and "vscode" in profiles:
+        profiles.remove("vscode")
+        if probe != "none":
+            profiles.append(probe_profile)
     if goland and not options.goland_env:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
-    stage = _Stage(options, home, shell, base, _capture_all(shell, home, profiles, options, base))
+    # One wave of shells: the start-up analysis's captures start with the others.  In a
+    # dev container the probe's capture stands for VS Code's model.
+    from ideaudit.environ.startup import plan_wave
+
+    ide_profiles = list(profiles)
+    variants = _variants_wanted(options)
+    as_ide = probe_profile if inside and probe != "none" and probe_profile in profiles else None
+    planned = ["vscode" if p == as_ide else p for p in profiles]
+    extra, plan = plan_wave(shell, home, base, planned, variants)
+    wanted = list(dict.fromkeys([*profiles, *extra]))
+    captured, traced = _capture_all(shell, home, wanted, options, base)
+    stage = _Stage(options, home, shell, base, {p: captured[p] for p in ide_profiles}, captured, traced)
+    stage.startup_plan, stage.variants = plan, variants
+    if as_ide is not None:
+        stage.snapshots["vscode"] = stage.snapshots.pop(as_ide)
 
     ide, folders, workspace_folders = _vscode_stage(stage, target, vscode)
+    if inside and vscode and not options.ide_env:
+        ide = replace(ide, source=f"model of VS Code's server in a {inside}: userEnvProbe {probe}")
     goland_results: list[GoLandContexts] = []
     if goland:
         gl_ide, gc = _goland_stage(stage, target)
@@ -164,9 +227,10 @@ def scan(options: ScanOptions) -> ScanResult:
 
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
+    local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
     go = gofacts.collect(
         stage.contexts,
-        reference,
+        local.project or reference,
         workspace_folders,
         root=target.root,
         home=home,
@@ -187,6 +251,7 @@ def scan(options: ScanOptions) -> ScanResult:
         ide=ide,
         snapshots=tuple(stage.snapshots.values()),
         home=home,
+        local=local,
     )
     findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
     from ideaudit.fixes.attach import attach_fixes
@@ -203,6 +268,69 @@ def _secrets(audit: Audit) -> set[str]:
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
+
+
+# userEnvProbe -> the capture profile with the same shell flags (see local.devcontainer).
+_INSIDE_MARKERS = (
+    "REMOTE_CONTAINERS",
+    "REMOTE_CONTAINERS_IPC",
+    "VSCODE_REMOTE_CONTAINERS_SESSION",
+    "CODESPACES",
+)
+_PROBE_PROFILE = {
+    "loginInteractiveShell": "login-interactive",
+    "loginShell": "login",
+    "interactiveShell": "interactive",
+}
+
+
+def _dev_container_probe(root: str) -> tuple[str | None, str | None]:
+    """When ideaudit runs inside a dev container or Codespace, VS Code's server probes the
+    shell as the project's devcontainer.json ``userEnvProbe`` says (default
+    loginInteractiveShell); otherwise (None, None)."""
+    if not any(os.environ.get(k) for k in _INSIDE_MARKERS):
+        return None, None
+    from ideaudit.local.devcontainer import inside_dev_container, load_devcontainers
+
+    inside = inside_dev_container(os.environ)
+    if inside is None:
+        return None, None
+    found, _ = load_devcontainers(root)
+    return inside, found[0].user_env_probe if found else "loginInteractiveShell"
+
+
+def _local_stage(
+    stage: _Stage,
+    target: Target,
+    reference: Context | None,
+    folders: list[FolderContexts],
+    goland: list[GoLandContexts],
+    inside: str | None,
+    probe: str | None,
+) -> LocalFacts:
+    """.envrc, pins, dev containers: the terminal in this project, and who loads what."""
+    from ideaudit.local.stage import collect
+
+    options = stage.options
+    local = collect(
+        root=target.root,
+        home=stage.home,
+        terminal_snapshot=stage.terminal,
+        terminal=reference,
+        contexts=stage.contexts,
+        vscode=folders,
+        goland=goland,
+        hermetic=stage.hermetic,
+        timeout=options.timeout,
+        vscode_user_dir=options.vscode_user_dir,
+        jetbrains_config_dir=options.jetbrains_config_dir,
+        inside=inside,
+        probe=probe,
+        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        refresh=options.refresh,
+    )
+    stage.problems.extend(local.problems)
+    return local
 
 
 def _goland_loads_shell(options: ScanOptions) -> bool:
@@ -261,6 +389,16 @@ def _goland_stage(stage: _Stage, target: Target) -> tuple[IdeEnvironment, GoLand
     return gl_ide, gc
 
 
+def _variants_wanted(options: ScanOptions) -> str:
+    """When the start-up variants are needed: ``eager`` if a selected rule reads every
+    variant (S004 noise, S005 failures), ``lazy`` if only S001 does (to say where else a
+    divergence shows), else ``none``: a scan starts no shell that no rule reads."""
+    codes = {r.code for r in selected(load_all().values(), options.select, options.ignore)}
+    if codes & {"S004", "S005"}:
+        return "eager"
+    return "lazy" if "S001" in codes else "none"
+
+
 def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     """Which dotfile line set what the terminal has and the IDE lacks (cached)."""
     if not stage.terminal.ok:
@@ -277,6 +415,10 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
         timeout=options.timeout,
         cache_dir=options.cache_dir,
         refresh=options.refresh,
+        captured=stage.captured,
+        variants=stage.variants,
+        traced=stage.traced,
+        plan=stage.startup_plan,
     )
 
 
@@ -337,6 +479,8 @@ def build_report(
     ctxs = list(audit.contexts)
     if audit.shell is not None:
         ctxs.insert(0, audit.shell)
+    if audit.local is not None and audit.local.project is not None and audit.local.terminal is not None:
+        ctxs.insert(0, audit.local.terminal)  # your terminal, then your terminal in this project
     reports = tuple(
         ContextReport(
             id=c.id,

@@ -30,9 +30,14 @@ CONFIG_DIRS: Mapping[str, tuple[str, ...]] = {
     ".idea": (".xml",),
     os.path.join(".idea", "runConfigurations"): (".xml",),
     ".run": (".xml",),
+    ".devcontainer": (".json", "Dockerfile"),
 }
 #: Files of a workspace folder itself (Go's own inputs).
-FOLDER_FILES = ("go.mod", "go.work", os.path.join("vendor", "modules.txt"))
+#: And the project-local environment files (see ideaudit.local): direnv, version pins,
+#: dev containers.
+FOLDER_FILES: tuple[str, ...] = ("go.mod", "go.work", os.path.join("vendor", "modules.txt"))
+FOLDER_FILES += (".envrc", ".env", ".go-version", ".tool-versions", ".devcontainer.json")
+FOLDER_FILES += ("mise.toml", ".mise.toml", "mise.local.toml", ".mise.local.toml")
 #: Suffix meaning "any file" in :attr:`WatchPlan.patterns`.
 ANY = ("",)
 

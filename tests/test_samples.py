@@ -50,7 +50,7 @@ def prepare(case: str, tmp_path: Path) -> Path:
     sample = SAMPLES / case
     args = json.loads((sample / "expected.json").read_text()).get("args", {})
     links = args.get("links", {})
-    if not links:
+    if not links and not args.get("direnv_allow"):
         return sample
     copy = tmp_path / case
     shutil.copytree(sample, copy, symlinks=True)
@@ -58,7 +58,20 @@ def prepare(case: str, tmp_path: Path) -> Path:
         target = copy / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(toolchain(name), target_is_directory=True)
+    if args.get("direnv_allow"):
+        direnv_allow(copy, copy / "home")
     return copy
+
+
+def direnv_allow(project: Path, home: Path) -> None:
+    """``direnv allow`` the project's .envrc in ``home``'s own allow list (real direnv;
+    the allow list keys on the file's absolute path, so it is made on the copy)."""
+    direnv = shutil.which("direnv")
+    if direnv is None:
+        pytest.skip("direnv is not installed (CI installs Debian's direnv package)")
+    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "XDG_DATA_HOME": str(home / ".local/share")}
+    env["XDG_CONFIG_HOME"] = str(home / ".config")
+    subprocess.run([direnv, "allow", str(project)], env=env, check=True, capture_output=True, timeout=30)
 
 
 def options(sample: Path, args: dict[str, Any], shell: str, cache_dir: str) -> ScanOptions:

@@ -19,6 +19,7 @@ import pytest
 
 from ideaudit.pipeline import ScanOptions, scan
 from tests.conftest import SAMPLES, shell_path
+from tests.test_samples import direnv_allow
 from tests.toolchains import toolchain
 
 STAND_INS = {"go1.22.5": "go1.27", "go1.19.13": "go1.19"}
@@ -46,6 +47,8 @@ def test_expected_findings_hold_with_real_go(case: str, tmp_path: Path, cache_di
     sample = _real(case, tmp_path)
     data = json.loads((SAMPLES / case / "expected.json").read_text())
     args = data.get("args", {})
+    if args.get("direnv_allow"):
+        direnv_allow(sample, sample / "home")
     result = scan(
         ScanOptions(
             path=str(sample),

@@ -54,6 +54,15 @@ def test_plan_watches_existing_ancestors_and_names_what_matters(tmp_path: Path) 
     assert relevant(str(home / ".config" / "go"))  # the folder appearing re-plans
     assert relevant(str(ws / ".idea")) and relevant(str(ws / ".idea" / "workspace.xml"))
     assert relevant(str(ws / ".run" / "server.run.xml"))
+    # project-local environments: direnv, version pins, dev containers
+    assert (
+        relevant(str(ws / ".envrc"))
+        and relevant(str(ws / ".tool-versions"))
+        and relevant(str(ws / "mise.toml"))
+    )
+    assert relevant(str(ws / ".devcontainer" / "devcontainer.json")) and relevant(
+        str(ws / ".devcontainer.json")
+    )
     # editors' temp and backup files, and unrelated files, are not
     for name in ("launch.json~", ".launch.json.swp", "4913", "notes.txt"):
         assert not relevant(str(ws / ".vscode" / name)), name

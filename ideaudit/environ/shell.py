@@ -27,7 +27,9 @@ timeout the whole process group and then every other process left in that sessio
 killed with SIGKILL, so an rc file doing ``sleep 60`` leaves nothing behind.  When the
 shell has exited but something it started in the background still holds stdout/stderr
 open (which would make VS Code wait for its timeout), we wait a short grace period and
-then kill what is left in the session too.
+then kill what is left in the session too.  What left the session (``setsid agent &``)
+or was double-forked is adopted and killed by :mod:`ideaudit.environ.reaper` when the
+wave of captures ends: a scan leaves no process behind.
 
 Results are cached as JSON under ``cache_dir/shell/``; the key covers the shell, profile,
 HOME, the base environment and the stat (mtime, size) of the shell's start-up files.
@@ -35,8 +37,8 @@ Files that rc files ``source`` on their own (``~/.aliases``, nvm, ...) are not c
 use ``refresh=True`` after editing those.  The cache holds your environment, which may
 contain secrets, so files are created 0600 in a 0700 directory.
 
-Imports stay light: ``psutil`` (only on a non-Linux kill path) and ``platformdirs`` are
-imported inside the functions that need them.
+Imports stay light: ``platformdirs`` and the process control (:mod:`reaper`, with
+ctypes and threading) are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ideaudit.lazyre import lazy_re
@@ -63,12 +65,15 @@ __all__ = [
     "DESKTOP",
     "DESKTOP_SHELL",
     "MARKERS",
+    "NOISE",
     "PROFILES",
     "SESSION_PATH",
     "VARIANTS",
     "capture",
+    "capture_many",
     "default_cache_dir",
     "default_shell",
+    "run_all",
     "session_base_env",
     "shell_argv",
     "shell_kind",
@@ -104,7 +109,7 @@ DEFAULT_TIMEOUTS: Mapping[str, float] = {
 }
 
 #: Variables that are shell noise, not configuration: never part of a snapshot.
-_NOISE = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
+NOISE = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
 _ALL_MARKERS = frozenset(name for name, _ in MARKERS.values())
 
 #: PATH a GUI session has before any shell runs.  Linux: the default of systemd and of
@@ -230,9 +235,14 @@ def _dump_command(kind: str, env_bin: str, out: str, fd: int | None = None) -> s
 
 @functools.lru_cache(maxsize=1)
 def _env_binary() -> str:
-    import shutil
-
-    found = shutil.which("env") or "/usr/bin/env"
+    # A PATH walk by hand rather than shutil.which: shutil (with bz2, lzma, fnmatch)
+    # is a few ms of a cold scan's start-up, for four lines.
+    found = "/usr/bin/env"
+    for d in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(d or ".", "env")
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            found = candidate
+            break
     found = os.path.abspath(found)
     return found if _SAFE_PATH.match(found) else "/usr/bin/env"
 
@@ -544,12 +554,14 @@ def _same_result(a: ShellSnapshot, b: ShellSnapshot) -> bool:
 
 
 def _cache_write(directory: str, path: str, snap: ShellSnapshot) -> None:
-    """Write atomically (temp file + ``os.replace``); a cache that cannot be written is no error."""
-    import tempfile
+    """Write atomically (temp file + ``os.replace``); a cache that cannot be written is no error.
 
+    The temporary file is made like ``mkstemp`` does (O_EXCL, 0600, a random name)
+    without importing tempfile and random, a few ms of a cold scan's start-up."""
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        tmp = os.path.join(directory, f".tmp-{os.urandom(6).hex()}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
     except OSError:
         return
     try:
@@ -671,55 +683,6 @@ def _parse_nul_env(data: bytes) -> dict[str, str]:
     return env
 
 
-def _session_members(sid: int) -> list[int]:
-    """Live (non-zombie) processes whose session id is ``sid``."""
-    me = os.getpid()
-    pids: list[int] = []
-    if sys.platform.startswith("linux") and os.path.isdir("/proc"):
-        for name in os.listdir("/proc"):
-            if not name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{name}/stat", "rb") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            fields = stat[stat.rfind(b")") + 2 :].split()
-            # fields: state ppid pgrp session ...
-            if len(fields) > 3 and fields[0] != b"Z" and int(fields[3]) == sid:
-                pid = int(name)
-                if pid != me:
-                    pids.append(pid)
-        return pids
-    import psutil
-
-    for pid in psutil.pids():
-        try:
-            if pid != me and os.getsid(pid) == sid and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                pids.append(pid)
-        except (OSError, psutil.Error):
-            continue
-    return pids
-
-
-def _kill_session(sid: int, until: float) -> None:
-    """SIGKILL the process group ``sid`` and then whatever else is left in session ``sid``."""
-    import signal
-
-    with contextlib.suppress(OSError):
-        os.killpg(sid, signal.SIGKILL)
-    while True:
-        members = _session_members(sid)
-        if not members:
-            return
-        for pid in members:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        if time.perf_counter() >= until:
-            return
-        time.sleep(0.005)
-
-
 def _run(
     argv: list[str],
     env: Mapping[str, str],
@@ -735,10 +698,27 @@ def _run(
     selector, so neither a chatty rc file nor a background process that keeps the
     pipes open can hold us past the deadline.
     """
+    from ideaudit.environ import reaper
+
+    with reaper.adopting():
+        return _run_adopted(argv, env, cwd, timeout, t0, dump_pipe, keep_stderr)
+
+
+def _run_adopted(
+    argv: list[str],
+    env: Mapping[str, str],
+    cwd: str | None,
+    timeout: float,
+    t0: float,
+    dump_pipe: tuple[int, int] | None,
+    keep_stderr: bool,
+) -> tuple[int | None, bool, int, int, bytes]:
     import selectors
     import subprocess
 
-    proc = subprocess.Popen(
+    from ideaudit.environ import reaper
+
+    proc = reaper.spawn(
         argv,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -830,13 +810,12 @@ def _run(
                 for fd in list(open_fds):
                     drain(fd)
         timed_out = proc.returncode is None
-        if timed_out or open_fds:
-            # Timed out, or the shell left something behind that holds our pipes.
-            _kill_session(proc.pid, time.perf_counter() + 1.0)
-        if proc.returncode is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):  # SIGKILL'd: cannot happen
-                proc.wait(timeout=1.0)
+        # Timed out, or the shell left something behind that holds our pipes: kill its
+        # session now.  What left the session is adopted and killed by the reaper.
+        reaper.finish(proc, kill=timed_out or bool(open_fds))
     finally:
+        if proc.returncode is None:  # an unexpected error above: leave nothing running
+            reaper.finish(proc, kill=True)
         sel.close()
         if pidfd is not None:
             os.close(pidfd)
@@ -967,8 +946,6 @@ def _capture(
     if cache_only:
         return None
 
-    import tempfile
-
     kind = shell_kind(shell)
     # bash, zsh, sh and fish write the dump into a pipe we read as they exit (no file to
     # make, fill and delete); csh and others write to a temp file.
@@ -983,6 +960,8 @@ def _capture(
         if pipe is not None:
             out_fd, out = -1, ""
         else:
+            import tempfile
+
             out_fd, out = tempfile.mkstemp(prefix="ideaudit-env-", dir=_dump_dir())
     except OSError as exc:
         return ShellSnapshot(
@@ -1047,7 +1026,7 @@ def _capture(
                     os.close(fd)
     duration = time.perf_counter() - t0
 
-    for name in _NOISE | _ALL_MARKERS:
+    for name in NOISE | _ALL_MARKERS:
         env.pop(name, None)
     # fish exports _FISH_WARNED_<dir> when it could not create one of its own folders
     # (two fish starting at once on a new $HOME race for ~/.local/share/fish): a note to
@@ -1100,15 +1079,27 @@ def capture_many(
         )
 
     missing = [p for p in profiles if p not in results]
-    if len(missing) > 1:
+    if missing:
+        from ideaudit.environ import reaper
+
+        # One adoption scope for the wave: what any of its shells left is swept once, at
+        # the end (a /proc scan where the kernel lists no children directly).
+        with reaper.adopting():
+            run_all(run, missing)
+    return {p: results[p] for p in profiles}
+
+
+def run_all(run: Callable[[str], None], items: Sequence[str]) -> None:
+    """``run(item)`` for every item at once: the first on this thread, the others on
+    their own (plain threads: concurrent.futures imports logging and traceback, ~10 ms)."""
+    if len(items) > 1:
         import threading
 
-        threads = [threading.Thread(target=run, args=(p,)) for p in missing[1:]]
+        threads = [threading.Thread(target=run, args=(p,)) for p in items[1:]]
         for t in threads:
             t.start()
-        run(missing[0])
+        run(items[0])
         for t in threads:
             t.join()
-    elif missing:
-        run(missing[0])
-    return {p: results[p] for p in profiles}
+    elif items:
+        run(items[0])

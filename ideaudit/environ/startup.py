@@ -4,10 +4,18 @@ A shell reads different files depending on whether it is a *login* shell and whe
 is *interactive*; your terminal is one combination (``bash -i`` on Linux), VS Code's
 environment resolution another (``bash -i -l`` with ``VSCODE_RESOLVING_ENVIRONMENT=1``),
 a desktop session or GoLand with fish a third (login, not interactive), scripts and
-``ssh host cmd`` the fourth.  :func:`analyze_startup` captures all four (through
+``ssh host cmd`` the fourth.  :func:`analyze_startup` has all four (through
 :func:`ideaudit.environ.shell.capture`, so they are cached like every snapshot), compares
 the terminal with the IDE model, and, only when they differ in a variable, traces the
 terminal's start-up (:mod:`ideaudit.environ.trace`) to name the line that set it.
+
+A cold scan pays for shell start-ups, so none runs twice and none waits for another:
+:func:`variant_plan` says which variants are the very run of a profile the scan captures
+anyway (same mode, and no start-up file names the IDE's marker), which read no file at
+all (``bash -c``: the session environment is the answer), and which need a run of their
+own; :func:`wave` lists those so the scan starts them together with the terminal and the
+IDE model.  The trace and, when no rule needs them otherwise, the variants wait for a
+divergence; then they run side by side.
 
 It also reads the user's start-up files for what needs no run: an ``alias go=`` or a
 ``go`` function, a version manager's init line, a GOROOT exported as a literal path, and
@@ -17,9 +25,10 @@ the PATH entries that are duplicated or do not exist.  The result,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from ideaudit.environ import shell as shell_env
 from ideaudit.environ.trace import (
@@ -35,12 +44,19 @@ from ideaudit.model import Location, ShellSnapshot
 from ideaudit.record import field, record
 
 __all__ = [
+    "BASE",
+    "CAPTURE",
     "Divergence",
     "PathEntry",
     "StartupAnalysis",
     "StartupLine",
     "analyze_startup",
+    "expects_divergence",
+    "plan_wave",
     "variant_label",
+    "variant_plan",
+    "variants_to_capture",
+    "wave",
 ]
 
 #: Shells whose start-up files ideaudit knows how to explain.
@@ -257,19 +273,180 @@ def _missing_in(
     return tuple(out)
 
 
-def _capture_variants(
-    shell: str,
-    home: str,
-    base: Mapping[str, str],
-    profiles: Sequence[str],
-    timeout: float,
-    cache_dir: str | None,
-    refresh: bool,
-) -> dict[str, ShellSnapshot]:
-    """Capture ``profiles`` (cached ones at once, the others in parallel)."""
-    return shell_env.capture_many(
-        shell, home, profiles, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+#: How a variant is obtained (values of :func:`variant_plan` besides a profile name).
+CAPTURE = "capture"  # its own shell run
+BASE = "base"  # it reads no start-up file: the session environment is its result
+
+#: The variable names whose mention in a start-up file means the IDE's marker may matter.
+_MARKER_NAMES = {profile: name for profile, (name, _) in shell_env.MARKERS.items()}
+
+
+_SOURCED = lazy_re(r"""(?:^|[;&|{]\s*)(?:source|\.)\s+["']?([^\s"';|&)]+)""", re.MULTILINE)
+
+
+def _sourced(text: str, home: str, zdotdir: str) -> list[str]:
+    """Literal paths a start-up file sources (``source ~/.x``, ``. "$HOME/.x"``)."""
+    out = []
+    for raw in _SOURCED.findall(text):
+        path = raw.replace("${HOME}", home).replace("$HOME", home)
+        path = path.replace("${ZDOTDIR}", zdotdir).replace("$ZDOTDIR", zdotdir)
+        if path == "~" or path.startswith("~/"):
+            path = home + path[1:]
+        if "$" not in path and "`" not in path and os.path.isabs(path):
+            out.append(path)
+    return out
+
+
+def _mentions(files: Sequence[str], word: str, home: str, zdotdir: str) -> bool:
+    """Whether any of ``files``, or a file they source by a literal path (one level:
+    ``source ~/.local/share/tool/init.zsh``), contains ``word``."""
+    from ideaudit.sources.saferead import read_bytes
+
+    todo = [(f, 0) for f in files]
+    seen: set[str] = set()
+    while todo:
+        path, depth = todo.pop()
+        if path in seen or not os.path.isfile(path):
+            continue
+        seen.add(path)
+        try:
+            data = read_bytes(path, "startup")
+        except OSError:  # not a regular file, or over the cap: as if it named the marker
+            return True
+        if word.encode() in data:
+            return True
+        if depth == 0:
+            text = data.decode("utf-8", "replace")
+            todo += [(f, 1) for f in _sourced(text, home, zdotdir)]
+    return False
+
+
+def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Sequence[str]) -> dict[str, str]:
+    """How to get each start-up variant without starting the same shell twice.
+
+    A variant is the same run as a profile being ``captured`` when both start the shell
+    in the same mode (login, interactive) and the profile's IDE marker cannot matter
+    (no start-up file of that mode names it, nor a file one of them sources by a literal
+    path: ``bash -i -l`` with and without ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run
+    then; real rc files do test it, mostly to skip tmux or shell-wrapper start-ups); it
+    is ``BASE`` when its mode reads no start-up file at all (``bash -c``: the result is
+    the session environment); otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
+    """
+    kind = shell_env.shell_kind(shell)
+    if kind not in EXPLAINED:
+        return {}
+    sources = [p for p in ("terminal", *captured) if p in captured and p in shell_env.PROFILES]
+    plan: dict[str, str] = {}
+    for variant in shell_env.VARIANTS:
+        mode = shell_env._mode(shell, variant)
+        how = CAPTURE
+        for profile in dict.fromkeys(sources):
+            if shell_env._mode(shell, profile) != mode:
+                continue
+            marker = _MARKER_NAMES.get(profile)
+            if marker is not None:
+                files = shell_env.startup_files(shell, home, profile, base)
+                files += shell_env._cache_inputs(shell, home, base)
+                zdotdir = base.get("ZDOTDIR") or home
+                if _mentions(list(dict.fromkeys(files)), marker, home, zdotdir):
+                    continue
+            how = profile
+            break
+        if how == CAPTURE and _reads_nothing(shell, kind, home, variant, base):
+            how = BASE
+        plan[variant] = how
+    return plan
+
+
+def _reads_nothing(shell: str, kind: str, home: str, variant: str, base: Mapping[str, str]) -> bool:
+    """Whether ``shell`` started as ``variant`` runs no start-up code at all."""
+    if kind == "bash" and "BASH_ENV" in base:  # non-interactive bash sources $BASH_ENV
+        return False
+    if kind == "fish":  # fish always runs its own share/config.fish
+        return False
+    return not any(os.path.exists(f) for f in shell_env.startup_files(shell, home, variant, base))
+
+
+def _from_base(shell: str, home: str, variant: str, base: Mapping[str, str]) -> ShellSnapshot:
+    """The snapshot of a start-up that reads no file: the session environment itself
+    (what the shell adds on its own, PWD, SHLVL, ``_``, is noise a capture drops too)."""
+    env = {k: v for k, v in base.items() if k not in shell_env.NOISE and k not in _MARKER_NAMES.values()}
+    return ShellSnapshot(
+        shell=shell,
+        profile=variant,
+        argv=tuple(shell_env.shell_argv(shell, variant, "")),
+        env=env,
+        duration=0.0,
+        exit_status=0,
+        startup_files=tuple(shell_env.startup_files(shell, home, variant, base)),
     )
+
+
+def variants_to_capture(plan: Mapping[str, str]) -> list[str]:
+    """The variants that need a shell run of their own."""
+    return [v for v, how in plan.items() if how == CAPTURE]
+
+
+def wave(
+    shell: str, home: str, base: Mapping[str, str], profiles: Sequence[str], variants: str = "eager"
+) -> list[str]:
+    """What :func:`analyze_startup` will capture beyond ``profiles``, so that a scan can
+    start it in the same wave: the IDE model, and the variants when ``eager``."""
+    return plan_wave(shell, home, base, profiles, variants)[0]
+
+
+def plan_wave(
+    shell: str, home: str, base: Mapping[str, str], profiles: Sequence[str], variants: str = "eager"
+) -> tuple[list[str], dict[str, str]]:
+    """:func:`wave` and the :func:`variant_plan` it follows (pass it to
+    :func:`analyze_startup`, which would otherwise read the start-up files again)."""
+    if shell_env.shell_kind(shell) not in EXPLAINED:
+        return [], {}
+    extra = [] if "vscode" in profiles else ["vscode"]
+    plan = variant_plan(shell, home, base, [*profiles, "vscode"])
+    if variants == "eager":
+        extra += variants_to_capture(plan)
+    return extra, plan
+
+
+def _hint_path(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> str | None:
+    """Where the last analysis of this shell, HOME and session left its divergence hint."""
+    if cache_dir is None:
+        cache_dir = shell_env.default_cache_dir()
+    if not cache_dir:
+        return None
+    parts = ["hint1", os.path.realpath(shell), home, *(f"{k}={v}" for k, v in sorted(base.items()))]
+    key = shell_env._sha256_hex("\0".join(parts).encode("utf-8", "surrogateescape"))
+    return os.path.join(cache_dir, "startup-hint", key)
+
+
+def expects_divergence(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> bool:
+    """Whether the last analysis for this shell and HOME found a divergence to trace.
+
+    Keyed without the start-up files' stat, so it survives the dotfile edit that makes a
+    scan cold: a cold scan then starts the trace with its other shells instead of after
+    them, betting that one edit rarely fixes every divergence (a wrong bet costs a
+    trace run that is cached, not a wait)."""
+    if shell_env.shell_kind(shell) not in ("bash", "zsh"):  # the others are read, not run
+        return False
+    path = _hint_path(shell, home, base, cache_dir)
+    return path is not None and os.path.exists(path)
+
+
+def _remember_divergence(path: str | None, diverged: bool) -> None:
+    if path is None or diverged == os.path.exists(path):
+        return
+    with contextlib.suppress(OSError):
+        if diverged:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        else:
+            os.unlink(path)
+
+
+def _together(jobs: Sequence[Callable[[], None]]) -> None:
+    """Run the jobs at once (each starts shells; none waits for another)."""
+    shell_env.run_all(lambda i: jobs[int(i)](), [str(i) for i in range(len(jobs))])
 
 
 def _path_entries(
@@ -313,28 +490,52 @@ def analyze_startup(
     cache_dir: str | None = None,
     refresh: bool = False,
     trace: bool = True,
+    captured: Mapping[str, ShellSnapshot] | None = None,
+    variants: str = "eager",
+    traced: Trace | None = None,
+    plan: Mapping[str, str] | None = None,
 ) -> StartupAnalysis:
     """Explain ``shell``'s start-up for ``home``: variants, divergences, notable lines.
 
     ``terminal`` is the reference snapshot and ``ide`` the IDE model (VS Code's
-    ``vscode`` profile); it is captured here when not given.  ``trace=False`` never runs
-    the tracer (static attribution only).
+    ``vscode`` profile); it is captured here when not given.  ``captured`` holds the
+    snapshots the caller already has (by profile or variant name), so that a scan can
+    start every shell it needs in one wave (:func:`variant_plan` says which variants
+    need their own run).  ``variants``: ``eager`` captures the missing ones now,
+    ``lazy`` only when there is a divergence to explain, ``none`` never (no rule reads
+    them).  ``trace=False`` never runs the tracer (static attribution only); ``traced`` is a
+    trace the caller already ran (speculatively, with the other shells), ``plan`` the
+    :func:`variant_plan` it followed.
     """
     kind = shell_env.shell_kind(shell)
     if kind not in EXPLAINED:
         return StartupAnalysis(shell, kind, home, terminal, ide, timeout)
-    profiles = list(shell_env.VARIANTS)
-    if ide is None:
-        profiles.append("vscode")
-    # The terminal already is one variant on Linux (-i): do not start it twice.
-    same_as_terminal = [
-        p for p in shell_env.VARIANTS if shell_env.shell_argv(shell, p, "") == [*terminal.argv[:-1], ""]
-    ]
-    todo = [p for p in profiles if p not in same_as_terminal]
-    captured = _capture_variants(shell, home, base_env, todo, timeout, cache_dir, refresh)
-    if ide is None:
-        ide = captured.pop("vscode")
-    variants = {p: captured.get(p, terminal) for p in shell_env.VARIANTS}
+    have: dict[str, ShellSnapshot] = {**(captured or {}), "terminal": terminal}
+    if ide is not None:
+        have.setdefault("vscode", ide)
+    if plan is None:
+        plan = variant_plan(shell, home, base_env, [*have, "vscode"])
+
+    def capture(profiles: Sequence[str]) -> None:
+        todo = [p for p in profiles if p not in have]
+        if todo:
+            have.update(
+                shell_env.capture_many(
+                    shell,
+                    home,
+                    todo,
+                    timeout=timeout,
+                    base_env=base_env,
+                    cache_dir=cache_dir,
+                    refresh=refresh,
+                )
+            )
+
+    # One wave: the IDE model and (unless they wait for a divergence) the variants.
+    capture(
+        [*(["vscode"] if ide is None else []), *(variants_to_capture(plan) if variants == "eager" else [])]
+    )
+    ide = have["vscode"]
 
     files = _user_files(shell, home, base_env)
     static = parse_fish_files(files, home) if kind == "fish" else parse_sh_files(files, home)
@@ -344,11 +545,33 @@ def analyze_startup(
     variables: dict[str, tuple[str | None, str | None]] = {}
     if terminal.ok and ide.ok:
         entries, variables = _divergences(terminal.env, ide.env, base_env)
-    traced: Trace | None = None
-    if (entries or variables) and trace:
-        traced = trace_startup(
-            shell, home, "terminal", base_env, timeout=timeout, cache_dir=cache_dir, refresh=refresh
-        )
+    if terminal.ok and ide.ok:
+        _remember_divergence(_hint_path(shell, home, base_env, cache_dir), bool(entries or variables))
+    if not (entries or variables) or not trace:
+        traced = None
+    if entries or variables:
+        # Something to explain: the trace and any variant still missing, side by side.
+        jobs: list[Callable[[], None]] = []
+        if variants == "lazy":
+            jobs.append(lambda: capture(variants_to_capture(plan)))
+        if trace and traced is None:
+
+            def run_trace() -> None:
+                nonlocal traced
+                traced = trace_startup(
+                    shell, home, "terminal", base_env, timeout=timeout, cache_dir=cache_dir, refresh=refresh
+                )
+
+            jobs.append(run_trace)
+        _together(jobs)
+    if variants == "none":
+        variant_snaps: dict[str, ShellSnapshot] = {}
+    else:
+        variant_snaps = {
+            v: _from_base(shell, home, v, base_env) if how == BASE else have[how if how != CAPTURE else v]
+            for v, how in plan.items()
+            if how == BASE or (how if how != CAPTURE else v) in have
+        }
     found: list[Assignment] = list(traced.assignments) if traced else []
 
     def where(name: str, entry: str | None = None) -> Location | None:
@@ -366,12 +589,12 @@ def analyze_startup(
                 terminal.env.get("PATH"),
                 ide.env.get("PATH"),
                 loc,
-                _missing_in(variants, shell, "PATH", group[0], None),
+                _missing_in(variant_snaps, shell, "PATH", group[0], None),
             )
         )
     for name, (tv, iv) in sorted(variables.items()):
         divergences.append(
-            Divergence(name, (), tv, iv, where(name), _missing_in(variants, shell, name, None, tv))
+            Divergence(name, (), tv, iv, where(name), _missing_in(variant_snaps, shell, name, None, tv))
         )
 
     path_info = _path_entries("terminal", terminal.env.get("PATH"), base_env, found + static)
@@ -401,7 +624,7 @@ def analyze_startup(
         terminal=terminal,
         ide=ide,
         timeout=timeout,
-        variants=variants,
+        variants=variant_snaps,
         divergences=tuple(divergences),
         lines=tuple(lines),
         path_entries=tuple(path_info),

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Assignment",
     "Trace",
+    "is_cached",
     "origin_of",
     "parse_bash_trace",
     "parse_fish_files",
@@ -362,35 +363,44 @@ def _run_traced(
     """Run the traced start-up; an error message, or None.
 
     Output goes to files, not pipes, so a background process an rc file leaves behind
-    cannot hold us; on timeout the session is killed as :func:`shell.capture` does.
+    cannot hold us; on timeout the session is killed as :func:`shell.capture` does, and
+    what left it is adopted and killed by :mod:`ideaudit.environ.reaper`.
     """
     import signal
     import subprocess  # imported here: a warm scan never traces, and this costs ~5 ms
 
-    try:
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr_fd if stderr_fd is not None else subprocess.DEVNULL,
-            env=dict(env),
-            cwd=cwd,
-            start_new_session=True,
-            pass_fds=pass_fds,
-        )
-    except OSError as exc:
-        return f"cannot start {argv[0]}: {exc.strerror or exc}"
-    try:
-        _wait(proc, timeout)
-    except subprocess.TimeoutExpired:
-        shell_env._kill_session(proc.pid, time.perf_counter() + 1.0)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=1.0)
-        return f"timed out after {timeout:.1f} s"
-    # Whatever it left running in its process group goes too: nobody reads its output.
-    # (Not the /proc scan of shell._kill_session: that costs more than a bash start-up.)
-    with contextlib.suppress(OSError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    from ideaudit.environ import reaper
+
+    with reaper.adopting():
+        try:
+            proc = reaper.spawn(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr_fd if stderr_fd is not None else subprocess.DEVNULL,
+                env=dict(env),
+                cwd=cwd,
+                start_new_session=True,
+                pass_fds=pass_fds,
+            )
+        except OSError as exc:
+            return f"cannot start {argv[0]}: {exc.strerror or exc}"
+        try:
+            _wait(proc, timeout)
+        except subprocess.TimeoutExpired:
+            reaper.finish(proc, kill=True)
+            return f"timed out after {timeout:.1f} s"
+        finally:
+            if proc.returncode is None:  # an unexpected error in _wait
+                reaper.finish(proc, kill=True)
+        # Whatever it left running in its process group goes too: nobody reads its output.
+        # (Not the /proc scan of reaper.kill_session: that costs more than a bash start-up;
+        # the reaper adopts and kills the rest when the block ends.)
+        with contextlib.suppress(OSError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        reaper.release(proc.pid)
+        if not reaper.adoption_active():
+            reaper.kill_session(proc.pid, time.perf_counter() + 1.0)
     return None
 
 
@@ -630,6 +640,25 @@ def _cache_write(path: str, trace: Trace) -> None:
             os.unlink(tmp)
 
 
+def _cache_read(path: str) -> Trace | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return _from_json(json.load(fh))
+    except (OSError, ValueError):
+        return None
+
+
+def is_cached(
+    shell: str, home: str, profile: str, base_env: Mapping[str, str], cache_dir: str | None
+) -> bool:
+    """Whether :func:`trace_startup` would answer from its cache (runs nothing)."""
+    if shell_env.shell_kind(shell) not in ("bash", "zsh"):
+        return True  # read statically: nothing to run
+    if cache_dir is None:
+        cache_dir = shell_env.default_cache_dir()
+    return bool(cache_dir) and _cache_read(_cache_path(shell, home, profile, base_env, cache_dir)) is not None
+
+
 def trace_startup(
     shell: str,
     home: str,
@@ -659,11 +688,7 @@ def trace_startup(
     if cache_dir:
         cache_file = _cache_path(shell, home, profile, base_env, cache_dir)
         if not refresh:
-            try:
-                with open(cache_file, encoding="utf-8") as fh:
-                    hit = _from_json(json.load(fh))
-            except (OSError, ValueError):
-                hit = None
+            hit = _cache_read(cache_file)
             if hit is not None:
                 return hit
 

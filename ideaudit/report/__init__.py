@@ -23,7 +23,7 @@ from ideaudit.model import Finding, Location, Report, Severity
 from ideaudit.record import replace
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
 

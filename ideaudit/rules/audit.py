@@ -16,6 +16,7 @@ from ideaudit.record import record
 if TYPE_CHECKING:  # only for typing: GoLand's XML sources and the start-up tracer load lazily
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
+    from ideaudit.local.stage import LocalFacts
 
 
 @record(frozen=True)
@@ -35,6 +36,9 @@ class Audit:
     # Filled by `ideaudit watch` only (a scan does not look at IDE start times):
     ide_processes: tuple[IdeProcess, ...] = ()
     env_inputs: tuple[EnvInput, ...] = ()
+    # Project-local environments (.envrc, pins, dev containers) and the terminal in this
+    # project; ``shell`` is that terminal when the project adds variables to it.
+    local: LocalFacts | None = None
 
     def ide_contexts(self, *kinds: str) -> list[Context]:
         return [c for c in self.contexts if not kinds or c.kind in kinds]

@@ -89,6 +89,8 @@ class RunConfig:
     target: XmlValue | None = None  # the live one of package/filePath/directory
     target_exists: bool | None = None  # None: cannot tell (a package outside the module)
     env_files: tuple[XmlValue, ...] = ()
+    # Better Direnv plugin: <option name="DIRENV_ENABLED" value="true"/> (where, when on)
+    direnv: Location | None = None
 
 
 @record(frozen=True)
@@ -388,6 +390,15 @@ def _env_files(conf: XNode, expand: _Expander) -> list[XmlValue]:
     return out
 
 
+def _direnv_option(conf: XNode) -> Location | None:
+    """Better Direnv stores its checkbox with ``JDOMExternalizerUtil.writeField`` (an
+    ``<option name="DIRENV_ENABLED" value="true"/>`` child of the configuration)."""
+    for opt in conf.findall("option"):
+        if opt.get("name") == "DIRENV_ENABLED" and _bool(opt.get("value")) is True:
+            return opt.loc("value")
+    return None
+
+
 def _run_configs(
     parent: XNode, file: str, shared: bool, expand: _Expander, module: tuple[str, str] | None
 ) -> list[RunConfig]:
@@ -423,6 +434,7 @@ def _run_configs(
                 target=target,
                 target_exists=exists,
                 env_files=tuple(_env_files(conf, expand)),
+                direnv=_direnv_option(conf),
             )
         )
     return out

@@ -1,0 +1,2 @@
+# Interactive zsh.
+eval "$(direnv hook zsh)"

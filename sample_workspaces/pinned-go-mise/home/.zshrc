@@ -1,0 +1,2 @@
+# Interactive zsh.
+command -v mise >/dev/null && eval "$(mise activate zsh)"

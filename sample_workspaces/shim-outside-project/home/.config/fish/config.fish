@@ -1,0 +1,1 @@
+set -gx PATH $HOME/.asdf/shims $HOME/go/bin $PATH

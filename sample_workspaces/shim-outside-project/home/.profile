@@ -1,0 +1,2 @@
+# Read by login shells: asdf's shims first.
+export PATH="$HOME/.asdf/shims:$HOME/go/bin:$PATH"

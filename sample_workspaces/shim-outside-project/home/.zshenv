@@ -1,0 +1,3 @@
+typeset -U path
+path=($HOME/.asdf/shims $HOME/go/bin $path)
+export PATH
