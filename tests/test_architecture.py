@@ -40,6 +40,23 @@ def test_the_import_contracts_hold() -> None:
     assert "2 kept, 0 broken" in done.stdout
 
 
+def test_the_architecture_document_shows_the_layers_as_checked() -> None:
+    """docs/architecture.md draws the layers; they must be the contract's (optional
+    names, modules other branches are adding, left out)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    contract = next(c for c in config["contracts"] if c["type"] == "layers")
+    checked = []
+    for layer in contract["layers"]:
+        names = [n.strip() for n in layer.split("|") if not n.strip().startswith("(")]
+        if names:
+            checked.append(" | ".join(names))
+    doc = (ROOT / "docs" / "architecture.md").read_text()
+    drawn = doc.split("Each layer may import only from the layers below it:", 1)[1].split("```")[1]
+    assert drawn.strip().splitlines() == checked
+
+
 @pytest.fixture(scope="module")
 def broken_copy(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
     """A copy of the package with three violations, linted once."""
