@@ -5,7 +5,7 @@ importing pydantic and building models costs ~250 ms on a cold start, more than 
 whole budget of a warm ``ideaudit scan``.  pydantic is still the source of truth for
 the *schema* of the report: ``ideaudit.schema`` builds it from these very classes with
 ``pydantic.TypeAdapter`` (which understands dataclasses), and a test keeps
-``schemas/report.schema.json`` current.  So there is one definition, and the fast path
+``ideaudit/schemas/report.schema.json`` current.  So there is one definition, and the fast path
 never imports pydantic.
 """
 

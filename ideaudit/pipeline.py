@@ -64,6 +64,8 @@ class ScanOptions:
     goland_env: str | None = None
     goland_loads_shell_env: bool = False
     jetbrains_config_dir: str | None = None
+    # (absolute glob, codes or prefixes): the config file's per-file-ignores
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()
 
 
 @record
@@ -117,10 +119,13 @@ def _capture_all(
     speculate = expects_divergence(shell, home, base, options.cache_dir) and (
         options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
-    if speculate:
-        shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
-    else:
-        captures()
+    from ideaudit.status import waiting
+
+    with waiting(f"your shell's start-up ({os.path.basename(shell)}: {', '.join(profiles)})"):
+        if speculate:
+            shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+        else:
+            captures()
     return found, (traced[0] if traced else None)
 
 
@@ -228,17 +233,20 @@ def scan(options: ScanOptions) -> ScanResult:
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
     local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
-    go = gofacts.collect(
-        stage.contexts,
-        local.project or reference,
-        workspace_folders,
-        root=target.root,
-        home=home,
-        trust=options.trust,
-        run_go=options.go_env,
-        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
-        refresh=options.refresh,
-    )
+    from ideaudit.status import waiting
+
+    with waiting("`go env` of each context's go"):
+        go = gofacts.collect(
+            stage.contexts,
+            local.project or reference,
+            workspace_folders,
+            root=target.root,
+            home=home,
+            trust=options.trust,
+            run_go=options.go_env,
+            cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+            refresh=options.refresh,
+        )
     stage.problems.extend(go.problems)
     audit = Audit(
         shell=go.shell,
@@ -253,7 +261,7 @@ def scan(options: ScanOptions) -> ScanResult:
         home=home,
         local=local,
     )
-    findings, notes = split_notes(run_rules(audit, options.select, options.ignore))
+    findings, notes = split_notes(run_rules(audit, options.select, options.ignore, options.per_file_ignores))
     from ideaudit.fixes.attach import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
@@ -422,13 +430,20 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     )
 
 
-def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> list[Finding]:
+def run_rules(
+    audit: Audit,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+) -> list[Finding]:
     rules = selected(load_all().values(), select, ignore)
     findings: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
     for r in rules:
         for f in r.check(audit):
             key = (f.code, f.context_id, f.location, f.message)
+            if per_file_ignores and _ignored_in_file(f, per_file_ignores):
+                continue
             if key not in seen:
                 seen.add(key)
                 findings.append(_display(f))
@@ -438,6 +453,18 @@ def run_rules(audit: Audit, select: Sequence[str], ignore: Sequence[str]) -> lis
     findings = drop_superseded(where_it_applies(findings, kinds))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[str]]]) -> bool:
+    """A finding in a file that a ``per-file-ignores`` glob matches, with its code listed."""
+    if f.location is None:
+        return False
+    from fnmatch import fnmatch
+
+    from ideaudit.rules.base import matches
+
+    path = os.path.abspath(f.location.file)
+    return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
 
 
 def _display(f: Finding) -> Finding:

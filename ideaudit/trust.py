@@ -12,39 +12,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ideaudit.model import Context, Layer, ToolLookup
 from ideaudit.toolchain import realpath, same_file, split_path
 
+if TYPE_CHECKING:
+    from ideaudit.config import UserSettings
+
 
 def user_config_path(home: str, env: Mapping[str, str] | None = None) -> str:
-    xdg = (env or {}).get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    return os.path.join(xdg, "ideaudit", "config.toml")
+    from ideaudit.config import user_config_path as path
+
+    return path(home, env or {})
+
+
+def _user_settings(home: str) -> UserSettings:
+    """The user configuration; a broken one trusts nothing (the CLI reports its errors
+    before a scan starts, so this only guards library use)."""
+    from ideaudit.config import ConfigError, UserSettings, load_user_settings
+
+    try:
+        return load_user_settings(home)
+    except ConfigError:
+        return UserSettings()
 
 
 def trusted_folders(home: str) -> list[str]:
-    path = user_config_path(home)
-    if not os.path.isfile(path):
-        return []
-    import tomllib
-
-    from ideaudit.sources.saferead import read_text
-
-    try:
-        data = tomllib.loads(read_text(path, "config"))
-    except (OSError, ValueError):
-        return []
-    folders = data.get("trusted-folders", [])
-    if not isinstance(folders, list):
-        return []
-    return [realpath(os.path.expanduser(str(p).replace("~", home, 1))) for p in folders]
+    return [realpath(os.path.expanduser(p)) for p in _user_settings(home).trusted_folders]
 
 
 def folder_is_trusted(folder: str, home: str, cli_trust: bool) -> bool:
     if cli_trust:
         return True
+    settings = _user_settings(home)
+    if settings.trust:
+        return True
     real = realpath(folder)
-    return any(real == t or real.startswith(t.rstrip("/") + "/") for t in trusted_folders(home))
+    trusted = [realpath(os.path.expanduser(p)) for p in settings.trusted_folders]
+    return any(real == t or real.startswith(t.rstrip("/") + "/") for t in trusted)
 
 
 def _from_workspace(layer: Layer) -> bool:

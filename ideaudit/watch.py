@@ -43,16 +43,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ideaudit.model import Finding, Report, Severity
 from ideaudit.pipeline import ScanOptions, run_rules, scan
-from ideaudit.record import record, replace
+from ideaudit.record import field, record, replace
 from ideaudit.watch_output import (
     Key,
-    diff,
+    compare,
     index,
     render_changes,
     render_cycle,
     summary_line,
+    unreadable_files,
 )
-from ideaudit.watch_paths import WatchPlan, make_plan
+from ideaudit.watch_paths import WatchPlan, gone_plan, make_plan
 
 if TYPE_CHECKING:
     from watchdog.observers.api import BaseObserver, ObservedWatch
@@ -88,6 +89,14 @@ class AuditOutcome:
     duration: float
     when: float
     refreshed_shell: bool
+    changed: list[tuple[Finding, Finding]] = field(default_factory=list)  # (before, now)
+    unknown: list[tuple[Finding, tuple[str, ...]]] = field(default_factory=list)
+    workspace: str | None = None  # "gone" when the workspace vanished, "back" when it returned
+    carried: list[Finding] = field(default_factory=list)  # still unknown (a file cannot be read)
+
+    @property
+    def any_change(self) -> bool:
+        return bool(self.added or self.resolved or self.changed or self.unknown or self.workspace)
 
 
 def _signature(path: str) -> Signature:
@@ -124,6 +133,10 @@ class Session:
         self.plan: WatchPlan | None = None
         self.signatures: dict[str, Signature] = {}
         self.audits = 0
+        self.defined_in: dict[str, str] = {}  # context id -> the file that defines it
+        self.reported_unknown: set[Key] = set()
+        self.report: Report | None = None
+        self.gone = False
 
     def stale_ide_active(self) -> bool:
         return any(f.code == "W001" for f in self.findings.values())
@@ -160,6 +173,11 @@ class Session:
             or any(p in plan.shell_files or os.path.dirname(p) in plan.shell_files for p in changed)
         )
         opts = self.options
+        root = os.path.abspath(opts.scan.path)
+        if not os.path.exists(root):
+            return self._gone(root, t0)
+        back = self.gone
+        self.gone = False
         result = scan(replace(opts.scan, refresh=opts.scan.refresh or refresh))
         audit = result.audit
         terminal = next((s for s in audit.snapshots if s.profile == "terminal"), audit.snapshots[0])
@@ -173,15 +191,29 @@ class Session:
             from ideaudit.rules.registry import matches
             from ideaudit.watch_ide import env_inputs, running_ides
 
-            audit = replace(audit, ide_processes=running_ides(), env_inputs=env_inputs(shell, home, gofile))
+            audit = replace(
+                audit, ide_processes=running_ides(home), env_inputs=env_inputs(shell, home, gofile)
+            )
             for f in run_rules(audit, ["W"], opts.scan.ignore):
                 if not opts.scan.select or matches(f.code, opts.scan.select):
                     findings.append(f)
             findings.sort(key=Finding.sort_key)
         report = scrub_report(_with_findings(result.report, findings), result.secrets)
         new = index(report.findings)
-        added, resolved = diff(self.findings, new)
-        self.findings = new
+        changes = compare(
+            self.findings,
+            new,
+            unreadable=unreadable_files(report.findings),
+            defined_in=self.defined_in,
+            reported_unknown=self.reported_unknown,
+        )
+        # Findings from a file that cannot be read now stay remembered (not resolved).
+        self.findings = {**changes.carried, **new}
+        self.reported_unknown = set(changes.carried)
+        self.defined_in = {
+            c.id: os.path.abspath(c.defined_at.file) for c in report.contexts if c.defined_at is not None
+        } | {k: v for k, v in self.defined_in.items() if any(key[1] == k for key in changes.carried)}
+        self.report = report
         self.audits += 1
 
         from ideaudit.sources.vscode import user_settings_path
@@ -197,13 +229,53 @@ class Session:
             shell_env_vars=terminal.env,
             user_settings=user_settings_path(opts.scan.vscode_user_dir, home),
             jetbrains_dir=opts.scan.jetbrains_config_dir,
+            extra_files=_env_files(audit),
         )
         for p in self.plan.files:
             signatures.setdefault(p, _signature(p))
         self.signatures = signatures
         return AuditOutcome(
-            report, added, resolved, time.perf_counter() - t0, time.time(), refresh or opts.scan.refresh
+            report,
+            changes.added,
+            changes.resolved,
+            time.perf_counter() - t0,
+            time.time(),
+            refresh or opts.scan.refresh,
+            changes.changed,
+            changes.unknown,
+            "back" if back else None,
+            sorted(changes.carried.values(), key=Finding.sort_key),
         )
+
+    def _gone(self, root: str, t0: float) -> AuditOutcome:
+        """The workspace folder vanished (deleted, or renamed away): say so once, keep
+        what was found (it is unknown now, not resolved), and watch for its return."""
+        first = not self.gone
+        self.gone = True
+        self.plan = gone_plan(root)
+        self.signatures = {}
+        report = self.report
+        if report is None:
+            from ideaudit.workspace import TargetError
+
+            raise TargetError(f"{root} does not exist")
+        return AuditOutcome(
+            report,
+            [],
+            [],
+            time.perf_counter() - t0,
+            time.time(),
+            False,
+            workspace="gone" if first else None,
+        )
+
+
+def _env_files(audit: Any) -> list[str]:
+    """The envFiles the contexts read (launch.json ``envFile``, ``go.testEnvFile``,
+    GoLand EnvFile entries): an edit there changes a context as much as a config edit."""
+    paths = [ref.path for fc in audit.vscode for ref in fc.env_files]
+    paths += [use.entry.value for gc in audit.goland for use in gc.env_files]
+    return [os.path.abspath(p) for p in paths if p and os.path.isabs(p)]
 
 
 class _Handler:
@@ -212,8 +284,16 @@ class _Handler:
 
     def __init__(self, events: queue.SimpleQueue[str]) -> None:
         self.events = events
+        # Folders deleted or moved away: their inotify watch is dead even if a folder of
+        # the same path (and, as file systems reuse inode numbers, the same inode)
+        # appears again.  Read and cleared by the watcher's thread (set operations are
+        # atomic under the GIL).
+        self.gone: set[str] = set()
 
     def dispatch(self, event: Any) -> None:
+        if getattr(event, "is_directory", False) and getattr(event, "event_type", "") in ("deleted", "moved"):
+            src = getattr(event, "src_path", "")
+            self.gone.add(os.path.normpath(os.fsdecode(src) if isinstance(src, bytes) else src))
         for attr in ("src_path", "dest_path"):
             path = getattr(event, attr, "")
             if isinstance(path, bytes):
@@ -231,6 +311,7 @@ class Watcher:
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.events: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._events_handler = _Handler(self.events)
         self.observer: BaseObserver | None = None
         self.watches: dict[str, tuple[ObservedWatch, Signature]] = {}
         self.unwatchable: set[str] = set()
@@ -259,14 +340,21 @@ class Watcher:
 
     def sync_watches(self, plan: WatchPlan) -> None:
         """Watch exactly the plan's folders; re-watch a folder that was replaced (deleted
-        and created again: same path, new inode, the old inotify watch is dead)."""
+        or moved away, and created again: the old inotify watch is dead, whether or not
+        the new folder got a new inode number)."""
         assert self.observer is not None
+        gone = self._events_handler.gone
         for path, (watch, sig) in list(self.watches.items()):
             current = _signature(path) if os.path.isdir(path) else None
-            if path not in plan.watch_dirs or current is None or current[2] != (sig[2] if sig else None):
+            replaced = path in gone or current is None or current[2] != (sig[2] if sig else None)
+            gone.discard(path)
+            if path not in plan.watch_dirs or replaced:
                 with contextlib.suppress(KeyError, OSError, ValueError):
                     self.observer.unschedule(watch)
                 del self.watches[path]
+        for path in list(gone):  # folders never watched: nothing to re-watch
+            if path not in plan.watch_dirs:
+                gone.discard(path)
         for path in sorted(plan.watch_dirs):
             if path in self.watches:
                 continue
@@ -281,12 +369,16 @@ class Watcher:
                     self._warn(f"cannot watch {path}: {exc.strerror or exc}")
                 continue
             self.unwatchable.discard(path)
+            gone.discard(path)
             self.watches[path] = (watch, sig)
 
     # ------------------------------------------------------------------ output
 
     def _write(self, text: str) -> None:
         if text:
+            # A value from a file may hold a lone surrogate ("\ud800" in JSON) that no
+            # encoding can write: print it escaped rather than let it end the watch.
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
             self.out.write(text)
             self.out.flush()
 
@@ -296,17 +388,30 @@ class Watcher:
 
     def _show(self, outcome: AuditOutcome, changed: list[str], first: bool) -> None:
         opts = self.options
+        if outcome.workspace is not None:
+            self._write(_workspace_line(outcome, os.path.abspath(opts.scan.path)))
         if opts.output_format == "concise":
-            if first or outcome.added or outcome.resolved:
+            if (first or outcome.any_change) and outcome.workspace != "gone":
                 added, resolved = len(outcome.added), len(outcome.resolved)
-                self._write(render_cycle(outcome.report, added, resolved, outcome.when))
+                # Findings whose file cannot be read now stay in the Problems panel,
+                # marked, rather than vanish as if resolved.
+                marked = [replace(f, message=f"(unknown: a file it comes from cannot be read) {f.message}")
+                          for f in outcome.carried]  # fmt: skip
+                shown = _with_findings(
+                    outcome.report, sorted([*outcome.report.findings, *marked], key=Finding.sort_key)
+                )
+                self._write(render_cycle(shown, added, resolved, outcome.when))
         elif first:
             from ideaudit.report import render
             from ideaudit.rules.registry import RULES
 
             self._write(render(outcome.report, "text", color=opts.color, verbose=opts.verbose, rules=RULES))
         else:
-            self._write(render_changes(outcome.added, outcome.resolved, outcome.when))
+            self._write(
+                render_changes(
+                    outcome.added, outcome.resolved, outcome.when, outcome.changed, outcome.unknown
+                )
+            )
         if opts.verbose and not first:
             self.err.write(
                 summary_line(
@@ -372,14 +477,21 @@ class Watcher:
             return
         if self.session.plan is not None:
             self.sync_watches(self.session.plan)
-        self._show(outcome, changed, first)
+        try:
+            self._show(outcome, changed, first)
+        except (BrokenPipeError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a long-running watcher survives output it cannot print
+            if os.environ.get("IDEAUDIT_DEBUG"):
+                raise
+            self._warn(f"could not print the audit: {type(exc).__name__}: {exc}")
 
     def run(self, ready: Callable[[], None] | None = None) -> int:
         """Watch until SIGINT/SIGTERM (or :data:`STOP` in the queue); returns 0."""
         from watchdog.events import FileSystemEventHandler
         from watchdog.observers import Observer
 
-        handler = _Handler(self.events)
+        handler = self._events_handler
 
         class Forward(FileSystemEventHandler):
             def dispatch(self, event: Any) -> None:
@@ -425,6 +537,18 @@ class Watcher:
         if self.options.verbose:
             self._warn(f"stopped after {self.session.audits} audits of {self.events_seen} events")
         return 0
+
+
+def _workspace_line(outcome: AuditOutcome, root: str) -> str:
+    from ideaudit.watch_output import clock
+
+    stamp = clock(outcome.when)
+    if outcome.workspace == "gone":
+        return (
+            f"{stamp} workspace {root} is gone (deleted or renamed); its findings are unknown "
+            "until it comes back, and watching goes on for it\n"
+        )
+    return f"{stamp} workspace {root} is back; audited again\n"
 
 
 def watch(options: WatchOptions) -> int:

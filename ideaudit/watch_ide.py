@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Any
 
 from ideaudit.environ import shell as shell_env
@@ -36,9 +37,14 @@ def _goland_jvm(cmdline: list[str]) -> bool:
     return "idea.paths.selector=GoLand" in args or "idea.platform.prefix=GoLand" in args
 
 
-def running_ides() -> tuple[IdeProcess, ...]:
+def running_ides(home: str | None = None) -> tuple[IdeProcess, ...]:
     """This user's running VS Code (per flavour: code, codium, ...) and GoLand, oldest
-    main process of each, in one pass over the process table."""
+    main process of each, in one pass over the process table.
+
+    With ``home``, only IDEs whose ``HOME`` is that folder: an IDE running with another
+    home read other start-up files, so its start time says nothing about these (this
+    also keeps a hermetic ``--home`` run blind to the IDEs of the rest of the machine).
+    """
     import psutil
 
     uid = os.getuid() if hasattr(os, "getuid") else None
@@ -57,17 +63,51 @@ def running_ides() -> tuple[IdeProcess, ...]:
             if uid is not None and uids is not None and uids.real != uid:
                 continue
             cmdline = proc.cmdline()
-            if ide == "vscode" and not _vscode_main(cmdline, proc.environ()):
+            environ = proc.environ()
+            if ide == "vscode" and not _vscode_main(cmdline, environ):
+                continue
+            if home is not None and os.path.realpath(environ.get("HOME") or "/") != os.path.realpath(home):
                 continue
             if name in ("java", "java.exe") and not _goland_jvm(cmdline):
                 continue
         except (psutil.Error, OSError):
             continue
-        found = IdeProcess(ide, name, int(info["pid"]), float(info.get("create_time") or 0.0))
+        pid = int(info["pid"])
+        started = start_time(pid)
+        found = IdeProcess(
+            ide, name, pid, started if started is not None else float(info.get("create_time") or 0)
+        )
         key = (ide, name)
         if key not in oldest or found.started < oldest[key].started:
             oldest[key] = found
     return tuple(sorted(oldest.values(), key=lambda p: (p.ide, p.name)))
+
+
+def start_time(pid: int) -> float | None:
+    """When process ``pid`` started, in seconds since the epoch, from the kernel's own
+    clock (Linux); ``None`` elsewhere (psutil's time is used then).
+
+    psutil adds the start time in clock ticks since boot (``/proc/PID/stat`` field 22)
+    to the boot time of ``/proc/stat``, which is whole seconds: up to a second early, so
+    an IDE restarted within that second of an edit looked as if it had started before
+    it.  Here the boot time comes from ``CLOCK_BOOTTIME`` (the clock the start ticks
+    count on), and the start is rounded *up* to the next tick: the kernel truncates it,
+    so the process started no later than that.  An edit made within one tick (10 ms at
+    the usual 100 Hz) after the start is taken as seen by the IDE.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        # The command name (field 2) is in parentheses and may contain anything.
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        ticks = int(fields[19])  # field 22 counted from field 3
+        hz = os.sysconf("SC_CLK_TCK")
+        boot = time.time() - time.clock_gettime(time.CLOCK_BOOTTIME)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return boot + (ticks + 1) / hz
 
 
 def _mtime(path: str) -> float | None:

@@ -18,9 +18,10 @@ Callers pass findings from a scrubbed report (:func:`ideaudit.redact.scrub_repor
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from ideaudit.model import Finding, Report, Severity
+from ideaudit.record import record
 from ideaudit.report import one_line
 
 #: Marker lines of one audit cycle in ``concise`` output (the problem matcher's
@@ -57,6 +58,89 @@ def diff(old: Mapping[Key, Finding], new: Mapping[Key, Finding]) -> tuple[list[F
     return sorted(added, key=Finding.sort_key), sorted(resolved, key=Finding.sort_key)
 
 
+#: Rules that say a file could not be read: what came from it is unknown, not gone.
+UNREADABLE = ("E001", "E002")
+
+
+def unreadable_files(findings: Iterable[Finding]) -> set[str]:
+    """The files an audit could not parse or read (E001/E002), as absolute paths."""
+    import os
+
+    return {os.path.abspath(f.location.file) for f in findings if f.code in UNREADABLE and f.location}
+
+
+def sources_in(f: Finding, files: Collection[str], defined_in: Mapping[str, str]) -> tuple[str, ...]:
+    """Which of ``files`` ``f`` came from: its location, a layer of its value, or the
+    file that defines its context (a launch configuration in launch.json)."""
+    import os
+
+    if not files:
+        return ()
+    paths = [f.location.file] if f.location else []
+    paths += [layer.location.file for layer in f.provenance if layer.location]
+    if f.context_id and f.context_id in defined_in:
+        paths.append(defined_in[f.context_id])
+    return tuple(dict.fromkeys(a for a in (os.path.abspath(p) for p in paths) if a in files))
+
+
+@record(frozen=True)
+class Changes:
+    """What one audit changed: findings new, resolved, with another value (``changed``:
+    (before, now) pairs), and those that now come from a file that cannot be read
+    (``unknown``: neither resolved nor still there, reported once)."""
+
+    added: list[Finding]
+    resolved: list[Finding]
+    changed: list[tuple[Finding, Finding]]
+    unknown: list[tuple[Finding, tuple[str, ...]]]  # with the unreadable files it came from
+    carried: dict[Key, Finding]  # the unknown ones, remembered until their file reads again
+
+
+def _value(f: Finding) -> tuple[str, str | None]:
+    return (f.message, f.context_value)
+
+
+def compare(
+    old: Mapping[Key, Finding],
+    new: Mapping[Key, Finding],
+    *,
+    unreadable: Collection[str] = (),
+    defined_in: Mapping[str, str] = {},
+    reported_unknown: Collection[Key] = (),
+) -> Changes:
+    """The difference between two audits, telling the truth about unreadable files.
+
+    A finding of the last audit that is missing now is *resolved* only if nothing it
+    came from is unreadable now; otherwise it is *unknown* and carried over, so it is
+    neither "resolved" now nor "new" again once the file parses.  A finding whose key
+    (rule, context, file, line, variable) stayed but whose value or message changed
+    (GOFLAGS -mod=vendor -> -mod=mod) is *changed*.
+    """
+    added = [f for k, f in new.items() if k not in old]
+    changed = [(old[k], f) for k, f in new.items() if k in old and _value(old[k]) != _value(f)]
+    resolved: list[Finding] = []
+    unknown: list[tuple[Finding, tuple[str, ...]]] = []
+    carried: dict[Key, Finding] = {}
+    for k, f in old.items():
+        if k in new:
+            continue
+        files = sources_in(f, unreadable, defined_in)
+        if files:
+            carried[k] = f
+            if k not in reported_unknown:
+                unknown.append((f, files))
+        else:
+            resolved.append(f)
+    by_report = Finding.sort_key
+    return Changes(
+        sorted(added, key=by_report),
+        sorted(resolved, key=by_report),
+        sorted(changed, key=lambda pair: by_report(pair[1])),
+        sorted(unknown, key=lambda pair: by_report(pair[0])),
+        carried,
+    )
+
+
 def clock(when: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(when))
 
@@ -67,8 +151,15 @@ def _head(f: Finding) -> str:
     return one_line(text)
 
 
-def render_changes(added: Sequence[Finding], resolved: Sequence[Finding], when: float) -> str:
-    """The ``text`` lines for one audit: new findings (with fix) then resolved ones."""
+def render_changes(
+    added: Sequence[Finding],
+    resolved: Sequence[Finding],
+    when: float,
+    changed: Sequence[tuple[Finding, Finding]] = (),
+    unknown: Sequence[tuple[Finding, Sequence[str]]] = (),
+) -> str:
+    """The ``text`` lines for one audit: new findings (with fix), changed ones (with the
+    value before), those now unknown (with the file that cannot be read), resolved ones."""
     stamp = clock(when)
     out: list[str] = []
     for f in added:
@@ -77,6 +168,13 @@ def render_changes(added: Sequence[Finding], resolved: Sequence[Finding], when: 
             out.append(f"{_INDENT}where: {f.location}")
         if f.fix:
             out.append(f"{_INDENT}fix: {one_line(f.fix)}")
+    for before, f in changed:
+        out.append(f"{stamp} changed  {_MARK[f.severity]} {_head(f)}")
+        was = before.context_value if before.context_value != f.context_value else before.message
+        out.append(f"{_INDENT}was: {one_line(str(was))}")
+    for f, files in unknown:
+        out.append(f"{stamp} unknown  ? {_head(f)}")
+        out.append(f"{_INDENT}cannot tell: {', '.join(files)} cannot be read now; this is not resolved")
     for f in resolved:
         out.append(f"{stamp} resolved ✓ {_head(f)}")
     return "".join(line + "\n" for line in out)

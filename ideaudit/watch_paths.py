@@ -127,8 +127,10 @@ def make_plan(
     shell_env_vars: Mapping[str, str],
     user_settings: str | None,
     jetbrains_dir: str | None = None,
+    extra_files: Iterable[str] = (),
 ) -> WatchPlan:
-    """The plan for a workspace (its folders), a shell with its home, and the IDE files."""
+    """The plan for a workspace (its folders), a shell with its home, the IDE files, and
+    ``extra_files`` (the envFiles the contexts read)."""
     patterns: dict[str, tuple[str, ...]] = {}
     files: set[str] = set()
     wanted: set[str] = set()
@@ -144,6 +146,11 @@ def make_plan(
 
     root = os.path.abspath(root)
     add_pattern(root, (".code-workspace",))
+    # The folder holding the workspace: deleting or renaming the workspace is an event
+    # there (a watch on the workspace folder itself dies with it).
+    wanted.add(os.path.dirname(root))
+    for path in extra_files:
+        add_file(os.path.abspath(path))
     if code_workspace:
         add_file(os.path.abspath(code_workspace))
     for folder in dict.fromkeys(os.path.abspath(f) for f in folders):
@@ -197,4 +204,20 @@ def make_plan(
         shell_files=frozenset(shell_files),
         goenv_file=gofile,
         jetbrains_dir=jb,
+    )
+
+
+def gone_plan(root: str) -> WatchPlan:
+    """The plan while the workspace folder does not exist: watch the nearest existing
+    ancestor, so the folder's return (created again, renamed back) is an event."""
+    root = os.path.abspath(root)
+    existing = _existing_ancestor(os.path.dirname(root))
+    return WatchPlan(
+        watch_dirs=frozenset({existing} if existing else ()),
+        wanted_dirs=frozenset({root}),
+        files=frozenset(),
+        patterns={},
+        shell_files=frozenset(),
+        goenv_file=None,
+        jetbrains_dir=None,
     )

@@ -10,9 +10,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_workspaces"
-# Beside the project (../shared/corpus); IDEAUDIT_CORPUS points elsewhere (a git worktree
-# lives one level deeper than the main checkout).
-CORPUS = Path(os.environ.get("IDEAUDIT_CORPUS") or ROOT.parent / "shared" / "corpus")
+
+
+def _corpus() -> Path:
+    """``../shared/corpus`` beside the project, from a git worktree one level further up,
+    or where ``IDEAUDIT_CORPUS`` points."""
+    if os.environ.get("IDEAUDIT_CORPUS"):
+        return Path(os.environ["IDEAUDIT_CORPUS"])
+    for base in ROOT.parents:
+        if (base / "shared" / "corpus").is_dir():
+            return base / "shared" / "corpus"
+    return ROOT.parent / "shared" / "corpus"
+
+
+CORPUS = _corpus()
 
 
 def shell_path(name: str) -> str:

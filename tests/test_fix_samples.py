@@ -167,10 +167,14 @@ def test_shell_edits_need_fix_shell(tmp_path: Path, cache_dir: str) -> None:
     base = ["scan", ".", "--home", "home", "--shell", bash, "--no-go-env"]
     shown = _cli(*base, "--diff", "--unsafe-fixes", cwd=copy, cache_dir=cache_dir)
     assert ".bash_profile" not in shown.stdout  # --diff/--fix alone never touch start-up files
-    assert "--fix-shell" in _cli(*base, "--diff", "--fix-shell", cwd=copy, cache_dir=cache_dir).stdout or True
+    # ... --fix-shell shows them, and the hint to use it is printed where they are left out.
+    with_shell = _cli(*base, "--diff", "--fix-shell", cwd=copy, cache_dir=cache_dir)
+    assert "+++ b/home/.bash_profile" in with_shell.stdout, with_shell.stdout + with_shell.stderr
+    hint = _cli(*base, "--fix", cwd=copy, cache_dir=cache_dir)
+    assert "Shell start-up edits are available with --fix-shell" in hint.stdout, hint.stdout
     assert profile.read_bytes() == before
     proc = _cli(*base, "--fix-shell", cwd=copy, cache_dir=cache_dir)
-    assert b'export PATH="$HOME/sdk/go1.22.5/bin:$PATH"' in profile.read_bytes(), proc.stdout + proc.stderr
+    assert b'"$HOME/sdk/go1.22.5/bin"; do case ":$PATH:"' in profile.read_bytes(), proc.stdout + proc.stderr
     assert profile.read_bytes().startswith(before)
     # The IDE (bash -i -l at start-up) now finds go: no P001 left for tools and tests.
     after = scan(

@@ -115,7 +115,8 @@ def test_envfile_settings_and_goland_outputs(tmp_path: Path, cache_dir: str) -> 
     path = {e.name: e.value for e in entries}["PATH"]
     assert path.split(":")[0] == f"{home}/sdk/go1.22.5/bin" and path.endswith(":/usr/bin")
     blocks, _ = settings_blocks(result)
-    assert blocks["go.toolsEnvVars"]["PATH"].startswith("~/sdk/go1.22.5/bin")
+    tools_path = blocks["go.toolsEnvVars"]["PATH"]
+    assert tools_path.startswith("~/sdk/go1.22.5/bin:") and "~" not in tools_path[1:]
     xml, _ = goland_run_xml(result, name="server", mode="test")
     assert 'type="GoTestRunConfiguration"' in xml and "$USER_HOME$/sdk/go1.22.5/bin" in xml
     from ideaudit.sources.xmlpos import parse_xml_bytes

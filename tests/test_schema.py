@@ -15,15 +15,17 @@ from ideaudit.report import render
 from ideaudit.schema import DEFAULT_PATH, dumps_schema, report_schema, write_schema
 from tests.test_reporters import empty_report, make_report, make_rules
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "report.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ideaudit" / "schemas" / "report.schema.json"
 
 
 def test_committed_schema_is_current() -> None:
     assert SCHEMA_FILE == DEFAULT_PATH
-    assert SCHEMA_FILE.exists(), "schemas/report.schema.json is missing: run `python -m ideaudit.schema`"
+    assert SCHEMA_FILE.exists(), (
+        "ideaudit/schemas/report.schema.json is missing: run `python -m ideaudit.schema`"
+    )
     committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert committed == report_schema(), (
-        "schemas/report.schema.json is out of date with ideaudit/model.py: run `python -m ideaudit.schema`"
+        "the report schema is out of date with ideaudit/model.py: run `python -m ideaudit.schema`"
     )
 
 

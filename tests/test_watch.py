@@ -85,7 +85,12 @@ class WatchProc:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"no line matching {pattern!r}; output so far:\n" + "\n".join(self.seen))
+                raise AssertionError(
+                    f"no line matching {pattern!r}; output so far:\n"
+                    + "\n".join(self.seen)
+                    + "\nstderr so far:\n"
+                    + "".join(self._err)
+                )
             try:
                 line = self.lines.get(timeout=left)
             except queue.Empty:
@@ -144,15 +149,18 @@ def watchers() -> Iterator[list[WatchProc]]:
             w.proc.wait()
 
 
-def start_fake_code(tmp_path: Path, name: str = "code") -> subprocess.Popen[bytes]:
-    """A real process named ``code`` (a copy of sleep), as a running VS Code looks."""
+def start_fake_code(tmp_path: Path, name: str = "code", home: Path | None = None) -> subprocess.Popen[bytes]:
+    """A real process named ``code`` (a copy of sleep), as a running VS Code looks; with
+    ``home``, running with that ``HOME`` (watch only considers the IDEs of its home, so
+    the fake IDEs of tests running at the same time elsewhere on the machine are not)."""
     sleep = shutil.which("sleep")
     assert sleep is not None
     d = tmp_path / f"ide-{time.monotonic_ns()}"
     d.mkdir()
     exe = d / name
     shutil.copy(sleep, exe)
-    p = subprocess.Popen([str(exe), "300"], env={"PATH": "/usr/bin:/bin"})
+    env = {"PATH": "/usr/bin:/bin", **({"HOME": str(home)} if home is not None else {})}
+    p = subprocess.Popen([str(exe), "300"], env=env)
     deadline = time.monotonic() + 5
     while Path(f"/proc/{p.pid}/comm").read_text().strip() != name:
         assert time.monotonic() < deadline, "fake code did not start"
@@ -173,16 +181,23 @@ def test_watch_reports_new_and_resolved_findings(
     """The issue's "done when": launch.json, .zshrc, the go env -w file, .vscode/ replaced."""
     if not sys.platform.startswith("linux"):
         pytest.skip("the fake VS Code process is recognised through /proc on Linux")
-    from ideaudit.environ.ide import find_running_vscode
-
-    if find_running_vscode() is not None:
-        pytest.skip("a real VS Code is running; the stale-IDE part would see it")
     zsh = shell_path("zsh")
     home = workspace / "home"
-    code = start_fake_code(tmp_path)
+    code = start_fake_code(tmp_path, home=home)
     try:
         w = WatchProc(
-            [str(workspace), "--home", str(home), "--shell", zsh, "--debounce", "0.05", "--ide-poll", "0.3"],
+            [
+                str(workspace),
+                "--home",
+                str(home),
+                "--shell",
+                zsh,
+                "--debounce",
+                "0.05",
+                "--ide-poll",
+                "0.3",
+                "-v",
+            ],
             cache_dir,
         )
         watchers.append(w)
@@ -219,7 +234,7 @@ def test_watch_reports_new_and_resolved_findings(
         # 4. "Restart" VS Code: the stale warnings go.
         code.kill()
         code.wait()
-        code = start_fake_code(tmp_path)
+        code = start_fake_code(tmp_path, home=home)
         w.expect(r" resolved ✓ W001 .*go/env")
 
         # 5. .vscode/ deleted and created again while watching.
@@ -356,3 +371,170 @@ def test_concise_cycles_match_the_generated_problem_matcher(
         timeout=60,
     )
     assert again.returncode == 0 and "already has" in again.stdout
+
+
+@pytest.fixture
+def showcase(tmp_path: Path) -> Path:
+    ws = tmp_path / "showcase"
+    shutil.copytree(SAMPLES / "showcase", ws, symlinks=True)
+    return ws
+
+
+def _watch_showcase(ws: Path, cache_dir: str, watchers: list[WatchProc], *extra: str) -> WatchProc:
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(ws), "--home", str(ws / "home"), "--shell", bash, "--no-ide-check", "--no-go-env",
+         "--debounce", "0.05", *extra],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^ideaudit watch: audit finished" if "concise" in extra else r"^Watching")
+    return w
+
+
+def test_a_file_that_stops_parsing_makes_its_findings_unknown_not_resolved(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """launch.json broken: the debug configuration's M011 (GO111MODULE=off comes from
+    settings.json) is unknown, not resolved; launch.json repaired: nothing is "new"."""
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    launch = showcase / ".vscode" / "launch.json"
+    good = launch.read_text()
+    _save(launch, good.replace('"version"', "{ version", 1))
+    w.expect_all(
+        r" new +✗ E001 ",
+        r" unknown +\? M011 VS Code debug 'Launch API'",
+        r" unknown +\? P005 VS Code debug 'Launch API'",
+    )
+    w.expect(r"cannot tell: .*launch\.json cannot be read now")
+    _save(launch, good)
+    w.expect(r" resolved ✓ E001 ")
+    # A marker edit after the repair: everything of the repair's audit is printed by then.
+    _save(launch, good.replace('"/usr/local/go/bin"', '"/usr/local/go/bin:${env:PATH}"'))
+    w.expect(r" resolved ✓ P005 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+    printed = "\n".join(w.seen)
+    assert not re.search(r"resolved ✓ M011", printed), printed
+    assert not re.search(r"new +✗ (M011|P001|G002)", printed), printed
+    assert "Traceback" not in w.stderr
+
+
+def test_a_finding_whose_value_changed_is_reported_as_changed(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    settings = showcase / ".vscode" / "settings.json"
+    _save(settings, settings.read_text().replace("-mod=vendor", "-mod=mod"))
+    line = w.expect(r" changed +! M006 VS Code tools \(gopls, dlv, go\)")
+    assert "-mod=mod" in line
+    w.expect(r"^ +was: -mod=vendor$")
+    assert w.stop() == 0
+    assert not [s for s in w.seen if re.search(r"(new|resolved) .* M006", s)], w.seen
+
+
+def test_an_envfile_edit_re_audits(showcase: Path, cache_dir: str, watchers: list[WatchProc]) -> None:
+    launch = showcase / ".vscode" / "launch.json"
+    launch.write_text(
+        launch.read_text().replace(
+            '"env": {', '"envFile": "${workspaceFolder}/dev.env",\n            "env": {'
+        )
+    )
+    env = showcase / "dev.env"
+    env.write_text("APP_MODE=dev\n")
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    _save(env, "APP_MODE=dev\nCGO_ENABLED=0\n")
+    w.expect(r" new +! C001 VS Code debug 'Launch API'.*CGO_ENABLED")
+    _save(env, "APP_MODE=dev\n")
+    w.expect(r" resolved ✓ C001 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+
+
+@pytest.mark.parametrize("how", ["deleted", "renamed"])
+def test_a_workspace_that_goes_away_is_reported_and_watched_again_when_back(
+    how: str, showcase: Path, tmp_path: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    home = tmp_path / "home"  # outside the workspace, so it survives
+    shutil.move(showcase / "home", home)
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(showcase), "--home", str(home), "--shell", bash, "--no-ide-check", "--no-go-env",
+         "--debounce", "0.05"],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^Watching")
+    saved = tmp_path / "saved"
+    if how == "deleted":
+        shutil.copytree(showcase, saved, symlinks=True)
+        shutil.rmtree(showcase)
+    else:
+        os.rename(showcase, saved)
+    w.expect(rf"workspace {re.escape(str(showcase))} is gone \(deleted or renamed\)")
+    if how == "deleted":
+        shutil.copytree(saved, showcase, symlinks=True)
+    else:
+        os.rename(saved, showcase)
+    w.expect(rf"workspace {re.escape(str(showcase))} is back")
+    # Watched again: an edit in the returned workspace is seen.
+    launch = showcase / ".vscode" / "launch.json"
+    _save(launch, launch.read_text().replace('"/usr/local/go/bin"', '"/usr/local/go/bin:${env:PATH}"'))
+    w.expect(r" resolved ✓ P005 VS Code debug 'Launch API'")
+    assert w.stop() == 0
+    printed = "\n".join(w.seen)
+    assert "resolved ✓ M011" not in printed, printed  # going away resolves nothing
+    assert "Traceback" not in w.stderr
+
+
+def test_a_lone_surrogate_in_a_settings_value_does_not_stop_the_watch(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers)
+    settings = showcase / ".vscode" / "settings.json"
+    original = settings.read_text()
+    _save(settings, original.replace('"-mod=vendor"', '"-mod=vendor -tags=\\ud800"'))
+    w.expect(r" changed +! M006 VS Code tools")
+    _save(settings, original.replace('"-mod=vendor"', '"-mod=mod"'))
+    w.expect(r" changed +! M006 VS Code tools .*-mod=mod")
+    assert w.proc.poll() is None
+    assert w.stop() == 0
+    assert "Traceback" not in w.stderr, w.stderr
+
+
+def test_concise_keeps_unknown_findings_in_the_problems_panel(
+    showcase: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    w = _watch_showcase(showcase, cache_dir, watchers, "--output-format", "concise")
+    launch = showcase / ".vscode" / "launch.json"
+    _save(launch, "{ broken")
+    w.expect(r"^ideaudit watch: audit started")
+    w.expect(r"launch\.json:\d+:\d+: error E001 ")
+    line = w.expect(r"\(unknown: a file it comes from cannot be read\)")
+    assert "P005" in line or "M011" in line or "P001" in line or "G002" in line or "V001" in line
+    assert w.stop() == 0
+
+
+def test_a_folder_replaced_within_one_burst_is_watched_again(
+    workspace: Path, cache_dir: str, watchers: list[WatchProc]
+) -> None:
+    """.vscode/ removed and made again inside one debounce window: file systems hand the
+    new folder the old inode number, yet the old inotify watch is dead."""
+    bash = shell_path("bash")
+    w = WatchProc(
+        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check",
+         "--no-go-env", "--debounce", "1.0"],
+        cache_dir,
+    )  # fmt: skip
+    watchers.append(w)
+    w.expect(r"^Watching")
+    vscode = workspace / ".vscode"
+    _save(vscode / "launch.json", BAD_LAUNCH)
+    w.expect(r" new +✗ P005")
+    (vscode / "launch.json").unlink()
+    w.expect(r" resolved ✓ P005")  # .vscode/ itself still exists and stays watched
+    vscode.rmdir()
+    vscode.mkdir()
+    (vscode / "launch.json").write_text(BAD_LAUNCH)
+    w.expect(r" new +✗ P005")
+    _save(vscode / "launch.json", GOOD_LAUNCH)
+    w.expect(r" resolved ✓ P005")
+    assert w.stop() == 0

@@ -6,12 +6,14 @@ import os
 import re
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
 from ideaudit.notify import Notifier
+from ideaudit.record import replace
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all
 from ideaudit.watch_output import BEGIN, END, diff, finding_key, index, render_changes
@@ -140,14 +142,59 @@ def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
     from ideaudit.watch_ide import running_ides
     from tests.test_watch import start_fake_code
 
-    p = start_fake_code(tmp_path)
+    # With its own HOME: the oldest `code` of the machine may be another test's.
+    p = start_fake_code(tmp_path, home=tmp_path)
     try:
-        found = [x for x in running_ides() if x.pid == p.pid]
+        found = [x for x in running_ides(str(tmp_path)) if x.pid == p.pid]
     finally:
         p.kill()
         p.wait()
     assert len(found) == 1 and found[0].ide == "vscode" and found[0].name == "code"
     assert found[0].started > 0
+
+
+def test_running_ides_only_counts_ides_of_the_watched_home(tmp_path: Path) -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip("process names come from /proc on Linux")
+    from ideaudit.watch_ide import running_ides
+    from tests.test_watch import start_fake_code
+
+    mine, other = tmp_path / "home", tmp_path / "other-home"
+    mine.mkdir()
+    other.mkdir()
+    p = start_fake_code(tmp_path, home=mine)
+    q = start_fake_code(tmp_path, home=other)
+    try:
+        pids = {x.pid for x in running_ides(str(mine))}
+    finally:
+        for proc in (p, q):
+            proc.kill()
+            proc.wait()
+    assert p.pid in pids and q.pid not in pids
+
+
+def test_start_time_comes_from_the_kernel_clock_not_whole_second_boot_time() -> None:
+    """psutil's start time is boot time in whole seconds plus ticks: up to 1 s early.
+    The start time used for W001 lies between the moments before and after the start
+    (within one clock tick, by which it is rounded up)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("/proc/PID/stat and CLOCK_BOOTTIME are Linux's")
+    import os
+    import subprocess
+
+    from ideaudit.watch_ide import start_time
+
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    before = time.time()
+    p = subprocess.Popen(["sleep", "30"])
+    after = time.time()
+    try:
+        started = start_time(p.pid)
+    finally:
+        p.kill()
+        p.wait()
+    assert started is not None
+    assert before - 0.002 <= started <= after + tick + 0.002, (before, started, after)
 
 
 def test_notifier_without_notify_send_says_so_and_does_not_raise() -> None:
@@ -201,3 +248,44 @@ def test_gen_task_keeps_comments_and_refuses_broken_files(tmp_path: Path, cache_
     with pytest.raises(GenTaskError, match=r"tasks\.json:4:5: "):
         add_watch_task(str(tmp_path), cache_dir=cache_dir)
     assert os.path.exists(tasks)
+
+
+def test_compare_tells_unknown_changed_and_resolved_apart() -> None:
+    from ideaudit.model import Layer
+    from ideaudit.watch_output import compare, finding_key
+
+    settings, launch = "/w/.vscode/settings.json", "/w/.vscode/launch.json"
+    via_settings = Finding(
+        "M011", Severity.ERROR, "GOPATH mode", context_id="vscode:debug:A", location=Location(settings, 5, 9),
+        variable="GO111MODULE", provenance=(Layer("go.toolsEnvVars", "off", Location(settings, 5, 9)),),
+    )  # fmt: skip
+    flags = Finding(
+        "M006",
+        Severity.WARNING,
+        "GOFLAGS is -mod=vendor",
+        context_id="vscode:tools",
+        location=Location(settings, 6, 9),
+        variable="GOFLAGS",
+        context_value="-mod=vendor",
+    )
+    gone = Finding(
+        "V001", Severity.WARNING, "dlvToolPath", context_id="vscode:tools", location=Location(launch, 3, 1)
+    )
+    old = {finding_key(f): f for f in (via_settings, flags, gone)}
+    now_flags = replace(flags, message="GOFLAGS is -mod=mod", context_value="-mod=mod")
+    broken = Finding("E001", Severity.ERROR, "bad", location=Location(launch, 1, 3))
+    new = {finding_key(f): f for f in (now_flags, broken)}
+    ch = compare(old, new, unreadable={launch}, defined_in={"vscode:debug:A": launch})
+    assert [f.code for f in ch.added] == ["E001"]
+    assert [(a.context_value, b.context_value) for a, b in ch.changed] == [("-mod=vendor", "-mod=mod")]
+    # Its context comes from the unreadable launch.json: unknown, even though its value
+    # comes from settings.json; the V001 located in launch.json too.
+    assert sorted((f.code, files) for f, files in ch.unknown) == [("M011", (launch,)), ("V001", (launch,))]
+    assert ch.resolved == [] and set(ch.carried) == {finding_key(via_settings), finding_key(gone)}
+    # The next audit, launch.json still broken: not reported again.
+    again = compare({**ch.carried, **new}, new, unreadable={launch}, defined_in={"vscode:debug:A": launch},
+                    reported_unknown=set(ch.carried))  # fmt: skip
+    assert again.unknown == [] and again.added == [] and set(again.carried) == set(ch.carried)
+    # Nothing unreadable: the missing ones are resolved.
+    fixed = compare(old, {finding_key(now_flags): now_flags})
+    assert sorted(f.code for f in fixed.resolved) == ["M011", "V001"] and fixed.unknown == []

@@ -9,10 +9,13 @@ Everything that touches the disk for a fix is here.
   (each brings its own JSON separator, or each is a whole line).
 * :func:`unified_diff` renders git-style diffs (``git apply`` accepts them, new files
   included, ``\\ No newline at end of file`` where it applies).
-* :func:`write_files` writes each file atomically: a temporary file in the same folder,
-  ``fsync``, the original's permission bits, ``os.replace``.  The original bytes go to a
-  backup folder in the cache first (``ideaudit fix --undo`` restores the last run).  A
-  file whose bytes are not the ones the scan read is refused, and nothing is written.
+* :class:`FixRun` writes each file atomically: a temporary file in the same folder with
+  the original's mode and owner, ``fsync``, ``os.replace``.  The original bytes go to a
+  backup folder in the cache first, with a manifest that covers every round of the run
+  (``ideaudit fix --undo`` restores the whole last run).  A file whose bytes are not the
+  ones the scan read is refused, and nothing is written; so is a file outside the
+  workspace (or a symlink leading out of it), a read-only file unless asked, another
+  user's file, or anything but a regular file.
 
 Offsets are character offsets into the text decoded from UTF-8 (as the JSONC and XML
 readers see it, BOM and CRLF included), so applying edits to that text and encoding it
@@ -22,12 +25,15 @@ again reproduces every byte outside the edits.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from ideaudit.fixes.base import Fix
 from ideaudit.model import Edit
@@ -189,6 +195,24 @@ def unified_diff(changes: Mapping[str, tuple[str | None, str]], base: str | None
 
 
 # -- writing --------------------------------------------------------------------------
+#
+# Why a hand-written transaction rather than a library: the pieces are a temp file, an
+# fsync and a rename (what every "atomic write" package does), plus a backup manifest
+# that must survive a kill -9 at any point; no well-kept package does the latter.
+
+
+class WriteRefused(FixConflict):
+    """A file the fixes would change is one ideaudit must not write (outside the
+    workspace, behind a symlink that leaves it, read-only, another user's, not a regular
+    file).  Nothing is written."""
+
+
+class WriteFailed(OSError):
+    """Writing a file failed (a read-only folder, a full disk); the round was rolled back."""
+
+
+class ManifestError(ValueError):
+    """A backup manifest that cannot be read (truncated by a kill, edited by hand)."""
 
 
 def _sha(data: bytes) -> str:
@@ -196,12 +220,17 @@ def _sha(data: bytes) -> str:
 
 
 def _current(path: str) -> bytes | None:
-    from ideaudit.sources.saferead import read_bytes
+    """The bytes of ``path`` (``None`` if absent); only a regular file within the cap is
+    read (the safe-read helper), so a FIFO or a device named by a workspace cannot hang
+    or flood the writer."""
+    from ideaudit.sources.saferead import ReadRefused, read_bytes
 
     try:
         return read_bytes(path, "text")
     except FileNotFoundError:
         return None
+    except ReadRefused as exc:
+        raise WriteRefused(f"{path}: {exc.strerror}; not changing it") from None
 
 
 # The rename step, a module attribute so that a test can inject a failure between
@@ -209,9 +238,20 @@ def _current(path: str) -> bytes | None:
 _replace = os.replace
 
 
-def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
+def _default_mode() -> int:
+    """The mode a new file gets from ``open()`` under the current umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_write(
+    path: str, data: bytes, mode: int | None = None, owner: tuple[int, int] | None = None
+) -> None:
     """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename.
 
+    ``mode`` and ``owner`` (uid, gid) are set on the temporary file before the rename, so
+    the file never exists with other metadata (a 0600 file is never 0644, even briefly).
     On any failure the temporary file is removed and ``path`` is untouched.
     """
     target = os.path.realpath(path)  # dotfiles are often symlinks: write through them
@@ -222,9 +262,12 @@ def atomic_write(path: str, data: bytes, mode: int | None = None) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
+            if owner is not None and hasattr(os, "fchown"):
+                st = os.fstat(fh.fileno())
+                if (st.st_uid, st.st_gid) != owner:
+                    os.fchown(fh.fileno(), *owner)
+            os.fchmod(fh.fileno(), _default_mode() if mode is None else mode)
             os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
         _replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -258,16 +301,64 @@ class Written:
     created: bool
 
 
-def write_files(
-    changes: Mapping[str, tuple[str | None, str]],
-    cache_dir: str | None = None,
-) -> list[Written]:
-    """Write every changed file, after checking *all* of them against what was read.
+@record(frozen=True)
+class _Step:
+    path: str
+    old: bytes | None
+    new: bytes
+    mode: int | None
+    owner: tuple[int, int] | None
 
-    Raises :class:`FixConflict` (writing nothing) when a file's bytes differ from the
-    text the fixes were computed against.  Backs the originals up first.
-    """
-    plan: list[tuple[str, bytes | None, bytes]] = []
+
+def _within(real: str, roots: Sequence[str]) -> bool:
+    for root in roots:
+        base = os.path.realpath(root).rstrip(os.sep) + os.sep
+        if real == base.rstrip(os.sep) or real.startswith(base):
+            return True
+    return False
+
+
+Roots = Sequence[str] | Callable[[str], Sequence[str]] | None
+
+
+def _check_target(path: str, exists: bool, roots: Roots, allow_read_only: bool) -> None:
+    """Refuse (before anything is written) a file ideaudit must not change."""
+    real = os.path.realpath(path)
+    if callable(roots):
+        roots = roots(path)
+    if roots is not None and not _within(real, roots):
+        where = ", ".join(roots)
+        if real != os.path.abspath(path):
+            raise WriteRefused(
+                f"{path} is a symlink to {real}, outside the workspace ({where}); not writing through it"
+            )
+        if not exists:
+            raise WriteRefused(f"not creating {path}: it is outside the workspace ({where})")
+        raise WriteRefused(f"{path} is outside the workspace ({where}); not changing it")
+    if not exists:
+        return
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise WriteRefused(f"{path} is not a regular file; not changing it")
+    if not st.st_mode & 0o222 and not allow_read_only:
+        raise WriteRefused(
+            f"{path} is read-only (mode {stat.S_IMODE(st.st_mode):04o}); not changing it "
+            "(pass --fix-read-only to change read-only files too; their mode is kept)"
+        )
+    euid = os.geteuid()
+    if euid != 0 and st.st_uid != euid:
+        raise WriteRefused(
+            f"{path} belongs to another user (uid {st.st_uid}); rewriting it would change its owner"
+        )
+    if euid != 0 and st.st_gid not in (os.getegid(), *os.getgroups()):
+        raise WriteRefused(
+            f"{path} belongs to group {st.st_gid}, which you are not in; rewriting it would change its group"
+        )
+
+
+def _plan(changes: Mapping[str, tuple[str | None, str]], roots: Roots, allow_read_only: bool) -> list[_Step]:
+    """Check *every* file against what was read and against the write policy."""
+    plan: list[_Step] = []
     for path, (old, new) in sorted(changes.items()):
         current = _current(path)
         if old is None:
@@ -277,30 +368,123 @@ def write_files(
             raise FixConflict(f"{path} was removed since it was read; run the scan again")
         elif _sha(current) != _sha(old.encode("utf-8")):
             raise FixConflict(f"{path} changed since it was read; not fixing it (run the scan again)")
-        plan.append((path, current, new.encode("utf-8")))
-    if not plan:
-        return []
-    # Named by time in ns first, so the last run sorts last.
-    run = os.path.join(backup_root(cache_dir), f"{time.time_ns():020d}-{os.getpid()}")
-    os.makedirs(run, exist_ok=True)
-    manifest: list[dict[str, object]] = []
-    for i, (path, current, data) in enumerate(plan):
-        entry: dict[str, object] = {"path": os.path.realpath(path), "written": _sha(data)}
+        _check_target(path, current is not None, roots, allow_read_only)
+        mode: int | None = None
+        owner: tuple[int, int] | None = None
         if current is not None:
-            name = f"{i}-{os.path.basename(path)}"
-            with open(os.path.join(run, name), "wb") as fh:
-                fh.write(current)
-            entry["backup"] = name
-            entry["mode"] = os.stat(path).st_mode & 0o7777
-        manifest.append(entry)
-    with open(os.path.join(run, "manifest.json"), "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh, indent=1)
-    written: list[Written] = []
-    for path, current, data in plan:
-        mode = os.stat(path).st_mode & 0o7777 if current is not None else None
-        atomic_write(path, data, mode)
-        written.append(Written(path, current is None))
-    return written
+            st = os.stat(path)
+            mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
+        plan.append(_Step(path, current, new.encode("utf-8"), mode, owner))
+    return plan
+
+
+class FixRun:
+    """The backups and the manifest of one ``--fix`` run, across all its rounds.
+
+    ``fix --undo`` restores every file as it was before the run's *first* round.  The
+    manifest is written (atomically) before a round touches any file and lists, per
+    file, the hash before the run and every hash the run wrote; so after a kill -9 at any
+    point each file is in a state undo recognises.  A round that fails (a read-only
+    folder, a full disk) puts back the files it already wrote and the manifest as it
+    was; a run that wrote nothing leaves no manifest behind.
+    """
+
+    def __init__(self, cache_dir: str | None = None) -> None:
+        self.root = backup_root(cache_dir)
+        self.dir: str | None = None
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    def write(
+        self,
+        changes: Mapping[str, tuple[str | None, str]],
+        *,
+        roots: Roots = None,
+        allow_read_only: bool = False,
+    ) -> list[Written]:
+        """Write one round's files, after checking all of them; see the class docstring.
+
+        Raises :class:`FixConflict` (or :class:`WriteRefused`) writing nothing, or
+        :class:`WriteFailed` after rolling the round back.
+        """
+        plan = _plan(changes, roots, allow_read_only)
+        if not plan:
+            return []
+        saved = copy.deepcopy(self.entries)
+        done: list[_Step] = []
+        current = plan[0]
+        try:
+            self._record(plan)
+            for current in plan:
+                atomic_write(current.path, current.new, current.mode, current.owner)
+                done.append(current)
+        except BaseException as exc:
+            for step in reversed(done):
+                with contextlib.suppress(OSError):
+                    if step.old is None:
+                        os.unlink(os.path.realpath(step.path))
+                    else:
+                        atomic_write(step.path, step.old, step.mode, step.owner)
+            self.entries = saved
+            with contextlib.suppress(OSError):
+                self._save()
+            if isinstance(exc, OSError) and not isinstance(exc, WriteFailed):
+                raise WriteFailed(
+                    exc.errno,
+                    f"could not write {current.path}: {exc.strerror or exc}; nothing of this round was kept",
+                ) from exc
+            raise
+        return [Written(s.path, s.old is None) for s in plan]
+
+    def _record(self, plan: Sequence[_Step]) -> None:
+        if self.dir is None:
+            os.makedirs(self.root, mode=0o700, exist_ok=True)
+            # Named by time in ns first, so the last run sorts last.
+            self.dir = os.path.join(self.root, f"{time.time_ns():020d}-{os.getpid()}")
+            os.mkdir(self.dir, 0o700)
+        for step in plan:
+            real = os.path.realpath(step.path)
+            entry = self.entries.get(real)
+            if entry is None:
+                entry = {"path": real, "before": None, "states": []}
+                if step.old is not None:
+                    name = f"{len(self.entries)}-{os.path.basename(real)}"
+                    # The backup keeps the file's mode (never wider: 0600 stays 0600)
+                    # and owner.
+                    atomic_write(os.path.join(self.dir, name), step.old, step.mode, step.owner)
+                    entry.update(backup=name, before=_sha(step.old), mode=step.mode, owner=step.owner)
+                self.entries[real] = entry
+            entry["states"].append(_sha(step.new))
+        self._save()
+
+    def _save(self) -> None:
+        """Write the manifest atomically, or remove the run when it holds nothing."""
+        if self.dir is None:
+            return
+        if not self.entries:
+            import shutil
+
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+            return
+        data = json.dumps({"version": 2, "files": list(self.entries.values())}, indent=1)
+        atomic_write(os.path.join(self.dir, "manifest.json"), data.encode("utf-8"), 0o600)
+
+
+def write_files(
+    changes: Mapping[str, tuple[str | None, str]],
+    cache_dir: str | None = None,
+    *,
+    roots: Roots = None,
+    allow_read_only: bool = False,
+) -> list[Written]:
+    """Write every changed file as one run of its own (see :class:`FixRun`).
+
+    Raises :class:`FixConflict` (writing nothing) when a file's bytes differ from the
+    text the fixes were computed against, :class:`WriteRefused` for a file outside
+    ``roots`` (when given; a function gives the roots of each path), read-only or not
+    ideaudit's to change.
+    """
+    return FixRun(cache_dir).write(changes, roots=roots, allow_read_only=allow_read_only)
 
 
 def _runs(cache_dir: str | None) -> list[str]:
@@ -312,27 +496,77 @@ def _runs(cache_dir: str | None) -> list[str]:
     return [os.path.join(root, n) for n in names]
 
 
-def undo(cache_dir: str | None = None) -> list[str]:
-    """Restore the files of the last ``--fix`` run; returns the paths restored.
+def _load_manifest(path: str) -> list[dict[str, Any]]:
+    """The entries of a manifest (this format, or the first one: a plain list)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"damaged ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"unreadable ({exc})") from None
+    entries = data.get("files") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ManifestError("damaged (no list of files)")
+    out: list[dict[str, Any]] = []
+    for e in entries:
+        if not isinstance(e, dict) or not isinstance(e.get("path"), str):
+            raise ManifestError("damaged (an entry without a path)")
+        states = e.get("states") or ([e["written"]] if isinstance(e.get("written"), str) else None)
+        if not isinstance(states, list) or not all(isinstance(s, str) for s in states):
+            raise ManifestError(f"damaged (no hashes for {e['path']})")
+        entry = {**e, "states": states}
+        if "before" not in e and "backup" in e:  # the first format: hash the backup
+            backup = _current(os.path.join(os.path.dirname(path), str(e["backup"])))
+            entry["before"] = _sha(backup) if backup is not None else None
+        entry.setdefault("before", None)
+        out.append(entry)
+    return out
 
-    Refuses (changing nothing) when a file was changed after the fix wrote it.
+
+def undo(cache_dir: str | None = None, warn: Callable[[str], None] | None = None) -> list[str]:
+    """Restore the files of the last ``--fix`` run (all its rounds); returns the paths
+    restored.
+
+    A run whose manifest is damaged is reported through ``warn`` and skipped, so older
+    backups stay usable.  Refuses (changing nothing) when a file was changed after the
+    fix wrote it.
     """
-    runs = _runs(cache_dir)
-    if not runs:
+    chosen: tuple[str, list[dict[str, Any]]] | None = None
+    for run in reversed(_runs(cache_dir)):
+        manifest = os.path.join(run, "manifest.json")
+        try:
+            chosen = run, _load_manifest(manifest)
+            break
+        except ManifestError as exc:
+            if warn is not None:
+                warn(f"{manifest} is {exc}; skipped that run (its backups are in {run})")
+    if chosen is None:
         raise UndoError("nothing to undo: no fix run is recorded")
-    run = runs[-1]
-    with open(os.path.join(run, "manifest.json"), encoding="utf-8") as fh:
-        manifest = json.load(fh)
-    for entry in manifest:
-        current = _current(entry["path"])
-        if current is None or _sha(current) != entry["written"]:
+    run, entries = chosen
+    todo: list[dict[str, Any]] = []
+    for entry in entries:
+        try:
+            current = _current(entry["path"])
+        except WriteRefused as exc:
+            raise UndoError(f"{exc} (backup kept in {run})") from None
+        digest = _sha(current) if current is not None else None
+        if digest == entry["before"]:
+            continue  # never written (an interrupted run), or already as it was
+        if digest not in entry["states"]:
             raise UndoError(f"{entry['path']} changed after the fix; not undoing (backup kept in {run})")
+        if "backup" in entry:
+            backup = _current(os.path.join(run, str(entry["backup"])))
+            if backup is None or _sha(backup) != entry["before"]:
+                raise UndoError(f"the backup of {entry['path']} in {run} is missing or damaged; not undoing")
+        todo.append(entry)
     restored = []
-    for entry in manifest:
+    for entry in todo:
         path = entry["path"]
         if "backup" in entry:
+            owner = entry.get("owner")
             with open(os.path.join(run, entry["backup"]), "rb") as fh:
-                atomic_write(path, fh.read(), entry.get("mode"))
+                atomic_write(path, fh.read(), entry.get("mode"), tuple(owner) if owner else None)
         else:
             os.unlink(path)
         restored.append(path)

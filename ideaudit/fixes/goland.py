@@ -510,3 +510,19 @@ def _differs_fixer(code: str) -> None:
 
 for _code in _codes():
     _differs_fixer(_code)
+
+
+def _remove_where_set(f: Finding, fx: FixInput) -> list[Edit] | None:
+    """What "Remove X where it is set" says, when a project env element sets it."""
+    found = _goland(fx, f)
+    if found is None or f.variable is None or f.location is None:
+        return None
+    gc, ctx = found
+    decided = _deciding(ctx, f.variable)
+    if decided is None or not _env_layer(gc, decided[0]) or decided[0].location != f.location:
+        return None
+    return env_remove(fx, f.location)
+
+
+for _code in ("M011", "C004", "X002"):
+    fixer(_code, safe=False)(_remove_where_set)

@@ -8,12 +8,13 @@ then print what remains and ``Found N errors (M fixed, K remaining).``
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ideaudit.causes import group_causes
-from ideaudit.fixes.apply import FixConflict, new_texts, select, unified_diff, write_files
+from ideaudit.fixes.apply import FixConflict, FixRun, new_texts, select, unified_diff
 from ideaudit.fixes.base import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
@@ -53,6 +54,9 @@ def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tu
     return text, len({f.index for f in kept})
 
 
+diff_text = diff  # under another name for run_scan_fixes, whose `diff` is a flag
+
+
 @record
 class FixOutcome:
     result: ScanResult
@@ -64,30 +68,60 @@ class FixOutcome:
     fixed_findings: list[Finding] = field(default_factory=list)
 
 
+def workspace_roots(options: ScanOptions, result: ScanResult) -> list[str]:
+    """The folders a workspace fix may write in: the audited folder (or the
+    ``.code-workspace`` file's), each VS Code folder and each GoLand project."""
+    from ideaudit.workspace import resolve_target
+
+    roots = [resolve_target(options.path).root]
+    roots += [fc.folder.path for fc in result.audit.vscode]
+    roots += [gc.project.root for gc in result.audit.goland]
+    return list(dict.fromkeys(os.path.abspath(r) for r in roots))
+
+
 def fix_rounds(
     options: ScanOptions,
     first: ScanResult,
     apps: Iterable[str],
     scan: Callable[[ScanOptions], ScanResult],
+    *,
+    allow_read_only: bool = False,
 ) -> FixOutcome:
     """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`).
 
-    ``scan`` is :func:`ideaudit.pipeline.scan`, passed in by the caller: the pipeline
-    calls into the fixes, so the fixes must not import it back.
+    All rounds are one :class:`~ideaudit.fixes.apply.FixRun`: ``fix --undo`` restores
+    the files as they were before the first.  Workspace fixes write only inside the
+    workspace, shell start-up edits only inside the home folder.  ``scan`` is
+    :func:`ideaudit.pipeline.scan`, passed in by the caller: the pipeline calls into the
+    fixes, so the fixes must not import it back.
     """
     apps = list(apps)
     outcome = FixOutcome(first)
     result = first
+    run = FixRun(options.cache_dir)
+    roots = workspace_roots(options, first)
+    home = [first.audit.home] if first.audit.home else []
     for _ in range(MAX_ROUNDS):
         if result.fixes is None:
             break
         kept, changes = planned(result.fixes, apps)
         if not changes:
             break
+        shell_files = {e.file for f in kept if f.applicability == SHELL for e in f.edits}
+
+        def roots_of(path: str, shell_files: set[str] = shell_files) -> list[str]:
+            return home if path in shell_files else roots
+
         try:
-            written = write_files(changes, options.cache_dir)
+            written = run.write(changes, roots=roots_of, allow_read_only=allow_read_only)
         except FixConflict as exc:
             outcome.conflict = str(exc)
+            break
+        except OSError as exc:
+            name = exc.filename or ""
+            outcome.conflict = (
+                f"could not write {name}: {exc.strerror or exc}; nothing of this round was kept"
+            )
             break
         outcome.rounds += 1
         outcome.fixed += len({f.index for f in kept})
@@ -120,23 +154,27 @@ def _redacted(text: str, result: ScanResult) -> str:
 
 
 def run_scan_fixes(
-    args: object,
     options: ScanOptions,
     result: ScanResult,
     render: Callable[[ScanResult], str],
     scan: Callable[[ScanOptions], ScanResult],
+    *,
+    diff: bool = False,
+    fix: bool = False,
+    unsafe: bool = False,
+    fix_shell: bool = False,
+    read_only: bool = False,
+    exit_zero: bool = False,
+    fail_on: str | None = None,
 ) -> int:
     """The ``scan`` command's fix modes; returns the exit status (``scan`` re-scans
-    between rounds of ``--fix``)."""
-    want_diff = bool(getattr(args, "diff", False))
-    fix = bool(getattr(args, "fix", False))
-    unsafe = bool(getattr(args, "unsafe_fixes", False))
-    fix_shell = bool(getattr(args, "fix_shell", False))
-    exit_zero = bool(getattr(args, "exit_zero", False))
-    threshold = Severity(getattr(args, "fail_on", None) or Severity.WARNING)
+    between rounds of ``--fix``; ``fail_on``: the lowest severity that exits 1, default
+    warning)."""
+    want_diff = diff
+    threshold = Severity(fail_on or Severity.WARNING)
     if want_diff:
         apps = applicabilities(unsafe=unsafe, shell=fix_shell)
-        text, count = diff(result, apps)
+        text, count = diff_text(result, apps)
         fixable = _fixable(result, apps)
         shown = _redacted(text, result)
         sys.stdout.write(shown)
@@ -149,7 +187,7 @@ def run_scan_fixes(
         print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
         return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
-    outcome = fix_rounds(options, result, apps, scan)
+    outcome = fix_rounds(options, result, apps, scan, allow_read_only=read_only)
     final = outcome.result
     sys.stdout.write(render(final))
     # Counted as the report counts them: causes, each with its own severity.
@@ -162,7 +200,15 @@ def run_scan_fixes(
     if outcome.written:
         from ideaudit.fixes.apply import display_path
 
-        summary += "\nChanged: " + ", ".join(display_path(p) for p in outcome.written)
+        def named(p: str) -> str:  # a symlink is named with the file it leads to
+            real = os.path.realpath(p)
+            return (
+                display_path(p)
+                if real == os.path.abspath(p)
+                else f"{display_path(p)} (-> {display_path(real)})"
+            )
+
+        summary += "\nChanged: " + ", ".join(named(p) for p in outcome.written)
         summary += "\n(`ideaudit fix --undo` restores the files of the last run.)"
     print(summary)
     hidden = final.fixes.available([UNSAFE]) if final.fixes and not unsafe else []
@@ -181,11 +227,16 @@ def run_scan_fixes(
 def run_undo(cache_dir: str | None) -> int:
     from ideaudit.fixes.apply import UndoError, display_path, undo
 
+    def warn(message: str) -> None:
+        print(f"ideaudit: warning: {message}", file=sys.stderr)
+
     try:
-        restored = undo(cache_dir)
+        restored = undo(cache_dir, warn)
     except UndoError as exc:
         print(f"ideaudit: error: {exc}", file=sys.stderr)
         return 2
     for path in restored:
         print(f"restored {display_path(path)}")
+    if not restored:
+        print("nothing to restore: the files are as they were before the last run")
     return 0

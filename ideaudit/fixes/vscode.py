@@ -212,9 +212,13 @@ def login_file(shell: str, home: str) -> str | None:
 
 
 def login_file_path_edit(fx: FixInput, directories: list[str], ide: str = "vscode") -> list[Edit] | None:
-    """Append ``export PATH="<dirs>:$PATH"`` to the login file the IDE's environment
-    comes from: the login shell's (VS Code resolves ``$SHELL -i -l``), or ``~/.profile``
-    for GoLand on Linux, which inherits the desktop session's environment."""
+    """Append a line that puts ``dirs`` in front of PATH to the login file the IDE's
+    environment comes from: the login shell's (VS Code resolves ``$SHELL -i -l``), or
+    ``~/.profile`` for GoLand on Linux, which inherits the desktop session's environment.
+
+    Each directory is added only when PATH lacks it (a POSIX ``case`` guard, which bash,
+    zsh, dash and ksh all read), so two such fixes in one run, or a file read twice,
+    never leave a duplicate entry behind (rule S007)."""
     snapshots = fx.audit.snapshots
     if not snapshots:
         return None
@@ -224,8 +228,11 @@ def login_file_path_edit(fx: FixInput, directories: list[str], ide: str = "vscod
         return None
     text = fx.docs.text(path)
     h = home.rstrip("/")
-    shown = ":".join("$HOME" + d[len(h) :] if d.startswith(h + "/") else d for d in directories)
-    line = f'export PATH="{shown}:$PATH"'
+    dirs = ["$HOME" + d[len(h) :] if d.startswith(h + "/") else d for d in directories]
+    shown = ":".join(dirs)
+    words = " ".join(f'"{d}"' for d in reversed(dirs))
+    guard = 'case ":$PATH:" in *":$_d:"*) ;; *) PATH="$_d:$PATH" ;; esac'
+    line = f"for _d in {words}; do {guard}; done; export PATH"
     if text is not None and line in text:
         return None
     eol = "\r\n" if text and "\r\n" in text else "\n"
@@ -379,7 +386,10 @@ def _value_for(name: str, value: str, fx: FixInput, launch: bool) -> str:
     home = fx.audit.home
     if launch:
         return ":".join(in_vscode_terms(p, home) for p in value.split(":"))
-    return ":".join(settings_path_text(p, home) for p in value.split(":"))
+    # vscode-go expands "~" only at the very start of a setting's value; later entries
+    # of a list stay absolute (go.testEnvVars knows no ${env:HOME} either).
+    first, *rest = value.split(":")
+    return ":".join([settings_path_text(first, home), *rest])
 
 
 def same_as_shell(f: Finding, fx: FixInput, name: str, shell_value: str | None) -> list[Edit] | None:
@@ -456,6 +466,48 @@ for _code in (
     _differs_fixer(_code)
 
 
+def _member_by_value(
+    fx: FixInput, loc: Location, name: str
+) -> tuple[JsoncDocument, tuple[PathItem, ...]] | None:
+    """The member ``name`` whose *value* is at ``loc`` (rules that point at the value)."""
+    if loc.line is None or not loc.file.endswith(".json"):
+        return None
+    doc = fx.docs.jsonc(os.path.abspath(loc.file))
+    if doc is None or doc.data is None:
+        return None
+    for path in _paths(doc.data):
+        if path[-1] != name:
+            continue
+        vl = doc.location(*path)
+        if vl is not None and vl.line == loc.line and vl.col == loc.col:
+            return doc, path
+    return None
+
+
+def remove_where_set(f: Finding, fx: FixInput) -> list[Edit] | None:
+    """The finding's variable removed from the configuration member that sets it (its
+    location): what "Remove X where it is set" says.  For ``GOFLAGS=-insecure`` only the
+    flag goes."""
+    found = _launch_member(fx, f) if f.variable else None
+    if found is None and f.variable and f.location is not None:
+        found = _member_by_value(fx, f.location, f.variable)
+    if found is None:
+        return None
+    doc, path = found
+    if path[-1] != f.variable:
+        return None
+    raw = doc.get(*path)
+    if f.variable == "GOFLAGS" and isinstance(raw, str):
+        kept = " ".join(t for t in raw.split() if t != "-insecure")
+        if kept and kept != raw.strip():
+            return JsoncEditor(doc).set(path, kept)
+    return _remove(doc, path)
+
+
+for _code in ("M011", "C004", "X002", "L024", "V011"):
+    fixer(_code, safe=False)(remove_where_set)
+
+
 @fixer("C003", safe=False)
 def fix_cgo_without_compiler(f: Finding, fx: FixInput) -> list[Edit] | None:
     """Use the shell's C compiler, when this context's PATH finds it."""
@@ -500,13 +552,22 @@ def fix_dlv_tool_path(f: Finding, fx: FixInput) -> list[Edit] | None:
 
 @fixer("V002", safe=False)
 def fix_envfile_missing(f: Finding, fx: FixInput) -> list[Edit] | None:
-    """Create the missing envFile (empty but for a comment); add it to .gitignore yourself."""
+    """Create the missing envFile (empty but for a comment); add it to .gitignore yourself.
+
+    Only inside the workspace folder: an envFile named elsewhere (``/etc/...``,
+    ``${userHome}/...``) is the user's to create, and a workspace must not make ideaudit
+    create files wherever it likes."""
     m = re.search(r"\(([^()]+)\)$", f.message)
-    if m is None:
+    ctx = _ctx(fx, f)
+    fc = _folder(fx, ctx) if ctx else None
+    if m is None or fc is None:
         return None
     path = m.group(1)
+    folder = os.path.realpath(fc.folder.path)
+    if not os.path.isabs(path) or not os.path.realpath(path).startswith(folder + os.sep):
+        return None
     # Anything already at the path (a FIFO, /dev/zero, a link) is neither read nor replaced.
-    if not os.path.isabs(path) or os.path.lexists(path) or fx.docs.text(path) is not None:
+    if os.path.lexists(path) or fx.docs.text(path) is not None:
         return None
     return [
         Edit(path, 0, 0, "# Environment for the debug session (created by ideaudit; keep it out of git).\n")
