@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ideaudit.rules.registry import kinds_text, load_all
+from ideaudit.rules.base import kinds_text
+from ideaudit.rules.catalog import load_all
 
 FAMILIES = {
     "E": "Input the audit could not use",

@@ -32,7 +32,8 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
+from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it_applies
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.environ.trace import Trace
-    from ideaudit.fixes import FixSet
+    from ideaudit.fixes.base import FixSet
     from ideaudit.local.stage import LocalFacts
 
 
@@ -261,7 +262,7 @@ def scan(options: ScanOptions) -> ScanResult:
         local=local,
     )
     findings, notes = split_notes(run_rules(audit, options.select, options.ignore, options.per_file_ignores))
-    from ideaudit.fixes import attach_fixes
+    from ideaudit.fixes.attach import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))
@@ -271,7 +272,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
 
 def _secrets(audit: Audit) -> set[str]:
-    from ideaudit.secrets import env_secrets
+    from ideaudit.redact import env_secrets
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
@@ -460,7 +461,7 @@ def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[
         return False
     from fnmatch import fnmatch
 
-    from ideaudit.rules.registry import matches
+    from ideaudit.rules.base import matches
 
     path = os.path.abspath(f.location.file)
     return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
@@ -529,7 +530,7 @@ def build_report(
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     shell_desc = f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-    from ideaudit.secrets import scrub_report
+    from ideaudit.redact import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any
     # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the

@@ -7,8 +7,7 @@ import dataclasses
 import pytest
 
 from ideaudit.model import EnvVar, Finding, Layer, Report, Severity, Summary
-from ideaudit.report.json_format import to_plain
-from ideaudit.secrets import (
+from ideaudit.redact import (
     MASK,
     is_secret_name,
     looks_like_secret_value,
@@ -16,6 +15,7 @@ from ideaudit.secrets import (
     redact_value,
     scrub_report,
 )
+from ideaudit.report.json_format import to_plain
 from tests.test_reporters import (
     AWS_KEY_ID,
     AWS_SECRET,

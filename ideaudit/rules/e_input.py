@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import rule
 from ideaudit.rules.common import finding
-from ideaudit.rules.registry import rule
 
 
 @rule(

@@ -7,10 +7,10 @@ from typing import Any
 
 from ideaudit.environ.goboundary import steered
 from ideaudit.model import Finding, Location, Severity
+from ideaudit.redact import is_secret_name, looks_like_secret_value
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import rule
 from ideaudit.rules.common import config_location, finding, go_value, layers, value
-from ideaudit.rules.registry import rule
-from ideaudit.secrets import is_secret_name, looks_like_secret_value
 
 SETTINGS_ENV_KEYS = (
     "go.toolsEnvVars",
