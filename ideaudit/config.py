@@ -361,7 +361,7 @@ def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[s
     """Selectors that match no rule: a typo would otherwise select nothing, silently.
     Read from the raw table, so that they are reported beside type errors elsewhere
     (values of the wrong type are the model's to report)."""
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
 
     codes = load_all()
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ideaudit.rules.base import kinds_text, needs_text
+from ideaudit.rules.catalog import load_all
 from ideaudit.rules.examples import Example
-from ideaudit.rules.registry import kinds_text, load_all, needs_text
 
 FAMILIES = {
     "E": "Input the audit could not use",

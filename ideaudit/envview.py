@@ -15,7 +15,7 @@ from typing import Any
 from ideaudit.govars import REPORTED_VARS
 from ideaudit.model import Context, Layer
 from ideaudit.printable import printable, sanitize
-from ideaudit.secrets import MASK, env_secrets, is_flagged, longest_first, redact_text, redact_value
+from ideaudit.redact import MASK, env_secrets, is_flagged, longest_first, redact_text, redact_value
 
 DEFAULT_VARS = REPORTED_VARS
 

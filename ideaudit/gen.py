@@ -58,7 +58,7 @@ def _under_home(path: str, home: str, marker: str) -> str:
 
 
 def _is_secret(name: str, value: str) -> bool:
-    from ideaudit.secrets import is_secret_name, looks_like_secret_value
+    from ideaudit.redact import is_secret_name, looks_like_secret_value
 
     return is_secret_name(name) or looks_like_secret_value(value)
 
@@ -104,7 +104,7 @@ def needed_env(
     values: dict[str, str | None] = {}
     skipped: list[str] = []
     included = set(include)
-    from ideaudit.secrets import env_secrets
+    from ideaudit.redact import env_secrets
 
     known = env_secrets([shell.env.vars])  # a secret copied under a neutral name stays out too
     for name in (*GEN_VARS, *sorted(included - set(GEN_VARS))):

@@ -32,7 +32,8 @@ from ideaudit.model import (
 )
 from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import drop_superseded, load_all, selected, split_notes, where_it_applies
+from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it_applies
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
     from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.environ.trace import Trace
-    from ideaudit.fixes import FixSet
+    from ideaudit.fixes.base import FixSet
     from ideaudit.local.stage import LocalFacts
 
 
@@ -191,9 +192,10 @@ def scan(options: ScanOptions) -> ScanResult:
     if not os.path.isabs(shell):
         shell = which(shell, os.environ.get("PATH")) or shell
     if options.static:
-        from ideaudit.static import static_scan
+        from ideaudit.static import static_audit
 
-        return static_scan(options, target, home)
+        audit, ide, terminal, skipped = static_audit(target, home)
+        return finish(audit, target, ide, terminal, options, skipped)
     base = shell_env.session_base_env(home, shell)
 
     # GoLand: a project with .idea/ or .run/; VS Code too unless it is GoLand-only.
@@ -283,7 +285,7 @@ def finish(
     found = run_rules(audit, options.select, options.ignore, options.per_file_ignores, skipped)
     found = apply_suppressions(found, target.root, options.select, options.ignore)
     findings, notes = split_notes(found)
-    from ideaudit.fixes import attach_fixes
+    from ideaudit.fixes.attach import attach_fixes
 
     findings, fixes = attach_fixes(findings, audit)
     secrets = frozenset(_secrets(audit))
@@ -294,7 +296,7 @@ def finish(
 
 
 def _secrets(audit: Audit) -> set[str]:
-    from ideaudit.secrets import env_secrets
+    from ideaudit.redact import env_secrets
 
     everyone = [*([audit.shell] if audit.shell is not None else []), *audit.contexts]
     return env_secrets(c.env.vars for c in everyone)
@@ -486,7 +488,7 @@ def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[
         return False
     from fnmatch import fnmatch
 
-    from ideaudit.rules.registry import matches
+    from ideaudit.rules.base import matches
 
     path = os.path.abspath(f.location.file)
     return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
@@ -573,7 +575,7 @@ def build_report(
         if terminal.shell
         else None  # static mode: no shell captured
     )
-    from ideaudit.secrets import scrub_report
+    from ideaudit.redact import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any
     # other variable (GONOSUMDB holding DB_PASSWORD's value) is known by value from the

@@ -14,7 +14,7 @@ character is enough for sequences too: an ESC that is shown as four characters n
 longer starts a CSI or OSC sequence, and what followed it is plain text.
 :func:`sanitize` applies it to every string of a record (the report, findings,
 contexts), whatever field it is in, so a field added later is covered without anyone
-remembering to.  :func:`ideaudit.secrets.scrub_report` ends with it, so every format,
+remembering to.  :func:`ideaudit.redact.scrub_report` ends with it, so every format,
 ``watch`` and ``--diff`` go through this one layer.
 """
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ideaudit.rules.registry import Rule, family, kinds_text, load_all, needs_text
+from ideaudit.rules.base import Rule, family, kinds_text, needs_text
+from ideaudit.rules.catalog import load_all
 
 
 def describe(r: Rule) -> str:

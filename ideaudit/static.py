@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from ideaudit.model import IdeEnvironment, ShellSnapshot
 
 if TYPE_CHECKING:
-    from ideaudit.pipeline import ScanOptions, ScanResult
+    from ideaudit.rules.audit import Audit
     from ideaudit.workspace import Target
 
 SOURCE = "static mode: no IDE environment read (only the committed files)"
@@ -31,12 +31,13 @@ def no_shell() -> ShellSnapshot:
     return ShellSnapshot("", "terminal", (), {}, 0.0, None, error="static mode: no shell captured")
 
 
-def static_scan(options: ScanOptions, target: Target, home: str) -> ScanResult:
+def static_audit(target: Target, home: str) -> tuple[Audit, IdeEnvironment, ShellSnapshot, list[str]]:
+    """(the audit, the IDE environment, the terminal, the skipped rule codes) of a static
+    scan; :func:`ideaudit.pipeline.finish` runs the rules on it as on a full scan's."""
     from ideaudit import gofacts
     from ideaudit.contexts.vscode import folder_contexts
-    from ideaudit.pipeline import finish
     from ideaudit.rules.audit import Audit
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
     from ideaudit.sources.vscode import load_workspace
     from ideaudit.workspace import has_goland_project
 
@@ -93,4 +94,4 @@ def static_scan(options: ScanOptions, target: Target, home: str) -> ScanResult:
         ide=ide,
         home=home,
     )
-    return finish(audit, target, ide, terminal, options, skipped)
+    return audit, ide, terminal, skipped

@@ -87,7 +87,7 @@ def apply_suppressions(
     """The findings no suppression hides, plus a U001 for each suppression (code) that
     hid nothing -- only for codes that were selected, so ``--select P`` never calls a
     V001 suppression unused."""
-    from ideaudit.rules.registry import RULES, matches
+    from ideaudit.rules.base import RULES, matches
 
     sel = list(select) or ["ALL"]
     suppressions = [s for path in comment_files(root) for s in read_suppressions(path)]

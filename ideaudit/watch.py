@@ -160,7 +160,7 @@ class Session:
     def audit(self, changed: Collection[str] = ()) -> AuditOutcome:
         """Audit now; ``changed`` are the paths that triggered it."""
         from ideaudit.environ import shell as shell_env
-        from ideaudit.secrets import scrub_report
+        from ideaudit.redact import scrub_report
 
         t0 = time.perf_counter()
         plan = self.plan

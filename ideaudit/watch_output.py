@@ -12,7 +12,7 @@ Two formats:
     :data:`END`, so the task's problem matcher replaces the Problems panel's entries on
     each cycle (and resolved findings disappear).
 
-Callers pass findings from a scrubbed report (:func:`ideaudit.secrets.scrub_report`).
+Callers pass findings from a scrubbed report (:func:`ideaudit.redact.scrub_report`).
 """
 
 from __future__ import annotations

@@ -418,7 +418,7 @@ def test_x003_from_facts_alone(tmp_path: Path) -> None:
     from ideaudit.environ.goswitch import toolchain_switch
     from ideaudit.gofacts import GoFacts
     from ideaudit.rules.audit import Audit
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
 
     env = EnvBuilder.from_plain({"PATH": "/usr/bin:/bin"}, "VS Code environment (model)")
     loc = Location(str(tmp_path / ".vscode" / "settings.json"), 2, 5)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.secrets import MASK, is_secret_name, looks_like_secret_value, redact_value
+from ideaudit.redact import MASK, is_secret_name, looks_like_secret_value, redact_value
 from tests.conftest import shell_path
 
 # Token shapes, each under a neutral name so that only the value can give it away.

@@ -12,7 +12,7 @@ import pytest
 
 from ideaudit.pipeline import ScanOptions, scan
 from ideaudit.report import FORMATS, render
-from ideaudit.rules.registry import RULES
+from ideaudit.rules.base import RULES
 from tests.conftest import CORPUS, shell_path
 
 

@@ -18,7 +18,7 @@ from ideaudit.contexts.launch_facts import package_name
 from ideaudit.contexts.vscode import folder_contexts
 from ideaudit.model import Finding, IdeEnvironment, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import load_workspace
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ideaudit.docs import render
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 

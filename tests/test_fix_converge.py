@@ -64,7 +64,7 @@ def _keys(findings: Sequence[Finding]) -> set[tuple[str, str | None]]:
 
 def _converges(opts: ScanOptions, apps: Sequence[str]) -> None:
     first = scan(opts)
-    outcome = fix_rounds(opts, first, apps)
+    outcome = fix_rounds(opts, first, apps, scan)
     assert outcome.conflict is None, outcome.conflict
     again = scan(opts)  # a fresh scan, as the user's next run sees it
     new = _keys(again.findings) - _keys(first.findings)

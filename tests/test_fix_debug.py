@@ -29,7 +29,7 @@ def _keys(findings: object) -> set[tuple[str, str | None, str | None]]:
 def test_shell_syntax_is_rewritten_only_for_variables_vscode_has(tmp_path: Path, cache_dir: str) -> None:
     copy, opts = _scan_copy("launch-shell-syntax", tmp_path, cache_dir)
     first = scan(opts)
-    outcome = fix_rounds(opts, first, [SAFE])
+    outcome = fix_rounds(opts, first, [SAFE], scan)
     text = (copy / ".vscode" / "launch.json").read_text()
     assert '"${env:HOME}/.config/api.yaml"' in text and '"--cache=${userHome}/cache"' in text
     assert '"${GOPATH}/data"' in text  # GOPATH is not in VS Code's environment here: left alone
@@ -41,10 +41,10 @@ def test_shell_syntax_is_rewritten_only_for_variables_vscode_has(tmp_path: Path,
 def test_port_and_host_go_only_with_unsafe_fixes(tmp_path: Path, cache_dir: str) -> None:
     copy, opts = _scan_copy("launch-port-on-launch", tmp_path, cache_dir)
     first = scan(opts)
-    safe = fix_rounds(opts, first, [SAFE])
+    safe = fix_rounds(opts, first, [SAFE], scan)
     codes = {f.code for f in safe.result.findings}
     assert "D002" in codes and "D006" not in codes  # remotePath on a launch request: safe
-    unsafe = fix_rounds(opts, scan(opts), [SAFE, UNSAFE])
+    unsafe = fix_rounds(opts, scan(opts), [SAFE, UNSAFE], scan)
     assert "D002" not in {f.code for f in unsafe.result.findings}
     launch = (copy / ".vscode" / "launch.json").read_text()
     first_config = launch.split('"name": "Attach to server"')[0]
@@ -54,7 +54,7 @@ def test_port_and_host_go_only_with_unsafe_fixes(tmp_path: Path, cache_dir: str)
 
 def test_removed_settings_and_workspace_root(tmp_path: Path, cache_dir: str) -> None:
     copy, opts = _scan_copy("vscode-deprecated", tmp_path, cache_dir)
-    outcome = fix_rounds(opts, scan(opts), [SAFE])
+    outcome = fix_rounds(opts, scan(opts), [SAFE], scan)
     settings = (copy / ".vscode" / "settings.json").read_text()
     assert "go.gocodeAutoBuild" not in settings and "go.buildOnSave" in settings  # deprecated stays
     assert "${workspaceRoot}" not in settings + (copy / ".vscode" / "launch.json").read_text()

@@ -22,7 +22,7 @@ from ideaudit.fixes import SAFE, UNSAFE, Fix, FixSet, attach_fixes
 from ideaudit.fixes.run import planned
 from ideaudit.model import Context, Finding, IdeEnvironment
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.goland import load_goland_project
 from ideaudit.sources.xmlpos import parse_xml_bytes
 from tests.conftest import CORPUS as _SHARED

@@ -70,7 +70,7 @@ def test_fix_removes_what_it_fixes_and_is_idempotent(case: str, tmp_path: Path, 
     copy, args = copy_sample(case, tmp_path)
     opts = options(copy, args, cache_dir)
     first = scan(opts)
-    outcome = fix_rounds(opts, first, ALL)
+    outcome = fix_rounds(opts, first, ALL, scan)
     assert outcome.conflict is None
     remaining = {(f.code, f.context_id, f.variable) for f in outcome.result.findings}
     assert not (outcome.fixed_keys & remaining), "\n".join(
@@ -82,7 +82,7 @@ def test_fix_removes_what_it_fixes_and_is_idempotent(case: str, tmp_path: Path, 
     )
     # A second --fix changes nothing.
     before = snapshot(copy)
-    again = fix_rounds(opts, scan(opts), ALL)
+    again = fix_rounds(opts, scan(opts), ALL, scan)
     assert again.written == [] and again.fixed == 0
     assert snapshot(copy) == before
 

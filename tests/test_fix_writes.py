@@ -144,7 +144,7 @@ def test_undo_restores_every_round_of_the_last_run(tmp_path: Path, cache_dir: st
     copy, args = copy_sample("showcase", tmp_path)
     before = snapshot(copy)
     opts = options(copy, args, cache_dir)
-    outcome = fix_rounds(opts, scan(opts), (SAFE, UNSAFE))
+    outcome = fix_rounds(opts, scan(opts), (SAFE, UNSAFE), scan)
     assert outcome.rounds >= 2 and outcome.conflict is None
     assert snapshot(copy) != before
     assert len(_runs(cache_dir)) == 1  # one run, however many rounds

@@ -11,8 +11,8 @@ from ideaudit.environ.goenv import go_env_many
 from ideaudit.model import Context, Env, EnvVar, Layer, Location, ToolLookup
 from ideaudit.pipeline import ScanOptions, scan
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.catalog import load_all
 from ideaudit.rules.m_modules import match_prefix_patterns
-from ideaudit.rules.registry import load_all
 from ideaudit.sources.gitconfig import load_rewrites, module_prefix
 from ideaudit.sources.gomod import load_modules_txt, parse_gomod, version_tuple
 from ideaudit.toolchain import go_build_version

@@ -9,7 +9,7 @@ from ideaudit.contexts.goland import GoLandContexts, goland_contexts
 from ideaudit.environ.layers import EnvBuilder
 from ideaudit.model import Context, Finding, IdeEnvironment, Location, ToolLookup
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.goland import EnvEntry, GoLandProject, RunConfig, VgoSettings, XmlValue
 
 WS = "/p/.idea/workspace.xml"

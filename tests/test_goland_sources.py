@@ -11,7 +11,7 @@ import pytest
 
 from ideaudit.model import Location
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.goland import (
     goland_options_dir,
     is_tracked,

@@ -18,8 +18,8 @@ import pytest
 
 from ideaudit.model import ContextRef, Finding, Layer, Location, Report, Severity, Summary
 from ideaudit.printable import printable, sanitize
+from ideaudit.redact import redact_diff
 from ideaudit.report import FORMATS, render
-from ideaudit.secrets import redact_diff
 from tests.conftest import SAMPLES, shell_path
 
 # What a terminal or a CI log must never receive from a file: C0 (but the newlines and

@@ -84,8 +84,8 @@ def test_pydantic_reads_records_as_dataclasses() -> None:
 
 def test_the_scan_path_never_imports_dataclasses_inspect_or_pydantic(tmp_path: object) -> None:
     code = (
-        "import sys; from ideaudit.pipeline import scan; import ideaudit.report.text, ideaudit.secrets;"
-        "from ideaudit.rules.registry import load_all; load_all();"
+        "import sys; from ideaudit.pipeline import scan; import ideaudit.report.text, ideaudit.redact;"
+        "from ideaudit.rules.catalog import load_all; load_all();"
         "bad = {'dataclasses', 'inspect', 'pydantic', 'typer', 'rich', 'psutil', 'watchdog'}"
         " & set(sys.modules);"
         "print(sorted(bad))"

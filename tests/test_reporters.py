@@ -21,10 +21,10 @@ from ideaudit.model import (
     Summary,
     ToolLookup,
 )
+from ideaudit.redact import scrub_report
 from ideaudit.report import FORMATS, render
 from ideaudit.report.json_format import to_plain
-from ideaudit.rules.registry import Rule
-from ideaudit.secrets import scrub_report
+from ideaudit.rules.base import Rule
 
 WS = "/home/ana/api"
 
@@ -280,7 +280,7 @@ def test_render_does_not_mutate_report() -> None:
 
 def test_reporters_import_only_stdlib() -> None:
     code = (
-        "import sys, ideaudit.secrets, ideaudit.report\n"
+        "import sys, ideaudit.redact, ideaudit.report\n"
         "import ideaudit.report.text, ideaudit.report.concise, ideaudit.report.json_format\n"
         "import ideaudit.report.github, ideaudit.report.sarif\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in"

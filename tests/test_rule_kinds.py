@@ -9,7 +9,8 @@ from pathlib import Path
 
 from ideaudit.model import Finding, Severity
 from ideaudit.pipeline import ScanOptions, scan
-from ideaudit.rules.registry import BUILDS, KINDS, load_all, rule, where_it_applies
+from ideaudit.rules.base import BUILDS, KINDS, rule, where_it_applies
+from ideaudit.rules.catalog import load_all
 from tests.conftest import shell_path
 
 LAUNCH = {

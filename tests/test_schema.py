@@ -10,9 +10,9 @@ import pytest
 from pydantic import TypeAdapter
 
 from ideaudit.model import Report
+from ideaudit.redact import scrub_report
 from ideaudit.report import render
 from ideaudit.schema import DEFAULT_PATH, dumps_schema, report_schema, write_schema
-from ideaudit.secrets import scrub_report
 from tests.test_reporters import empty_report, make_report, make_rules
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ideaudit" / "schemas" / "report.schema.json"

@@ -7,8 +7,7 @@ import dataclasses
 import pytest
 
 from ideaudit.model import EnvVar, Finding, Layer, Report, Severity, Summary
-from ideaudit.report.json_format import to_plain
-from ideaudit.secrets import (
+from ideaudit.redact import (
     MASK,
     is_secret_name,
     looks_like_secret_value,
@@ -16,6 +15,7 @@ from ideaudit.secrets import (
     redact_value,
     scrub_report,
 )
+from ideaudit.report.json_format import to_plain
 from tests.test_reporters import (
     AWS_KEY_ID,
     AWS_SECRET,
@@ -270,3 +270,23 @@ def test_url_password_redacted_in_place_only() -> None:
     scrubbed = scrub_report(report).findings[0]
     assert scrubbed.message == "GOPROXY=https://ci:****@proxy.corp.example breaks go test"
     assert scrubbed.context_value == "https://ci:****@proxy.corp.example"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reported"),
+    [
+        ("DB_PASSWORD", "hunter2-plain", True),
+        ("API_TOKEN", "abc123def456", True),
+        # a public launch.json (ory/kratos) switches a password check on: no credential
+        ("SELFSERVICE_METHODS_PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED", "true", False),
+        ("DB_PASSWORD", "0", False),
+        ("DB_PASSWORD", "$DB_PASSWORD", False),
+        ("DB_PASSWORD", "${env:DB_PASSWORD}", False),
+        # a token shape counts under any name
+        ("LABEL", "ghp_" + "a" * 36, True),
+    ],
+)
+def test_x001_needs_a_value_that_could_be_a_credential(name: str, value: str, reported: bool) -> None:
+    from ideaudit.rules.x_secrets import _literal_secret
+
+    assert _literal_secret(name, value) is reported

@@ -12,7 +12,7 @@ from ideaudit.pipeline import ScanOptions, scan
 from ideaudit.report import render
 from ideaudit.rules import s_shell
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from tests.conftest import shell_path
 
 TOKEN = "ghp_startupTokenAbcdef0123456789ABCDEFab"

@@ -15,7 +15,7 @@ from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
 from ideaudit.notify import Notifier
 from ideaudit.record import replace
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import load_all
+from ideaudit.rules.catalog import load_all
 from ideaudit.watch_output import BEGIN, END, diff, finding_key, index, render_changes
 from ideaudit.watch_paths import goenv_file, make_plan
 from tests.conftest import shell_path

@@ -216,6 +216,7 @@ def run(
             options,
             result,
             lambda r: render(r.report, fmt, color=colored, verbose=verbose, rules=RULES),
+            run_scan,
             diff=diff,
             fix=fix,
             unsafe=unsafe_fixes,

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ideaudit.fixes import Fix
+from ideaudit.fixes.base import Fix
 from ideaudit.model import Edit
 from ideaudit.record import record
 

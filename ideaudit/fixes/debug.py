@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from ideaudit.fixes import FixInput, Unsafe, fixer
+from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
 from ideaudit.model import Edit, Finding, Location
 from ideaudit.sources.jsonc import JsoncDocument

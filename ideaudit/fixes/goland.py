@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ideaudit.fixes import FixInput, Unsafe, fixer
+from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.model import Context, Edit, Finding, Layer, Location
 from ideaudit.rules.common import effective_gopath
 

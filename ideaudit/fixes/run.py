@@ -14,15 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ideaudit.causes import group_causes
-from ideaudit.fixes import SAFE, SHELL, UNSAFE, Fix, FixSet
-from ideaudit.fixes.apply import (
-    FixConflict,
-    FixRun,
-    merged_edits,
-    new_texts,
-    select,
-    unified_diff,
-)
+from ideaudit.fixes.apply import FixConflict, FixRun, merged_edits, new_texts, select, unified_diff
+from ideaudit.fixes.base import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.model import Finding, Severity, fails
 from ideaudit.record import field, record
 from ideaudit.report import plural, tally
@@ -90,7 +83,7 @@ def fix_rounds(
     options: ScanOptions,
     first: ScanResult,
     apps: Iterable[str],
-    scan: Callable[[ScanOptions], ScanResult] | None = None,
+    scan: Callable[[ScanOptions], ScanResult],
     *,
     allow_read_only: bool = False,
 ) -> FixOutcome:
@@ -98,12 +91,10 @@ def fix_rounds(
 
     All rounds are one :class:`~ideaudit.fixes.apply.FixRun`: ``fix --undo`` restores
     the files as they were before the first.  Workspace fixes write only inside the
-    workspace, shell start-up edits only inside the home folder.
+    workspace, shell start-up edits only inside the home folder.  ``scan`` is
+    :func:`ideaudit.pipeline.scan`, passed in by the caller: the pipeline calls into the
+    fixes, so the fixes must not import it back.
     """
-    if scan is None:
-        from ideaudit.pipeline import scan as scan_fn
-
-        scan = scan_fn
     apps = list(apps)
     outcome = FixOutcome(first)
     result = first
@@ -157,7 +148,7 @@ def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
 
 
 def _redacted(text: str, result: ScanResult) -> str:
-    from ideaudit.secrets import known_secrets, redact_diff
+    from ideaudit.redact import known_secrets, redact_diff
 
     return redact_diff(text, known_secrets(result.report, result.secrets))
 
@@ -166,6 +157,7 @@ def run_scan_fixes(
     options: ScanOptions,
     result: ScanResult,
     render: Callable[[ScanResult], str],
+    scan: Callable[[ScanOptions], ScanResult],
     *,
     diff: bool = False,
     fix: bool = False,
@@ -175,8 +167,9 @@ def run_scan_fixes(
     exit_zero: bool = False,
     fail_on: str | None = None,
 ) -> int:
-    """The ``scan`` command's fix modes; returns the exit status (``fail_on``: the
-    lowest severity that exits 1, default warning)."""
+    """The ``scan`` command's fix modes; returns the exit status (``scan`` re-scans
+    between rounds of ``--fix``; ``fail_on``: the lowest severity that exits 1, default
+    warning)."""
     want_diff = diff
     threshold = Severity(fail_on or Severity.WARNING)
     if want_diff:
@@ -194,7 +187,7 @@ def run_scan_fixes(
         print(f"Would fix {plural(len(fixable), 'problem')}: {tally(fixable)}.", file=sys.stderr)
         return 1 if count and fails(fixable, threshold) and not exit_zero else 0
     apps = applicabilities(unsafe=unsafe, shell=fix_shell, workspace=fix)
-    outcome = fix_rounds(options, result, apps, allow_read_only=read_only)
+    outcome = fix_rounds(options, result, apps, scan, allow_read_only=read_only)
     final = outcome.result
     sys.stdout.write(render(final))
     # Counted as the report counts them: causes, each with its own severity.

@@ -15,7 +15,7 @@ import weakref
 from typing import Any
 
 from ideaudit.contexts.vscode import FolderContexts
-from ideaudit.fixes import FixInput, Unsafe, fixer
+from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
 from ideaudit.model import Context, Edit, Finding, Layer, Location
 from ideaudit.rules.common import (

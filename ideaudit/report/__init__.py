@@ -6,7 +6,7 @@ Every format lives in its own module with the same signature::
 
 and is imported lazily by :func:`render` so that ``ideaudit scan`` only pays for the
 format it prints.  :func:`render` always passes the report through
-:func:`ideaudit.secrets.scrub_report` first: no format can leak a secret.  Reporters do
+:func:`ideaudit.redact.scrub_report` first: no format can leak a secret.  Reporters do
 no I/O and read no environment; colour and verbosity are decided by the caller.
 
 Output ends with a newline unless it is empty (``concise`` and ``github`` print nothing
@@ -23,7 +23,7 @@ from ideaudit.model import Finding, Location, Report, Severity
 from ideaudit.record import replace
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 FORMATS = ("text", "concise", "json", "github", "sarif")
 
@@ -61,7 +61,7 @@ def render(
         module_name = _MODULES[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
-    from ideaudit.secrets import scrub_report
+    from ideaudit.redact import scrub_report
 
     module = importlib.import_module(module_name)
     fn: _Renderer = module.render

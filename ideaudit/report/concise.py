@@ -21,7 +21,7 @@ from ideaudit.model import Finding, Report
 from ideaudit.report import labelled_message, one_line, position
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 
 def _line(f: Finding) -> tuple[tuple[str, int, int, str, str], str]:

@@ -16,7 +16,7 @@ from ideaudit.model import Finding, Report, Severity
 from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ideaudit.model import Report
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 
 def to_plain(obj: Any) -> Any:

@@ -25,7 +25,7 @@ from ideaudit.model import Finding, Location, Report, Severity
 from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"

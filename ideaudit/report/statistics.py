@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ideaudit.model import Report
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 
 def render(

@@ -33,7 +33,7 @@ from ideaudit.model import ContextReport, Finding, Layer, Location, Report, Seve
 from ideaudit.report import SEVERITY_ORDER, plural, relpath, tally
 
 if TYPE_CHECKING:
-    from ideaudit.rules.registry import Rule
+    from ideaudit.rules.base import Rule
 
 OK, WARN, ERR, INFO = "✓", "!", "✗", "•"
 _MARK = {Severity.ERROR: ERR, Severity.WARNING: WARN, Severity.INFO: INFO}

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from ideaudit.lazyre import lazy_re
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import BUILDS, IDE, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
     c_compiler,
     compare_with_shell,
@@ -19,7 +20,6 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import BUILDS, IDE, SHELL, TOOLCHAIN, rule
 
 
 @rule(

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from ideaudit.environ.substitute import env_value_text
 from ideaudit.model import Context, Finding, Severity
+from ideaudit.redact import is_secret_name
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import FILES, rule
 from ideaudit.rules.common import finding
-from ideaudit.rules.registry import FILES, rule
-from ideaudit.secrets import is_secret_name
 from ideaudit.sources import launch_schema as schema
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import finding
-from ideaudit.rules.registry import FILES, SHELL, TOOLCHAIN, rule
 
 
 @rule(

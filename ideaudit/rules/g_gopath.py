@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import BUILDS, FILES, SHELL, rule
 from ideaudit.rules.common import (
     config_location,
     decided_by_config,
@@ -18,7 +19,6 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import BUILDS, FILES, SHELL, rule
 from ideaudit.toolchain import realpath
 
 

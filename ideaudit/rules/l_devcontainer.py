@@ -9,9 +9,9 @@ from ideaudit.local.devcontainer import GO_FEATURE_ENV
 from ideaudit.local.pins import matches
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import finding
 from ideaudit.rules.l_local import short
-from ideaudit.rules.registry import SHELL, TOOLCHAIN, rule
 from ideaudit.sources.gomod import version_tuple
 
 _LOCAL_ENV = lazy_re(r"\$\{localEnv:([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}")

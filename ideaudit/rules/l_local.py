@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from ideaudit.govars import GO_SETTINGS
 from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import SHELL, rule
 from ideaudit.rules.common import finding, layers, show, value
-from ideaudit.rules.registry import SHELL, rule
 
 # The context kinds each rule looks at (attach builds nothing; the terminal runs your shell;
 # a prebuilt binary started by the debugger still misses the program's variables).

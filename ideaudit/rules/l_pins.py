@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from ideaudit.local.pins import Pin, matches, shim_manager
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import TOOLCHAIN, rule
 from ideaudit.rules.common import finding, go_version, how_to, value
 from ideaudit.rules.l_local import APPLIES_TO, short
-from ideaudit.rules.registry import TOOLCHAIN, rule
 from ideaudit.sources.gomod import version_tuple
 
 

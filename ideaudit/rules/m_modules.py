@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import BUILDS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
     compare_with_shell,
     config_location,
@@ -21,7 +22,6 @@ from ideaudit.rules.common import (
     layers,
     value,
 )
-from ideaudit.rules.registry import BUILDS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.sources.gomod import version_tuple
 from ideaudit.toolchain import realpath
 

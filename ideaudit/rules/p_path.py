@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Location, Severity, ToolLookup
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import BUILDS, DEBUGGERS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
     config_location,
     decided_by_config,
@@ -18,7 +19,6 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.rules.registry import BUILDS, DEBUGGERS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
 
 GO_USERS = ("debug", "tests", "tools", "terminal")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import BUILDS, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
     config_location,
     effective_goroot,
@@ -14,7 +15,6 @@ from ideaudit.rules.common import (
     same_path,
     value,
 )
-from ideaudit.rules.registry import BUILDS, SHELL, TOOLCHAIN, rule
 from ideaudit.toolchain import go_version_of_root, goroot_of, goroot_problem
 
 

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from ideaudit.environ.startup import VARIANT_USES, Divergence, PathEntry, StartupAnalysis, variant_label
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import SHELL, rule
 from ideaudit.rules.common import finding, show
-from ideaudit.rules.registry import SHELL, rule
 
 GUARD_HINT = (
     "a guard above it skips it when the IDE resolves the environment "

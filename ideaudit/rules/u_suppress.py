@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import FILES, rule
+from ideaudit.rules.base import FILES, rule
 
 
 @rule(

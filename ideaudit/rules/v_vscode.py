@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import FILES, IDE, TESTS, TOOLCHAIN, rule
 from ideaudit.rules.common import finding, layers, value
-from ideaudit.rules.registry import FILES, IDE, TESTS, TOOLCHAIN, rule
 from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import PLATFORM_KEY
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
 from ideaudit.rules.audit import Audit
-from ideaudit.rules.registry import IDE, rule
+from ideaudit.rules.base import IDE, rule
 
 IDE_LABELS = {"vscode": "VS Code", "goland": "GoLand"}
 

@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from ideaudit.environ.goboundary import steered
+from ideaudit.lazyre import lazy_re
 from ideaudit.model import Finding, Location, Severity
+from ideaudit.redact import is_secret_name, looks_like_secret_value
 from ideaudit.rules.audit import Audit
+from ideaudit.rules.base import FILES, TOOLCHAIN, rule
 from ideaudit.rules.common import config_location, finding, go_value, layers, value
-from ideaudit.rules.registry import FILES, TOOLCHAIN, rule
-from ideaudit.secrets import is_secret_name, looks_like_secret_value
 
 SETTINGS_ENV_KEYS = (
     "go.toolsEnvVars",
@@ -21,11 +22,22 @@ SETTINGS_ENV_KEYS = (
 )
 
 
+# Values that cannot be a credential whatever the variable is called: a switch or a
+# number (``..._PASSWORD_CONFIG_HAVEIBEENPWNED_ENABLED: "true"`` in a public launch.json),
+# or a reference to another variable written in shell syntax (D007 reports that one).
+_NOT_A_CREDENTIAL = lazy_re(r"(?i)(true|false|yes|no|on|off|none|null|-?\d+(\.\d+)?|\$\w+|\$\{\w+\}|%\w+%)")
+
+
 def _literal_secret(name: str, raw: Any) -> bool:
-    """A value written into the file (not a ``${env:...}`` reference) that is secret."""
+    """A value written into the file (not a ``${env:...}`` reference) that is secret.
+
+    A secret-looking *value* counts under any name; a secret-looking *name* counts only
+    when its value could be a credential."""
     if not isinstance(raw, str) or not raw or raw.startswith("${"):
         return False
-    return is_secret_name(name) or looks_like_secret_value(raw)
+    if looks_like_secret_value(raw):
+        return True
+    return is_secret_name(name) and not _NOT_A_CREDENTIAL.fullmatch(raw.strip())
 
 
 @rule(
