@@ -23,12 +23,9 @@ from ideaudit.record import record
 UNUSED = "U001"
 _COMMENT = re.compile(r"(?://|<!--)\s*ideaudit:\s*ignore\[([A-Za-z0-9,\s]*)\]")
 # The files that can hold a suppression comment, relative to the workspace root.
-_PLACES = (
-    (".vscode", (".json",)),
-    (".idea", (".xml",)),
-    (".idea/runConfigurations", (".xml",)),
-    (".run", (".xml",)),
-)
+_PLACES = ((".idea", (".xml",)), (".idea/runConfigurations", (".xml",)), (".run", (".xml",)))
+# Only the VS Code files vscode-go reads (a .vscode/ may hold hundreds of other files).
+_VSCODE = ("settings.json", "launch.json", "tasks.json")
 
 
 @record(frozen=True)
@@ -44,6 +41,7 @@ def comment_files(root: str) -> list[str]:
     out: list[str] = []
     with contextlib.suppress(OSError):
         out.extend(os.path.join(root, n) for n in sorted(os.listdir(root)) if n.endswith(".code-workspace"))
+    out.extend(os.path.join(root, ".vscode", n) for n in _VSCODE)
     for folder, exts in _PLACES:
         full = os.path.join(root, folder)
         try:
