@@ -51,6 +51,23 @@ class EnvFileRef:
     location: Location | None
     context_id: str
     exists: bool
+    # Written in shell syntax ($HOME/.env, ~/.env: D007): the file the author meant, with
+    # the home folder put in as the shell would, and whether that exists.  vscode-go reads
+    # the literal text, so the meant file is missing or not, independently of the syntax.
+    meant: str | None = None
+    meant_exists: bool = True
+
+
+_HOME_SYNTAX = re.compile(r"^(~(?=/|$)|\$HOME\b|\$\{HOME\})")
+
+
+def _meant_path(path: str, home: str) -> str | None:
+    """``$HOME/x``, ``${HOME}/x`` or ``~/x`` as the shell would expand it; None when the
+    path is not written that way (other variables stay unknown: nothing is guessed)."""
+    m = _HOME_SYNTAX.match(path)
+    if m is None or "$" in path[m.end() :]:
+        return None
+    return home + path[m.end() :]
 
 
 @record
@@ -335,7 +352,18 @@ class _FolderBuilder:
         # Anything at the path exists (a FIFO or device too: load_envfile refuses to read
         # it and says so, E002); V002 is only for a path with nothing there.
         exists = os.path.isabs(path) and os.path.exists(path)
-        self.out.env_files.append(EnvFileRef(raw, path, loc, ctx_id, exists))
+        meant = None if os.path.isabs(path) else _meant_path(path, self.home)
+        self.out.env_files.append(
+            EnvFileRef(
+                raw,
+                path,
+                loc,
+                ctx_id,
+                exists,
+                meant=meant,
+                meant_exists=meant is None or os.path.exists(meant),
+            )
+        )
         if not exists:
             return
         entries, problems = load_envfile(path, env.plain())

@@ -63,6 +63,18 @@ def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
 def envfile_missing(audit: Audit) -> Iterator[Finding]:
     for fc in audit.vscode:
         for ref in fc.env_files:
+            if ref.meant is not None and not ref.meant_exists:
+                # Shell syntax is D007's; that the file it means is missing too is this
+                # rule's (and stays so after D007's fix writes ${env:HOME}).
+                yield finding(
+                    "V002",
+                    Severity.ERROR,
+                    f"envFile {ref.raw!r} does not exist, not even as the shell would read it ({ref.meant})",
+                    _ctx(audit, ref.context_id),
+                    fix=f"Create {ref.meant} (and add it to .gitignore), or remove the envFile entry.",
+                    location=ref.location,
+                )
+                continue
             if ref.exists or not os.path.isabs(ref.path):
                 continue
             yield finding(
