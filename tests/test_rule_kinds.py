@@ -115,3 +115,21 @@ def test_a_prebuilt_exec_still_needs_dlv(tmp_path: Path, cache_dir: str) -> None
     )
     p002 = {f.context_id for f in scan(opts).findings if f.code == "P002"}
     assert {"vscode:debug:Prebuilt", "vscode:debug:Remote", "vscode:debug:Build"} <= p002
+
+
+def test_go_only_for_the_ide_is_not_go_not_installed(tmp_path: Path, cache_dir: str) -> None:
+    """go on PATH through ~/.profile only: the IDE's login shell finds it, a bare `bash -i`
+    does not.  Go is installed, so no P009 (seen on every public repository tried with
+    such a home); and dlv/gopls findings are not silenced as if there were no go."""
+    ws = _workspace(tmp_path)
+    sdk = ws / "home" / "sdk" / "bin"
+    sdk.mkdir(parents=True)
+    (sdk / "go").write_text("#!/bin/sh\nexit 0\n")
+    (sdk / "go").chmod(0o755)
+    (ws / "home" / ".profile").write_text(f'export PATH="{sdk}:$PATH"\n')
+    opts = ScanOptions(
+        path=str(ws), home=str(ws / "home"), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    codes = {f.code for f in scan(opts).findings}
+    assert "P009" not in codes
+    assert "P002" in codes  # no dlv anywhere: said, since go is there to `go install` it

@@ -118,7 +118,7 @@ def go_not_found(audit: Audit) -> Iterator[Finding]:
 )
 def go_not_installed(audit: Audit) -> Iterator[Finding]:
     shell = audit.shell
-    if shell is None or shell_tool(audit, "go") is not None:
+    if shell is None or not _no_go_anywhere(audit):
         return
     for ctx in [shell, *audit.ide_contexts(*GO_USERS)]:
         lookup = ctx.tools.get("go")
@@ -136,9 +136,20 @@ def go_not_installed(audit: Audit) -> Iterator[Finding]:
         )
 
 
+def _no_go_anywhere(audit: Audit) -> bool:
+    """Neither your shell nor any IDE context that runs go finds one: go is not installed
+    (or nothing puts it on PATH).  When an IDE context does find go, Go is installed and
+    the other findings (P001 for a context without it) say where it is missing."""
+    if audit.shell is None or shell_tool(audit, "go") is not None:
+        return False
+    return not any(
+        (lookup := ctx.tools.get("go")) is not None and lookup.found for ctx in audit.ide_contexts(*GO_USERS)
+    )
+
+
 def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) -> Iterator[Finding]:
     shell_has = shell_tool(audit, tool)
-    if shell_has is None and audit.shell is not None and shell_tool(audit, "go") is None:
+    if shell_has is None and _no_go_anywhere(audit):
         return  # P009 says first that there is no go at all: `go install` cannot help yet
     for ctx in audit.ide_contexts(*kinds):
         lookup = ctx.tools.get(tool)
