@@ -4,7 +4,7 @@ No shell is captured, no IDE process is read, no ``go`` runs, no user settings o
 JetBrains options are read: the IDE's environment is taken as empty and every context
 is built from the workspace's own files (VS Code and GoLand files, go.mod/go.work,
 vendor, envFiles, ``.code-workspace``).  Only the rules that need nothing but files run
-(:attr:`ideaudit.rules.registry.Rule.needs`); the others are listed in the report as
+(:attr:`ideaudit.rules.base.Rule.needs`); the others are listed in the report as
 skipped, so a CI runner without Go or dotfiles gets no finding about itself.
 """
 

@@ -188,7 +188,7 @@ class Session:
         gofile = goenv_file(terminal.env, home)
         findings = list(result.findings)
         if opts.ide_check:
-            from ideaudit.rules.registry import matches
+            from ideaudit.rules.base import matches
             from ideaudit.watch_ide import env_inputs, running_ides
 
             audit = replace(
@@ -406,7 +406,7 @@ class Watcher:
                 self._write(render_cycle(shown, added, resolved, outcome.when))
         elif first:
             from ideaudit.report import render
-            from ideaudit.rules.registry import RULES
+            from ideaudit.rules.base import RULES
 
             self._write(render(outcome.report, "text", color=opts.color, verbose=opts.verbose, rules=RULES))
         else:

@@ -96,9 +96,7 @@ def test_a_module_in_no_layer_breaks_the_layers(broken_copy: subprocess.Complete
 @pytest.mark.parametrize(
     ("shim", "new"),
     [
-        ("ideaudit.rules.registry", "ideaudit.rules.base"),
         ("ideaudit.fixes", "ideaudit.fixes.base"),
-        ("ideaudit.secrets", "ideaudit.redact"),
     ],
 )
 def test_compatibility_shims_re_export_the_same_objects(shim: str, new: str) -> None:

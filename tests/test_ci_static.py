@@ -65,7 +65,7 @@ def test_static_on_a_broken_sample_reports_committed_file_findings_only(
     report = json.loads(done.stdout)
     codes = {f["code"] for f in report["findings"]}
     assert codes == expected
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
 
     rules = load_all()
     assert all(rules[c].static for c in codes)

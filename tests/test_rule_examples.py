@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ideaudit.rules.catalog import load_all
 from ideaudit.rules.examples import load_examples, write_example
-from ideaudit.rules.registry import load_all
 
 EXAMPLES = load_examples()
 

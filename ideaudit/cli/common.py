@@ -71,7 +71,7 @@ def codes(groups: Iterable[str] | None) -> list[str]:
 
 def unknown_codes(selectors: Sequence[str]) -> list[str]:
     """Selectors that match no rule (a typo would otherwise select nothing, silently)."""
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
 
     known = load_all()
     return [s for s in selectors if s != "ALL" and not any(c.startswith(s.upper()) for c in known)]

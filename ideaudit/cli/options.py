@@ -19,7 +19,7 @@ from ideaudit.choices import Color, FailOn
 def complete_codes(incomplete: str) -> list[tuple[str, str]]:
     """Rule codes (and family prefixes) for shell completion; after a comma, the part
     after it is completed, so ``--select P001,G`` completes ``G…``."""
-    from ideaudit.rules.registry import load_all
+    from ideaudit.rules.catalog import load_all
 
     head, _, last = incomplete.rpartition(",")
     prefix = f"{head}," if head else ""

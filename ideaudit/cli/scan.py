@@ -204,7 +204,7 @@ def run(
     except TargetError as exc:
         return error(str(exc))
     from ideaudit.report import render
-    from ideaudit.rules.registry import RULES
+    from ideaudit.rules.base import RULES
     from ideaudit.term import use_color
 
     colored = fmt == "text" and use_color(color, sys.stdout)
