@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, FailOn
+from ideaudit.config.choices import Color, FailOn
 
 
 def complete_codes(incomplete: str) -> list[tuple[str, str]]:
