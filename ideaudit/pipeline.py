@@ -104,7 +104,7 @@ def _capture_all(
 
     def captures() -> None:
         found.update(
-            shell_capture.capture_many(
+            shell_capture.capture_wave(
                 shell,
                 home,
                 profiles,

@@ -124,6 +124,7 @@ def _snapshot_to_json(snap: ShellSnapshot) -> dict[str, Any]:
         "stdout_bytes": snap.stdout_bytes,
         "stderr_bytes": snap.stderr_bytes,
         "startup_files": list(snap.startup_files),
+        "derived_from": snap.derived_from,
     }
 
 
@@ -148,6 +149,7 @@ def _snapshot_from_json(data: Any) -> ShellSnapshot | None:
             stderr_bytes=int(data["stderr_bytes"]),
             cached=True,
             startup_files=tuple(str(f) for f in data["startup_files"]),
+            derived_from=None if data.get("derived_from") is None else str(data["derived_from"]),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -49,7 +49,7 @@ from ideaudit.shell.profiles import (
 # that start or kill a shell: a warm scan hits the snapshot cache and needs none of them
 # (together ~10 ms of start-up).
 
-__all__ = ["cached_snapshot", "capture", "capture_many"]
+__all__ = ["cached_snapshot", "capture", "capture_many", "capture_wave", "remember"]
 
 
 def _dump_command(kind: str, env_bin: str, out: str, fd: int | None = None) -> str:
@@ -377,3 +377,62 @@ def capture_many(
         with reaper.adopting():
             run_all(run, missing)
     return {p: results[p] for p in profiles}
+
+
+def capture_wave(
+    shell: str,
+    home: str,
+    profiles: Sequence[str],
+    *,
+    timeout: float | None = None,
+    base_env: Mapping[str, str] | None = None,
+    cache_dir: str | None = None,
+    refresh: bool = False,
+) -> dict[str, ShellSnapshot]:
+    """:func:`capture_many` for a scan: the terminal, when it is not cached, is derived
+    from the IDE model and cheap runs that skip the interactive rc file
+    (:mod:`ideaudit.shell.derive`), so the slow part of a start-up runs once.  Where the
+    files or the measured environments do not allow it, the terminal runs after all
+    (a second, single run).  The result holds every snapshot taken, the runs made for
+    the derivation included (the start-up analysis reuses them as variants)."""
+    from ideaudit.shell import derive
+
+    base = dict(session_base_env(home, shell) if base_env is None else base_env)
+    plan = None
+    if "terminal" in profiles and (
+        refresh or cached_snapshot(shell, home, "terminal", base_env=base, cache_dir=cache_dir) is None
+    ):
+        plan = derive.terminal_plan(shell, home, base)
+    runs = list(profiles)
+    if plan is not None:
+        runs = [p for p in dict.fromkeys([*profiles, "vscode", *plan.needs]) if p != "terminal"]
+    found = capture_many(
+        shell, home, runs, timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+    )
+    if plan is None:
+        return found
+    terminal = derive.derive_terminal(shell, home, base, plan, found)
+    if terminal is None:
+        terminal = capture(
+            shell, home, "terminal", timeout=timeout, base_env=base, cache_dir=cache_dir, refresh=refresh
+        )
+    else:
+        remember(shell, home, terminal, base_env=base, cache_dir=cache_dir)
+    return {"terminal": terminal, **found}
+
+
+def remember(
+    shell: str,
+    home: str,
+    snap: ShellSnapshot,
+    *,
+    base_env: Mapping[str, str] | None = None,
+    cache_dir: str | None = None,
+) -> None:
+    """Cache a snapshot made without :func:`capture` (a derived one) where ``capture``
+    would look for it, so the next scan finds it."""
+    base = dict(session_base_env(home, shell) if base_env is None else base_env)
+    resolved = resolve_shell(shell, base.get("PATH"))
+    cache_file = _cache_file(cache_dir, resolved, snap.profile, home, base, shell) if resolved else None
+    if cache_file is not None and snap.ok:
+        _store(cache_file, snap, refresh=True)
