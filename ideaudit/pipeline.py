@@ -584,11 +584,10 @@ def build_report(
     findings = fingerprint_all(findings, base)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    shell_desc: str | None = (
-        f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-        if terminal.shell
-        else None  # static mode: no shell captured
-    )
+    how = "cached" if terminal.cached else f"{terminal.duration:.2f} s"
+    if terminal.derived_from:  # no run of its own: see shell.derive
+        how += f", derived from {terminal.derived_from}'s run"
+    shell_desc: str | None = f"{terminal.shell} ({how})" if terminal.shell else None  # static: none
     from ideaudit.redact import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any

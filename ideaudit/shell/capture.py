@@ -399,9 +399,16 @@ def capture_wave(
 
     base = dict(session_base_env(home, shell) if base_env is None else base_env)
     plan = None
-    if "terminal" in profiles and (
-        refresh or cached_snapshot(shell, home, "terminal", base_env=base, cache_dir=cache_dir) is None
-    ):
+    if "terminal" in profiles:
+        hit = (
+            None if refresh else cached_snapshot(shell, home, "terminal", base_env=base, cache_dir=cache_dir)
+        )
+        if hit is not None:  # a warm scan: the rest is cached too, or runs as it would
+            rest = [p for p in profiles if p != "terminal"]
+            return {
+                "terminal": hit,
+                **capture_many(shell, home, rest, timeout=timeout, base_env=base, cache_dir=cache_dir),
+            }
         plan = derive.terminal_plan(shell, home, base)
     runs = list(profiles)
     if plan is not None:
