@@ -146,7 +146,8 @@ ConfigFile = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with "  # rich markup: \\[ prints [
+        # rich markup: "\\[" prints "["
+        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with "
         "\\[tool.ideaudit]) "
         "instead of the nearest one at or above PATH.",
     ),
