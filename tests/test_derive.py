@@ -287,7 +287,8 @@ def test_a_scan_runs_the_slow_rc_file_once_and_caches_the_derived_terminal(tmp_p
     zsh = shell_path("zsh")
     home = tmp_path / "home"
     home.mkdir()
-    counter = tmp_path / "runs"
+    counter, env_runs = tmp_path / "runs", tmp_path / "zshenv-runs"
+    (home / ".zshenv").write_text(f"export EDITOR=vi\nprint -n e >> {env_runs}\n")
     (home / ".zshrc").write_text(COMMON + f"print -n x >> {counter}\n")
     ws = tmp_path / "ws"
     (ws / ".vscode").mkdir(parents=True)
@@ -296,8 +297,16 @@ def test_a_scan_runs_the_slow_rc_file_once_and_caches_the_derived_terminal(tmp_p
     opts = ScanOptions(path=str(ws), home=str(home), shell=zsh, cache_dir=cache, go_env=False)
     result = scan(opts)
     assert counter.read_text() == "x"
+    # Two zsh in all: the IDE model and `zsh -c`, which stands for `zsh -l` too (no
+    # .zprofile or .zlogin here), so every variant of the start-up analysis is there.
+    assert env_runs.read_text() == "ee"
     shell_ctx = result.audit.shell
     assert shell_ctx is not None and shell_ctx.label == "your terminal (zsh -i)"
+    startup = result.audit.startup
+    assert startup is not None
+    assert set(startup.variants) == {"login-interactive", "login", "interactive", "plain"}
+    real_login = capture(zsh, str(home), "login", cache_dir="")
+    assert dict(startup.variants["login"].env) == dict(real_login.env)
     snaps = capture_wave(zsh, str(home), ["terminal"], cache_dir=cache)
     assert snaps["terminal"].cached and snaps["terminal"].derived_from == "vscode"
     assert counter.read_text() == "x"  # the warm lookup ran nothing

@@ -32,7 +32,11 @@ files they source by a literal path -- and declines when:
   at once when not interactive (then ``bash -l`` ran it too and the two cannot be told
   apart).
 
-and the derivation itself (:func:`derive_terminal`, after the runs) declines when the
+Code the files run but cannot be read ahead (``source $ZSH/oh-my-zsh.sh``, nvm's
+``. "$NVM_DIR/nvm.sh"`` in an rc file) is trusted not to test for a login shell or an
+IDE's marker: the frameworks we know do not.
+
+The derivation itself (:func:`derive_terminal`, after the runs) declines when the
 measured environments show an overlap: a login file changed a variable the rc file
 mentions, the rc file changed one the login file reads, a PATH entry both add, the
 rc file removed a login entry, or the start-up printed, failed or timed out.  A
@@ -51,7 +55,7 @@ from ideaudit._fast.lazyre import lazy_re
 from ideaudit.model import ShellSnapshot
 from ideaudit.shell.profiles import ALL_MARKERS, NOISE, mode, shell_argv, shell_kind, startup_files
 
-__all__ = ["Plan", "derive_terminal", "terminal_plan"]
+__all__ = ["Plan", "derive_terminal", "login_is_plain", "terminal_plan"]
 
 #: Tests for a login shell, in sh/bash/zsh and fish syntax.
 _LOGIN_TEST = lazy_re(
@@ -342,7 +346,24 @@ def _zsh_plan(shell: str, home: str, base: Mapping[str, str], zdotdir: str) -> P
         return None
     if _INTERACTIVE_TEST.search(lg_text):
         return None
+    if not lg_text.strip():  # no login-only file does anything: the IDE model is the terminal
+        return Plan("zsh", (), rc_text, "")
     return Plan("zsh", ("login", "plain"), rc_text, lg_text)
+
+
+def login_is_plain(shell: str, home: str, base: Mapping[str, str]) -> bool:
+    """Whether ``zsh -l`` is ``zsh -c`` here: the login-only files (``zprofile``,
+    ``zlogin``) are missing or only comments, and the ``zshenv`` files both read do not
+    test for a login shell.  Then one run stands for both variants."""
+    if shell_kind(shell) != "zsh":
+        return False
+    zdotdir = base.get("ZDOTDIR") or home
+    plain = startup_files(shell, home, "plain", base)
+    lg = [f for f in startup_files(shell, home, "login", base) if f not in plain]
+    common, lg_closure = _Closure(plain, home, zdotdir), _Closure(lg, home, zdotdir)
+    if common.unreadable or common.dynamic or lg_closure.unreadable or lg_closure.text.strip():
+        return False
+    return not _LOGIN_TEST.search(common.text) and not _marker(common.text)
 
 
 # --------------------------------------------------------------------------- deriving

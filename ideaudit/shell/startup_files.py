@@ -341,7 +341,9 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
     path: ``bash -i -l`` with and without ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run
     then; real rc files do test it, mostly to skip tmux or shell-wrapper start-ups); it
     is ``BASE`` when its mode reads no start-up file at all (``bash -c``: the result is
-    the session environment); otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
+    the session environment); otherwise ``CAPTURE``.  ``login`` is ``plain`` when zsh's
+    login-only files do nothing (:func:`ideaudit.shell.derive.login_is_plain`).  Empty for
+    shells whose start-up is not explained.
     """
     kind = shell_profiles.shell_kind(shell)
     if kind not in EXPLAINED:
@@ -366,6 +368,11 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
         if how == CAPTURE and _reads_nothing(shell, kind, home, variant, base):
             how = BASE
         plan[variant] = how
+    if plan.get("login") == CAPTURE and plan.get("plain") == CAPTURE:
+        from ideaudit.shell.derive import login_is_plain
+
+        if login_is_plain(shell, home, base):
+            plan["login"] = "plain"  # one run of `zsh -c` stands for `zsh -l` too
     return plan
 
 
