@@ -47,11 +47,15 @@ def _file_block(path: str, spec: FileSpec) -> list[str]:
         return ["", f"`{path}`: a named pipe (FIFO), not a regular file"]
     if "symlink" in spec:
         return ["", f"`{path}`: a symbolic link to `{spec['symlink']}`"]
+    if "built_with" in spec:
+        return ["", f"`{path}`: a Go program built with {_go_name(str(spec['built_with']))}"]
     mode = " (executable)" if spec.get("executable") else ""
     return ["", f"`{path}`{mode}", "", "```text", str(spec.get("text", "")).strip("\n"), "```"]
 
 
-_SHELL_NAMES = {"bash": "bash", "zsh": "zsh", "fish": "fish", "dash": "dash", "tcsh": "tcsh"}
+def _go_name(toolchain: str) -> str:
+    """``go1.19`` as people write it: Go 1.19."""
+    return toolchain.replace("go", "Go ", 1)
 
 
 def scan_words(case: Case) -> str:
@@ -59,7 +63,7 @@ def scan_words(case: Case) -> str:
     the command line and what the IDE was doing."""
     args = case.scan
     shell = str(args.get("shell", "bash"))
-    cmd = ["ideaudit", "scan", "--shell", shell]
+    cmd = ["ideaudit", "scan", *([str(args["workspace"])] if args.get("workspace") else []), "--shell", shell]
     parts: list[str] = []
     if args.get("ide_env"):
         cmd += ["--ide-env", str(args["ide_env"])]
@@ -77,7 +81,11 @@ def scan_words(case: Case) -> str:
     if args.get("verbose"):
         cmd.append("-v")
     for rel, name in dict(args.get("links", {})).items():
-        parts.append(f"{name.replace('go', 'Go ')} installed at `{rel}`")
+        parts.append(f"{_go_name(name)} installed at `{rel}`")
+    if args.get("usr_local_go"):
+        parts.append(f"an old {_go_name(str(args['usr_local_go']))} left in `/usr/local/go`")
+    if args.get("workspace"):
+        parts.append(f"the project checked out in `{args['workspace']}`")
     if args.get("git"):
         parts.append("the files committed to git")
     if args.get("direnv_allow"):
