@@ -59,9 +59,15 @@ def _go_name(toolchain: str) -> str:
 
 
 def scan_words(case: Case) -> str:
-    """How a full (not ``--static``) case is scanned, as a sentence a user can follow:
-    the command line and what the IDE was doing."""
+    """How a case is scanned, as a sentence a user can follow: the command line and what
+    the IDE was doing ("" for a plain ``--static`` case, as most are)."""
     args = case.scan
+    if case.static:
+        if not args:
+            return ""
+        cmd = ["ideaudit", "scan", "--static", *(["-v"] if args.get("verbose") else [])]
+        git = "; the files committed to git" if args.get("git") else ""
+        return f"Scanned with `{' '.join(cmd)}`{git}."
     shell = str(args.get("shell", "bash"))
     cmd = ["ideaudit", "scan", *([str(args["workspace"])] if args.get("workspace") else []), "--shell", shell]
     parts: list[str] = []
@@ -118,8 +124,9 @@ def _example(code: str, examples: dict[str, Example]) -> list[str]:
         gone = sorted(set(bad.home) - set(good.home)) if case is good else []
         if gone:
             lines += ["", "Without " + ", ".join(f"`~/{p}`" for p in gone) + "."]
-        if not case.static and (case is bad or scan_words(good) != scan_words(bad)):
-            lines += ["", scan_words(case)]
+        words = scan_words(case)
+        if words and (case is bad or words != scan_words(bad)):
+            lines += ["", words]
     return lines
 
 

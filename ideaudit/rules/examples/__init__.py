@@ -34,8 +34,9 @@ A case table (``[CODE.bad]``, ``[CODE.good]``, ``[common]``) holds:
   that lookup there, as writing to ``/usr/local`` is not a test's business).
 
 A case with neither a ``scan`` table nor a ``~/`` file (after merging ``[common]``) is a
-static one, scanned with ``--static``; every other case is scanned in full, with real
-shells on the fake home.  In file texts (and symlink targets, ``ide_env`` files) the
+static one, scanned with ``--static``, and so is one whose scan table says ``static =
+true`` (with ``git`` or ``verbose``, say); every other case is scanned in full, with
+real shells on the fake home.  In file texts (and symlink targets, ``ide_env`` files) the
 placeholders ``{home}`` (the fake ``$HOME``), ``{workspace}`` (the scanned folder),
 ``{go119}`` and ``{go127}`` (the GOROOT of the real Go 1.19 and Go 1.27 the tests use)
 are replaced when the case is written; nothing else in a text is touched.
@@ -71,6 +72,7 @@ SCAN_ARGS = frozenset(
         "changed_after_ide",
         "workspace",
         "usr_local_go",
+        "static",
     }
 )
 
@@ -92,7 +94,7 @@ class Case:
     @property
     def static(self) -> bool:
         """Scanned with ``--static``: the committed files alone decide it."""
-        return not self.scan and not self.home
+        return bool(self.scan.get("static", not self.scan and not self.home))
 
 
 @record(frozen=True)
