@@ -6,7 +6,7 @@ workspaces' machinery: the scan is :func:`ideaudit.pipeline.scan` with the optio
 ``tests/test_samples.py`` builds from ``expected.json`` ``args`` (real shells on a fake
 ``$HOME``, whose session environment ``session_base_env`` builds from nothing, as
 ``env -i`` would), toolchain links from ``tests/toolchains.py``, ``direnv allow`` from
-the samples, and the fake IDE process of ``tests/test_watch.py``.  A case with neither
+the samples, and the fake IDE process of the watch tests (``tests/fakeide.py``).  A case with neither
 a scan table nor home files is scanned with ``--static``.
 
 Fast on two cores: cases with the same home files share one fake home (written once)
@@ -28,9 +28,9 @@ from typing import Any
 
 import pytest
 
-from ideaudit import toolchain as toolchain_lookup
+from ideaudit._fast.record import replace
+from ideaudit.go import toolchain as toolchain_lookup
 from ideaudit.pipeline import ScanOptions, run_rules, scan
-from ideaudit.record import replace
 from ideaudit.rules.catalog import load_all
 from ideaudit.rules.examples import Case, load_examples, merged, needed_placeholders, write_files
 from tests.conftest import shell_path
@@ -168,7 +168,7 @@ def _scan_written(
                 pytest.skip("the fake IDE process is recognised through /proc on Linux")
             procs.append(start_fake_code(folder, name=str(ide), home=home))
             if later:
-                time.sleep(0.05)  # past the tick an edit is taken as seen in (watch_ide.start_time)
+                time.sleep(0.05)  # past the tick an edit is taken as seen in (watch.ide_check.start_time)
                 write_files({k: v for k, v in case.home.items() if k in later}, str(home), values)
         return _run_scan(args, workspace, home, cache_dir, bool(ide))
     finally:
@@ -197,9 +197,9 @@ def _run_scan(args: dict[str, Any], workspace: Path, home: Path, cache_dir: str,
     codes = _codes(result.findings)
     if args.get("verbose"):
         codes |= _codes(result.notes)
-    if ide:  # what `ideaudit watch` adds to each audit (watch.py)
-        from ideaudit.watch_ide import env_inputs, running_ides
-        from ideaudit.watch_paths import goenv_file
+    if ide:  # what `ideaudit watch` adds to each audit (watch/session.py)
+        from ideaudit.watch.ide_check import env_inputs, running_ides
+        from ideaudit.watch.paths import goenv_file
 
         audit = result.audit
         terminal = next(s for s in audit.snapshots if s.profile == "terminal")
