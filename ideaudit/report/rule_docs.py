@@ -40,6 +40,11 @@ def _lang(path: str) -> str:
     return "text"
 
 
+def is_stand_in(spec: FileSpec) -> bool:
+    """An executable whose content does not matter (``{ executable = true }``)."""
+    return not isinstance(spec, str) and bool(spec.get("executable")) and "text" not in spec
+
+
 def _file_block(path: str, spec: FileSpec) -> list[str]:
     if isinstance(spec, str):
         return ["", f"`{path}`", "", f"```{_lang(path)}", spec.strip("\n"), "```"]
@@ -107,23 +112,34 @@ def scan_words(case: Case) -> str:
 
 def _example(code: str, examples: dict[str, Example]) -> list[str]:
     """The rule's minimal bad configuration and the corrected one (files beside the rules):
-    the case's own workspace files, its ``$HOME`` files (with the common ones; the
-    corrected case only those that differ) and, for a full scan, how it was scanned."""
+    each case's own workspace files and its ``$HOME`` files (the common ones too), then,
+    for a case that is not plain ``--static``, how it was scanned.  The corrected case
+    names the files it keeps as they were instead of repeating them, so the fix stands out."""
     ex = examples.get(code)
     if ex is None:
         return []
     bad, good = merged(ex.common, ex.bad), merged(ex.common, ex.good)
+
+    def shown(own: Case, case: Case) -> dict[str, FileSpec]:
+        return {**own.files, **{f"~/{p}": s for p, s in case.home.items()}}
+
+    before = shown(ex.bad, bad)
     lines: list[str] = []
     for title, own, case in (("Example", ex.bad, bad), ("Corrected", ex.good, good)):
         lines += ["", f"{title}:"]
-        for path, spec in own.files.items():
-            lines += _file_block(path, spec)
-        home = case.home if case is bad else {p: s for p, s in good.home.items() if bad.home.get(p) != s}
-        for path, spec in home.items():
-            lines += _file_block(f"~/{path}", spec)
-        gone = sorted(set(bad.home) - set(good.home)) if case is good else []
+        files = shown(own, case)
+        same = [p for p, s in files.items() if case is good and before.get(p) == s]
+        stand_ins = [p for p, s in files.items() if is_stand_in(s) and p not in same]
+        for path, spec in files.items():
+            if path not in same and path not in stand_ins:
+                lines += _file_block(path, spec)
+        if stand_ins:
+            lines += ["", "Installed tools (executables): " + ", ".join(f"`{p}`" for p in stand_ins) + "."]
+        if same:
+            lines += ["", "Unchanged: " + ", ".join(f"`{p}`" for p in same) + "."]
+        gone = [p for p in before if p.startswith("~/") and p not in files] if case is good else []
         if gone:
-            lines += ["", "Without " + ", ".join(f"`~/{p}`" for p in gone) + "."]
+            lines += ["", "Without " + ", ".join(f"`{p}`" for p in gone) + "."]
         words = scan_words(case)
         if words and (case is bad or words != scan_words(bad)):
             lines += ["", words]

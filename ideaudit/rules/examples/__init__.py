@@ -12,7 +12,8 @@ A case table (``[CODE.bad]``, ``[CODE.good]``, ``[common]``) holds:
 - ``"path/in/workspace" = "text"``: a file of the workspace (the folder scanned);
 - ``"~/path" = "text"``: a file of the fake ``$HOME`` the scan runs with (``--home``);
 - a special file as an inline table instead of the text: ``{ fifo = true }`` (a named
-  pipe), ``{ text = "...", executable = true }`` (mode 0755: a stand-in binary),
+  pipe), ``{ executable = true }`` (mode 0755: a stand-in for an installed tool, which
+  ideaudit finds by ``stat`` and never runs; ``text`` gives its content),
   ``{ symlink = "target" }``, ``{ built_with = "go1.19" }`` (a real Go program built
   by that toolchain, as ``go version -m`` reads it: a copy of its ``gofmt``, standing in
   for a ``dlv`` or ``gopls`` built with that Go);
@@ -78,6 +79,9 @@ SCAN_ARGS = frozenset(
 
 #: ``{ built_with = "go1.19" }``: the placeholder of that toolchain's root.
 BUILT_WITH = {"go1.19": "{go119}", "go1.27": "{go127}"}
+
+#: What a stand-in executable holds: the samples' stand-ins say the same.
+STAND_IN = "#!/bin/sh\necho 'a stand-in: ideaudit finds tools by stat and never runs them' >&2\nexit 3\n"
 
 #: A file's content: its text, or a special file (``{fifo = true}``, ...).
 FileSpec = str | Mapping[str, Any]
@@ -184,7 +188,8 @@ def write_files(files: Mapping[str, FileSpec], folder: str, values: Mapping[str,
             root = values[BUILT_WITH[str(spec["built_with"])]]
             shutil.copy(os.path.join(root, "bin", "gofmt"), path)
         else:
+            text = spec.get("text", STAND_IN if spec.get("executable") else "")
             with open(path, "w", encoding="utf-8") as out:
-                out.write(fill(str(spec.get("text", "")).lstrip("\n"), values))
+                out.write(fill(str(text).lstrip("\n"), values))
             if spec.get("executable"):
                 os.chmod(path, 0o755)
