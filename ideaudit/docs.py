@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ideaudit.rules.base import kinds_text, needs_text
 from ideaudit.rules.catalog import load_all
-from ideaudit.rules.examples import Example
+from ideaudit.rules.examples import Case, Example, FileSpec, merged
 
 FAMILIES = {
     "E": "Input the audit could not use",
@@ -32,32 +32,98 @@ FAMILIES = {
 }
 
 
+def _lang(path: str) -> str:
+    if path.endswith(".xml"):
+        return "xml"
+    if path.endswith((".json", "-workspace")):
+        return "jsonc"
+    return "text"
+
+
+def _file_block(path: str, spec: FileSpec) -> list[str]:
+    if isinstance(spec, str):
+        return ["", f"`{path}`", "", f"```{_lang(path)}", spec.strip("\n"), "```"]
+    if spec.get("fifo"):
+        return ["", f"`{path}`: a named pipe (FIFO), not a regular file"]
+    if "symlink" in spec:
+        return ["", f"`{path}`: a symbolic link to `{spec['symlink']}`"]
+    mode = " (executable)" if spec.get("executable") else ""
+    return ["", f"`{path}`{mode}", "", "```text", str(spec.get("text", "")).strip("\n"), "```"]
+
+
+_SHELL_NAMES = {"bash": "bash", "zsh": "zsh", "fish": "fish", "dash": "dash", "tcsh": "tcsh"}
+
+
+def scan_words(case: Case) -> str:
+    """How a full (not ``--static``) case is scanned, as a sentence a user can follow:
+    the command line and what the IDE was doing."""
+    args = case.scan
+    shell = str(args.get("shell", "bash"))
+    cmd = ["ideaudit", "scan", "--shell", shell]
+    parts: list[str] = []
+    if args.get("ide_env"):
+        cmd += ["--ide-env", str(args["ide_env"])]
+        parts.append(f"VS Code started with the environment in `{args['ide_env']}`")
+    else:
+        parts.append(f"VS Code started from the desktop (it resolves `{shell} -i -l` once, at start-up)")
+    if args.get("goland_loads_shell_env"):
+        cmd.append("--goland-loads-shell-env")
+    if args.get("timeout"):
+        cmd += ["--timeout", str(args["timeout"])]
+    if args.get("go_env") is False:
+        cmd.append("--no-go-env")
+    if args.get("trust"):
+        cmd.append("--trust")
+    if args.get("verbose"):
+        cmd.append("-v")
+    for rel, name in dict(args.get("links", {})).items():
+        parts.append(f"{name.replace('go', 'Go ')} installed at `{rel}`")
+    if args.get("git"):
+        parts.append("the files committed to git")
+    if args.get("direnv_allow"):
+        parts.append("the `.envrc` allowed (`direnv allow`)")
+    ide = args.get("running_ide")
+    if ide:
+        label = {"code": "VS Code", "goland": "GoLand"}.get(str(ide), str(ide))
+        changed = [f"`{p}`" for p in args.get("changed_after_ide", ())]
+        when = f"before {', '.join(changed)} changed" if changed else "after every file was written"
+        parts.append(f"{label} running (`{ide}`), started {when}; `ideaudit watch` checks it")
+    return f"Scanned with `{' '.join(cmd)}`: " + "; ".join(parts) + "."
+
+
 def _example(code: str, examples: dict[str, Example]) -> list[str]:
-    """The rule's minimal bad configuration and the corrected one (files beside the rules)."""
+    """The rule's minimal bad configuration and the corrected one (files beside the rules):
+    the case's own workspace files, its ``$HOME`` files (with the common ones; the
+    corrected case only those that differ) and, for a full scan, how it was scanned."""
     ex = examples.get(code)
     if ex is None:
         return []
+    bad, good = merged(ex.common, ex.bad), merged(ex.common, ex.good)
     lines: list[str] = []
-    for title, files in (("Example", ex.bad), ("Corrected", ex.good)):
+    for title, own, case in (("Example", ex.bad, bad), ("Corrected", ex.good, good)):
         lines += ["", f"{title}:"]
-        for path, text in files.items():
-            lang = (
-                "xml"
-                if path.endswith(".xml")
-                else "jsonc"
-                if path.endswith((".json", "-workspace"))
-                else "text"
-            )
-            lines += ["", f"`{path}`", "", f"```{lang}", text.strip("\n"), "```"]
+        for path, spec in own.files.items():
+            lines += _file_block(path, spec)
+        home = case.home if case is bad else {p: s for p, s in good.home.items() if bad.home.get(p) != s}
+        for path, spec in home.items():
+            lines += _file_block(f"~/{path}", spec)
+        gone = sorted(set(bad.home) - set(good.home)) if case is good else []
+        if gone:
+            lines += ["", "Without " + ", ".join(f"`~/{p}`" for p in gone) + "."]
+        if not case.static and (case is bad or scan_words(good) != scan_words(bad)):
+            lines += ["", scan_words(case)]
     return lines
 
 
 NO_EXAMPLE = (
-    "Rules without an example below need your shell, a toolchain or a running IDE (a "
-    "static example cannot show them), or: E002 (a FIFO or an oversized file), J007 "
-    "(needs git's index to know workspace.xml is committed), J012 (a module's .iml), "
-    "V010 (a note, not a finding)."
+    "A rule that needs more than the files is shown with the `$HOME` files (`~/...`) it was "
+    "scanned with and the scan's command line."
 )
+
+
+def _missing(examples: dict[str, Example]) -> str:
+    missing = sorted(set(load_all()) - set(examples))
+    return NO_EXAMPLE + (f" Rules without an example yet: {', '.join(missing)}." if missing else "")
 
 
 def render() -> str:
@@ -82,8 +148,8 @@ def render() -> str:
         "`a running IDE`: the IDE's own environment). `ideaudit scan --static` (CI, "
         "pre-commit) runs only the rules that need nothing but files.",
         "",
-        "Each rule that the committed files decide shows a minimal bad configuration and the "
-        "corrected one (`ideaudit/rules/examples/`, checked by tests/test_rule_examples.py). " + NO_EXAMPLE,
+        "Each rule shows a minimal bad configuration and the corrected one "
+        "(`ideaudit/rules/examples/`, checked by tests/test_rule_examples.py). " + _missing(examples),
         "",
         "| code | name | severity | applies to | needs | title |",
         "| --- | --- | --- | --- | --- | --- |",
