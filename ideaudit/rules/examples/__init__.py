@@ -41,7 +41,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ideaudit.record import record
+from ideaudit._fast.record import record
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
