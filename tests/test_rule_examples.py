@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from ideaudit.pipeline import ScanOptions, run_rules, scan
-from ideaudit.record import replace
+from ideaudit._fast.record import replace
 from ideaudit.rules.catalog import load_all
 from ideaudit.rules.examples import Case, load_examples, merged, needed_placeholders, write_files
 from tests.conftest import shell_path
@@ -173,8 +173,8 @@ def _run_scan(args: dict[str, Any], workspace: Path, home: Path, cache_dir: str,
     if args.get("verbose"):
         codes |= _codes(result.notes)
     if ide:  # what `ideaudit watch` adds to each audit (watch.py)
-        from ideaudit.watch_ide import env_inputs, running_ides
-        from ideaudit.watch_paths import goenv_file
+        from ideaudit.watch.ide_check import env_inputs, running_ides
+        from ideaudit.watch.paths import goenv_file
 
         audit = result.audit
         terminal = next(s for s in audit.snapshots if s.profile == "terminal")
