@@ -27,8 +27,8 @@ from typing import Any
 
 import pytest
 
-from ideaudit.pipeline import ScanOptions, run_rules, scan
 from ideaudit._fast.record import replace
+from ideaudit.pipeline import ScanOptions, run_rules, scan
 from ideaudit.rules.catalog import load_all
 from ideaudit.rules.examples import Case, load_examples, merged, needed_placeholders, write_files
 from tests.conftest import shell_path
