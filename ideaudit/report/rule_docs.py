@@ -40,6 +40,11 @@ def _lang(path: str) -> str:
     return "text"
 
 
+def is_stand_in(spec: FileSpec) -> bool:
+    """An executable whose content does not matter (``{ executable = true }``)."""
+    return not isinstance(spec, str) and bool(spec.get("executable")) and "text" not in spec
+
+
 def _file_block(path: str, spec: FileSpec) -> list[str]:
     if isinstance(spec, str):
         return ["", f"`{path}`", "", f"```{_lang(path)}", spec.strip("\n"), "```"]
@@ -47,19 +52,29 @@ def _file_block(path: str, spec: FileSpec) -> list[str]:
         return ["", f"`{path}`: a named pipe (FIFO), not a regular file"]
     if "symlink" in spec:
         return ["", f"`{path}`: a symbolic link to `{spec['symlink']}`"]
+    if "built_with" in spec:
+        return ["", f"`{path}`: a Go program built with {_go_name(str(spec['built_with']))}"]
     mode = " (executable)" if spec.get("executable") else ""
     return ["", f"`{path}`{mode}", "", "```text", str(spec.get("text", "")).strip("\n"), "```"]
 
 
-_SHELL_NAMES = {"bash": "bash", "zsh": "zsh", "fish": "fish", "dash": "dash", "tcsh": "tcsh"}
+def _go_name(toolchain: str) -> str:
+    """``go1.19`` as people write it: Go 1.19."""
+    return toolchain.replace("go", "Go ", 1)
 
 
 def scan_words(case: Case) -> str:
-    """How a full (not ``--static``) case is scanned, as a sentence a user can follow:
-    the command line and what the IDE was doing."""
+    """How a case is scanned, as a sentence a user can follow: the command line and what
+    the IDE was doing ("" for a plain ``--static`` case, as most are)."""
     args = case.scan
+    if case.static:
+        if not args:
+            return ""
+        cmd = ["ideaudit", "scan", "--static", *(["-v"] if args.get("verbose") else [])]
+        git = "; the files committed to git" if args.get("git") else ""
+        return f"Scanned with `{' '.join(cmd)}`{git}."
     shell = str(args.get("shell", "bash"))
-    cmd = ["ideaudit", "scan", "--shell", shell]
+    cmd = ["ideaudit", "scan", *([str(args["workspace"])] if args.get("workspace") else []), "--shell", shell]
     parts: list[str] = []
     if args.get("ide_env"):
         cmd += ["--ide-env", str(args["ide_env"])]
@@ -77,7 +92,11 @@ def scan_words(case: Case) -> str:
     if args.get("verbose"):
         cmd.append("-v")
     for rel, name in dict(args.get("links", {})).items():
-        parts.append(f"{name.replace('go', 'Go ')} installed at `{rel}`")
+        parts.append(f"{_go_name(name)} installed at `{rel}`")
+    if args.get("usr_local_go"):
+        parts.append(f"an old {_go_name(str(args['usr_local_go']))} left in `/usr/local/go`")
+    if args.get("workspace"):
+        parts.append(f"the project checked out in `{args['workspace']}`")
     if args.get("git"):
         parts.append("the files committed to git")
     if args.get("direnv_allow"):
@@ -93,25 +112,37 @@ def scan_words(case: Case) -> str:
 
 def _example(code: str, examples: dict[str, Example]) -> list[str]:
     """The rule's minimal bad configuration and the corrected one (files beside the rules):
-    the case's own workspace files, its ``$HOME`` files (with the common ones; the
-    corrected case only those that differ) and, for a full scan, how it was scanned."""
+    each case's own workspace files and its ``$HOME`` files (the common ones too), then,
+    for a case that is not plain ``--static``, how it was scanned.  The corrected case
+    names the files it keeps as they were instead of repeating them, so the fix stands out."""
     ex = examples.get(code)
     if ex is None:
         return []
     bad, good = merged(ex.common, ex.bad), merged(ex.common, ex.good)
+
+    def shown(own: Case, case: Case) -> dict[str, FileSpec]:
+        return {**own.files, **{f"~/{p}": s for p, s in case.home.items()}}
+
+    before = shown(ex.bad, bad)
     lines: list[str] = []
     for title, own, case in (("Example", ex.bad, bad), ("Corrected", ex.good, good)):
         lines += ["", f"{title}:"]
-        for path, spec in own.files.items():
-            lines += _file_block(path, spec)
-        home = case.home if case is bad else {p: s for p, s in good.home.items() if bad.home.get(p) != s}
-        for path, spec in home.items():
-            lines += _file_block(f"~/{path}", spec)
-        gone = sorted(set(bad.home) - set(good.home)) if case is good else []
+        files = shown(own, case)
+        same = [p for p, s in files.items() if case is good and before.get(p) == s]
+        stand_ins = [p for p, s in files.items() if is_stand_in(s) and p not in same]
+        for path, spec in files.items():
+            if path not in same and path not in stand_ins:
+                lines += _file_block(path, spec)
+        if stand_ins:
+            lines += ["", "Installed tools (executables): " + ", ".join(f"`{p}`" for p in stand_ins) + "."]
+        if same:
+            lines += ["", "Unchanged: " + ", ".join(f"`{p}`" for p in same) + "."]
+        gone = [p for p in before if p.startswith("~/") and p not in files] if case is good else []
         if gone:
-            lines += ["", "Without " + ", ".join(f"`~/{p}`" for p in gone) + "."]
-        if not case.static and (case is bad or scan_words(good) != scan_words(bad)):
-            lines += ["", scan_words(case)]
+            lines += ["", "Without " + ", ".join(f"`{p}`" for p in gone) + "."]
+        words = scan_words(case)
+        if words and (case is bad or words != scan_words(bad)):
+            lines += ["", words]
     return lines
 
 

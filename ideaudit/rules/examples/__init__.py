@@ -12,8 +12,11 @@ A case table (``[CODE.bad]``, ``[CODE.good]``, ``[common]``) holds:
 - ``"path/in/workspace" = "text"``: a file of the workspace (the folder scanned);
 - ``"~/path" = "text"``: a file of the fake ``$HOME`` the scan runs with (``--home``);
 - a special file as an inline table instead of the text: ``{ fifo = true }`` (a named
-  pipe), ``{ text = "...", executable = true }`` (mode 0755: a stand-in binary),
-  ``{ symlink = "target" }``;
+  pipe), ``{ executable = true }`` (mode 0755: a stand-in for an installed tool, which
+  ideaudit finds by ``stat`` and never runs; ``text`` gives its content),
+  ``{ symlink = "target" }``, ``{ built_with = "go1.19" }`` (a real Go program built
+  by that toolchain, as ``go version -m`` reads it: a copy of its ``gofmt``, standing in
+  for a ``dlv`` or ``gopls`` built with that Go);
 - a ``scan`` sub-table (``[CODE.bad.scan]``, ``[common.scan]``) with the scan's
   arguments, named as in ``sample_workspaces/*/expected.json`` ``args``: ``shell``
   (``bash`` by default), ``ide_env`` (a file of the case, workspace-relative or ``~/``,
@@ -25,11 +28,16 @@ A case table (``[CODE.bad]``, ``[CODE.good]``, ``[common]``) holds:
   init`` the workspace and ``git add`` every file, as a committed project), and
   ``running_ide`` (``"code"`` or ``"goland"``: a process of that name with the case's
   ``$HOME`` is running, started after every file was written except those listed in
-  ``changed_after_ide``; the watch-only W rules are run then).
+  ``changed_after_ide``; the watch-only W rules are run then), ``workspace`` (where the
+  scanned folder is, e.g. ``"~/go/src/github.com/acme/api"``: inside the fake home) and
+  ``usr_local_go`` (``"go1.27"``: a real Go installed where vscode-go's last-resort
+  lookup looks, ``/usr/local/go``; the test puts it in a temporary folder and points
+  that lookup there, as writing to ``/usr/local`` is not a test's business).
 
 A case with neither a ``scan`` table nor a ``~/`` file (after merging ``[common]``) is a
-static one, scanned with ``--static``; every other case is scanned in full, with real
-shells on the fake home.  In file texts (and symlink targets, ``ide_env`` files) the
+static one, scanned with ``--static``, and so is one whose scan table says ``static =
+true`` (with ``git`` or ``verbose``, say); every other case is scanned in full, with
+real shells on the fake home.  In file texts (and symlink targets, ``ide_env`` files) the
 placeholders ``{home}`` (the fake ``$HOME``), ``{workspace}`` (the scanned folder),
 ``{go119}`` and ``{go127}`` (the GOROOT of the real Go 1.19 and Go 1.27 the tests use)
 are replaced when the case is written; nothing else in a text is touched.
@@ -63,8 +71,17 @@ SCAN_ARGS = frozenset(
         "git",
         "running_ide",
         "changed_after_ide",
+        "workspace",
+        "usr_local_go",
+        "static",
     }
 )
+
+#: ``{ built_with = "go1.19" }``: the placeholder of that toolchain's root.
+BUILT_WITH = {"go1.19": "{go119}", "go1.27": "{go127}"}
+
+#: What a stand-in executable holds: the samples' stand-ins say the same.
+STAND_IN = "#!/bin/sh\necho 'a stand-in: ideaudit finds tools by stat and never runs them' >&2\nexit 3\n"
 
 #: A file's content: its text, or a special file (``{fifo = true}``, ...).
 FileSpec = str | Mapping[str, Any]
@@ -81,7 +98,7 @@ class Case:
     @property
     def static(self) -> bool:
         """Scanned with ``--static``: the committed files alone decide it."""
-        return not self.scan and not self.home
+        return bool(self.scan.get("static", not self.scan and not self.home))
 
 
 @record(frozen=True)
@@ -139,6 +156,8 @@ def needed_placeholders(case: Case) -> set[str]:
             texts.append(spec)
         else:
             texts += [str(v) for v in spec.values() if isinstance(v, str)]
+            if "built_with" in spec:
+                texts.append(BUILT_WITH[str(spec["built_with"])])
     return {p for p in PLACEHOLDERS if any(p in t for t in texts)}
 
 
@@ -163,8 +182,14 @@ def write_files(files: Mapping[str, FileSpec], folder: str, values: Mapping[str,
             os.mkfifo(path)
         elif "symlink" in spec:
             os.symlink(fill(str(spec["symlink"]), values), path)
+        elif "built_with" in spec:
+            import shutil
+
+            root = values[BUILT_WITH[str(spec["built_with"])]]
+            shutil.copy(os.path.join(root, "bin", "gofmt"), path)
         else:
+            text = spec.get("text", STAND_IN if spec.get("executable") else "")
             with open(path, "w", encoding="utf-8") as out:
-                out.write(fill(str(spec.get("text", "")).lstrip("\n"), values))
+                out.write(fill(str(text).lstrip("\n"), values))
             if spec.get("executable"):
                 os.chmod(path, 0o755)
