@@ -36,7 +36,7 @@ from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it
 from ideaudit.rules.catalog import load_all
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.toolchain import path_lookup, which
-from ideaudit.workspace import Target, has_goland_project, resolve_target
+from ideaudit.workspace import Target, has_goland_project, repository_root, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
@@ -291,7 +291,10 @@ def finish(
     secrets = frozenset(_secrets(audit))
     workspace = target.code_workspace or target.root
     report = build_report(workspace, audit, findings, ide, terminal, secrets, notes)
-    report = replace(report, static=options.static, skipped_rules=tuple(sorted(skipped)))
+    repository = repository_root(target.root, os.environ.get("GITHUB_WORKSPACE"))
+    report = replace(
+        report, static=options.static, skipped_rules=tuple(sorted(skipped)), repository=repository
+    )
     return ScanResult(report, audit, findings, fixes, secrets, notes)
 
 

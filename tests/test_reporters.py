@@ -466,6 +466,7 @@ def test_json_is_the_whole_report() -> None:
         "summary",
         "notes",
         "root",
+        "repository",
         "static",
         "skipped_rules",
     }

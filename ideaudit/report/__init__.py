@@ -81,6 +81,25 @@ def relpath(file: str, workspace: str) -> str:
     return file
 
 
+def repository_path(file: str, report: Report) -> str:
+    """``file`` as GitHub wants it: relative to the repository root when the workspace
+    is inside a git repository (GitHub resolves annotation and SARIF paths against it,
+    and the workspace may be a subfolder), else relative to the workspace as everywhere.
+
+    ``file`` is as the report holds it: relative to ``report.root``, or absolute."""
+    root = report.root or report.workspace
+    repo = report.repository
+    if not repo:
+        return relpath(file, root)
+    posix_root = root.replace("\\", "/").rstrip("/")
+    full = file if _is_absolute(file) else f"{posix_root}/{file}"
+    return relpath(full.replace("\\", "/"), repo.replace("\\", "/"))
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or path[1:3] in (":\\", ":/")
+
+
 def position(loc: Location | None) -> tuple[int, int]:
     """(line, col) with 1 for what is unknown, as problem matchers want."""
     if loc is None:

@@ -3,8 +3,10 @@
 One run; ``tool.driver.rules`` are built from the rule registry passed in (id, name,
 short/full description, help, default level); each result has ``ruleId``, ``level``
 (error/warning/note), ``message.text`` and, when the finding points at a file, a
-physical location.  Files inside the workspace are given relative to the ``SRCROOT``
-base (the workspace root), others as absolute ``file://`` URIs.
+physical location.  Files inside the git repository that holds the workspace are
+given relative to the ``SRCROOT`` base, the repository root (GitHub code scanning
+resolves a relative ``uri`` against it, and the workspace may be a subfolder); with no
+repository, relative to the workspace root.  Others are absolute ``file://`` URIs.
 
 For GitHub code scanning: every result has a location (a finding with no file points
 at the file that defines its context, else at the workspace's first configuration
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ideaudit.model import Finding, Location, Report, Severity
-from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
+from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, repository_path
 
 if TYPE_CHECKING:
     from ideaudit.rules.base import Rule
@@ -47,11 +49,11 @@ def _file_uri(path: str) -> str:
     return "file://" + quote(posix, safe="/:")
 
 
-def _artifact(file: str, workspace: str) -> dict[str, Any]:
-    rel = relpath(file, workspace)
-    if rel != file or not (file.startswith("/") or file[1:3] in (":\\", ":/")):
+def _artifact(file: str, report: Report) -> dict[str, Any]:
+    rel = repository_path(file, report)
+    if not (rel.startswith("/") or rel[1:3] in (":\\", ":/")):
         return {"uri": quote(rel.replace("\\", "/"), safe="/"), "uriBaseId": SRCROOT}
-    return {"uri": _file_uri(file)}
+    return {"uri": _file_uri(rel)}
 
 
 def _region(loc: Location) -> dict[str, int] | None:
@@ -98,7 +100,7 @@ def _fallback_location(f: Finding, report: Report) -> Location | None:
     return next(iter(defined.values()), None)
 
 
-def _result(f: Finding, index: int, workspace: str, report: Report | None = None) -> dict[str, Any]:
+def _result(f: Finding, index: int, report: Report) -> dict[str, Any]:
     text = labelled_message(f)
     if f.fix:
         text += f"\nFix: {f.fix}"
@@ -109,10 +111,10 @@ def _result(f: Finding, index: int, workspace: str, report: Report | None = None
         "message": {"text": text},
     }
     loc = f.location
-    if loc is None and report is not None:
+    if loc is None:
         loc = _fallback_location(f, report)
     if loc is not None:
-        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, workspace)}
+        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, report)}
         region = _region(loc) if loc is f.location else {"startLine": loc.line or 1}
         if region is not None:
             physical["region"] = region
@@ -144,7 +146,7 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
     ordered = sorted(
         one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
     )
-    root = report.root or report.workspace
+    root = report.repository or report.root or report.workspace
     base = root.replace("\\", "/").rstrip("/") + "/"
     run: dict[str, Any] = {
         "tool": {
@@ -155,7 +157,7 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": _file_uri(base)}},
-        "results": [_result(f, index[f.code], root, report) for f in ordered],
+        "results": [_result(f, index[f.code], report) for f in ordered],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
