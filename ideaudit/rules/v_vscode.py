@@ -510,3 +510,90 @@ def workspace_folder_missing(audit: Audit) -> Iterator[Finding]:
             fix="Fix its path in the .code-workspace file (relative to that file), or remove the entry.",
             location=folder.defined_at,
         )
+
+
+def go_tags(value: str) -> list[str] | None:
+    """The build tags go takes from ``-tags VALUE`` (``cmd/go/internal/work``'s
+    ``tagsFlag.Set``): a value with a space or a ``'`` is read as Go 1.12 read it, as
+    fields split by white space, a field wholly in ``'...'`` or ``"..."`` taken without
+    its quotes (``cmd/internal/quoted.Split``); any other value is split on commas.
+    None when go rejects it (an unterminated quote)."""
+    if " " not in value and "'" not in value:
+        return [t for t in value.split(",") if t]
+    tags: list[str] = []
+    rest = value
+    while True:
+        rest = rest.lstrip(" \t\n\r")
+        if not rest:
+            return tags
+        quote = rest[0]
+        if quote in "'\"":
+            end = rest.find(quote, 1)
+            if end < 0:
+                return None
+            tags.append(rest[1:end])
+            rest = rest[end + 1 :]
+            continue
+        cut = min((i for i in (rest.find(c) for c in " \t\n\r") if i >= 0), default=len(rest))
+        tags.append(rest[:cut])
+        rest = rest[cut:]
+
+
+def _tag_values(fc: FolderContexts) -> Iterator[tuple[str, str, Location | None]]:
+    """(setting, -tags value, where) for the settings vscode-go passes to go as ``-tags``."""
+    settings = fc.folder.settings
+    for key in ("go.buildTags", "go.testTags"):
+        found = settings.get(key)
+        if found is not None and isinstance(found.value, str) and found.value.strip():
+            yield key, found.value, found.location
+    flags = settings.get("go.buildFlags")
+    if flags is not None and isinstance(flags.value, list):
+        items = [x for x in flags.value if isinstance(x, str)]
+        for i, item in enumerate(items):
+            if item.split("=", 1)[0] in ("-tags", "--tags") and "=" in item:
+                yield "go.buildFlags", item.split("=", 1)[1], flags.location
+            elif item in ("-tags", "--tags") and i + 1 < len(items):
+                yield "go.buildFlags", items[i + 1], flags.location
+
+
+@rule(
+    "V014",
+    "build-tags-quoted",
+    "Build tags written with quotes are not the tags you meant",
+    Severity.WARNING,
+    """
+    vscode-go passes ``go.buildTags`` (``go.testTags``, a ``-tags`` in ``go.buildFlags``)
+    to go as one argument, with no shell in between, so quotes in it reach go.  go reads
+    ``"\\"sqlite\\""`` as the tag ``"sqlite"`` (quotes included) and
+    ``"'sqlite sqlite_unlock_notify'"`` as the single tag ``sqlite sqlite_unlock_notify``
+    (a quoted field keeps its space): neither matches ``//go:build sqlite``, and the files
+    behind the tag silently drop out of gopls, the tests and the build.  (Seen in gitea's
+    settings; checked against go 1.19's ``go list -tags``.)
+    """,
+    'Write the tags comma-separated without quotes: "go.buildTags": "sqlite,sqlite_unlock_notify".',
+    needs=FILES,
+)
+def build_tags_quoted(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for key, raw, loc in _tag_values(fc):
+            tags = go_tags(raw)
+            bad = [t for t in tags or () if any(c in t for c in "'\" \t")]
+            if tags is not None and not bad:
+                continue
+            meant = ",".join(
+                p for t in (tags or [raw]) for p in t.replace("'", " ").replace('"', " ").split()
+            )
+            what = (
+                "go rejects it (an unterminated quote)"
+                if tags is None
+                else "go sees the tag" + ("s " if len(bad) > 1 else " ") + ", ".join(repr(t) for t in bad)
+            )
+            yield finding(
+                "V014",
+                Severity.WARNING,
+                f"{key} {raw!r}: {what}; quotes reach go literally (no shell reads this setting), "
+                "so files behind those build tags are left out",
+                _tools_ctx(fc),
+                fix=f'Write "{meant}" (comma-separated, no quotes).',
+                location=loc,
+            )
