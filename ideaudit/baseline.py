@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 import os
 
+from ideaudit.errors import UsageError
 from ideaudit.model import Report, Summary
 from ideaudit.record import replace
 
 VERSION = 1
 
 
-class BaselineError(ValueError):
-    pass
+class BaselineError(UsageError, ValueError):
+    """A --baseline file that cannot be read or is not ideaudit's."""
 
 
 def load_baseline(path: str) -> set[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from ideaudit.errors import UsageError
 from ideaudit.record import record
 
 
@@ -18,7 +19,7 @@ class Target:
     code_workspace: str | None
 
 
-class TargetError(ValueError):
+class TargetError(UsageError, ValueError):
     """The path given on the command line cannot be audited (exit status 2)."""
 
 

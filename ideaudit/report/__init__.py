@@ -55,8 +55,10 @@ def render(
     color: bool = False,
     verbose: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    help_uri_base: str | None = None,
 ) -> str:
-    """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`), secrets redacted."""
+    """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`), secrets redacted.
+    ``help_uri_base`` (where docs/rules.md is published) is for ``sarif`` alone."""
     try:
         module_name = _MODULES[fmt]
     except KeyError:
@@ -64,6 +66,8 @@ def render(
     from ideaudit.redact import scrub_report
 
     module = importlib.import_module(module_name)
+    if fmt == "sarif" and help_uri_base:
+        return str(module.render(scrub_report(report), rules=rules, help_uri_base=help_uri_base))
     fn: _Renderer = module.render
     return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
 

@@ -11,9 +11,12 @@ repository, relative to the workspace root.  Others are absolute ``file://`` URI
 For GitHub code scanning: every result has a location (a finding with no file points
 at the file that defines its context, else at the workspace's first configuration
 file, line 1), ``partialFingerprints`` carry :attr:`Finding.fingerprint` (stable across
-runs, checkouts and the current directory), rules have ``helpUri`` (their anchor in
-docs/rules.md) and ``help.markdown``, and the X rules are tagged ``security`` with a
-``security-severity`` (GitHub ranks alerts by it).
+runs, checkouts and the current directory), rules have ``help.markdown`` and, when
+the user says where docs/rules.md is published (``--help-uri-base``, the
+``help-uri-base`` key, ``IDEAUDIT_HELP_URI_BASE``), ``helpUri`` (the rule's anchor
+there: SARIF wants an absolute URI, and the project has no public home to invent one),
+and the X rules are tagged ``security`` with a ``security-severity`` (GitHub ranks
+alerts by it).
 """
 
 from __future__ import annotations
@@ -33,9 +36,6 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "SRCROOT"
-# Where docs/rules.md is published: helpUri is this plus the rule's anchor.  The project
-# has no public home yet (see pyproject.toml); set this when it has one.
-RULES_DOC = "https://github.com/ideaudit/ideaudit/blob/main/docs/rules.md"
 FINGERPRINT = "ideauditFingerprint/v1"
 # GitHub's scale: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, under 4.0 low.
 SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
@@ -69,7 +69,7 @@ def _region(loc: Location) -> dict[str, int] | None:
     return region
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _descriptor(rule: Rule, help_uri_base: str | None = None) -> dict[str, Any]:
     props: dict[str, Any] = {"contextKinds": list(rule.kinds), "needs": list(rule.needs)}
     tags = [rule.family]
     if rule.family in SECURITY_FAMILIES:
@@ -77,16 +77,18 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         props["security-severity"] = SECURITY_SEVERITY[rule.severity]
     props["tags"] = tags
     markdown = f"**{rule.code} {rule.name}**: {rule.title}\n\n{rule.explanation}\n\n**Fix:** {rule.fix}"
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation or rule.title},
         "help": {"text": rule.fix, "markdown": markdown},
-        "helpUri": f"{RULES_DOC}#{rule.code.lower()}",
-        "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": props,
     }
+    if help_uri_base:
+        descriptor["helpUri"] = f"{help_uri_base.split('#', 1)[0]}#{rule.code.lower()}"
+    descriptor["defaultConfiguration"] = {"level": LEVEL[rule.severity]}
+    descriptor["properties"] = props
+    return descriptor
 
 
 def _fallback_location(f: Finding, report: Report) -> Location | None:
@@ -137,9 +139,11 @@ def _result(f: Finding, index: int, report: Report) -> dict[str, Any]:
     return result
 
 
-def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[str, Any]:
+def to_sarif(
+    report: Report, rules: Mapping[str, Rule] | None = None, help_uri_base: str | None = None
+) -> dict[str, Any]:
     rules = rules or {}
-    descriptors = [_descriptor(rules[code]) for code in sorted(rules)]
+    descriptors = [_descriptor(rules[code], help_uri_base) for code in sorted(rules)]
     for code in sorted({f.code for f in report.findings} - set(rules)):
         descriptors.append({"id": code})  # a finding from a rule the caller did not pass
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -168,5 +172,6 @@ def render(
     color: bool = False,
     verbose: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    help_uri_base: str | None = None,
 ) -> str:
-    return json.dumps(to_sarif(report, rules), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_sarif(report, rules, help_uri_base), indent=2, ensure_ascii=False) + "\n"
