@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 
+from ideaudit._fast.record import record
 from ideaudit.errors import UsageError
-from ideaudit.record import record
 
 
 @record(frozen=True)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.baseline import BaselineError
-from ideaudit.config import ConfigError
-from ideaudit.envview import UnknownContext
+from ideaudit.config.load import ConfigError
 from ideaudit.errors import UsageError
+from ideaudit.findings.baseline import BaselineError
 from ideaudit.fixes.apply import UndoError
-from ideaudit.gen import GenError
-from ideaudit.gen_task import GenTaskError
+from ideaudit.gen.ideconfig import GenError
+from ideaudit.gen.task import GenTaskError
+from ideaudit.report.envview import UnknownContext
 from ideaudit.workspace import TargetError
 from tests.conftest import SAMPLES
 

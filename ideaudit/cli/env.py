@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import EnvFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     WorkspaceArgs,
@@ -17,6 +16,7 @@ from ideaudit.cli.common import (
     scan_options,
     text,
 )
+from ideaudit.config.choices import EnvFormat
 
 app = typer.Typer(add_completion=False)
 
@@ -80,8 +80,8 @@ def env(
 
 def run(ws: WorkspaceArgs, contexts: list[str], names: list[str], all_vars: bool, fmt: str) -> int:
     from ideaudit.cli.common import show_status
-    from ideaudit.envview import names_for, pick, render_json, render_text
     from ideaudit.pipeline import scan
+    from ideaudit.report.envview import names_for, pick, render_json, render_text
 
     # a bad config, path or --context raises a UsageError: main() reports it (exit 2)
     check_timeout(ws.timeout)

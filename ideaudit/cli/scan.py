@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, FailOn, OutputFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     WorkspaceArgs,
@@ -21,6 +20,7 @@ from ideaudit.cli.common import (
     show_status,
     text,
 )
+from ideaudit.config.choices import Color, FailOn, OutputFormat
 from ideaudit.errors import UsageError
 
 app = typer.Typer(add_completion=False)
@@ -202,8 +202,8 @@ def run(
 
     result = run_scan(options)
     from ideaudit.report import render
+    from ideaudit.report.term import use_color
     from ideaudit.rules.base import RULES
-    from ideaudit.term import use_color
 
     colored = fmt == "text" and use_color(color, sys.stdout)
     threshold = fail_on or settings.fail_on
@@ -227,7 +227,7 @@ def run(
         )
     report = result.report
     if baseline:
-        from ideaudit.baseline import apply_baseline
+        from ideaudit.findings.baseline import apply_baseline
 
         report = apply_baseline(report, baseline, update_baseline)
     out = "statistics" if statistics else fmt

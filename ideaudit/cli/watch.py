@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, WatchFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     UsageError,
@@ -20,6 +19,7 @@ from ideaudit.cli.common import (
     scan_options,
     text,
 )
+from ideaudit.config.choices import Color, WatchFormat
 
 app = typer.Typer(add_completion=False)
 
@@ -139,8 +139,8 @@ def run(
         import watchdog  # noqa: F401
     except ImportError:
         raise UsageError("`ideaudit watch` needs the watchdog package: pip install watchdog") from None
-    from ideaudit.term import use_color
-    from ideaudit.watch import WatchOptions, watch
+    from ideaudit.report.term import use_color
+    from ideaudit.watch.session import WatchOptions, watch
 
     return watch(
         WatchOptions(

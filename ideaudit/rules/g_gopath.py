@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from ideaudit.go.toolchain import realpath
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, rule
@@ -20,7 +21,6 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.toolchain import realpath
 
 
 @rule(
