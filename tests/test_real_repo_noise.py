@@ -85,6 +85,21 @@ def test_a_windows_gopath_is_one_clear_defect(tmp_path: Path) -> None:
     assert details and "'relative/dir' is relative" in details[0].message
 
 
+def test_tools_not_found_do_not_list_pieces_of_a_windows_gopath(tmp_path: Path, cache_dir: str) -> None:
+    if not GO119.exists():
+        pytest.skip("golang-1.19-go is not installed (CI installs it)")
+    ws, home = _workspace(tmp_path, TERRAFORM)
+    (home / ".profile").write_text(f"export PATH={GO119.parent}:/usr/bin:/bin\n")  # go found, tools not
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    missing = [f for f in scan(options).report.findings if f.code in ("P002", "P003")]
+    assert missing, "gopls is not installed in the fake home"
+    for f in missing:
+        assert "D/bin" not in f.message and "CSG" not in f.message, f.message
+        assert "relative entries (a Windows path list split on ':')" in f.message
+
+
 @pytest.mark.parametrize(
     ("settings", "flagged"),
     [
