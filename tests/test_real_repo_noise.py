@@ -71,6 +71,25 @@ def test_goflags_only_in_gopls_build_env_is_about_gopls(tmp_path: Path, cache_di
     assert tools and tools[0].severity is Severity.WARNING and "every go command" in tools[0].message
 
 
+def test_no_fix_rewrites_the_gopls_setting(tmp_path: Path) -> None:
+    """With GOFLAGS in your shell too, the unsafe fixes must not replace the whole
+    ``"gopls"`` object (build.env's location) with your shell's GOFLAGS."""
+    import subprocess
+    import sys
+
+    ws, home = _workspace(tmp_path, VCLUSTER)
+    for rc in (".profile", ".bashrc"):  # the IDE's login shell and your terminal agree
+        (home / rc).write_text("export PATH=/usr/bin:/bin GOFLAGS=-mod=mod\n")
+    argv = [sys.executable, "-m", "ideaudit", "scan", str(ws), "--home", str(home)]
+    argv += ["--shell", shell_path("bash"), "--no-go-env", "--diff", "--unsafe-fixes"]
+    argv += ["--cache-dir", str(tmp_path / "c")]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home)}
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert "diff --git" not in done.stdout, done.stdout  # it was: "gopls": "-mod=mod"
+    assert (ws / ".vscode" / "settings.json").read_text() == VCLUSTER
+
+
 def test_a_windows_gopath_is_one_clear_defect(tmp_path: Path) -> None:
     ws, home = _workspace(tmp_path, TERRAFORM)
     g002 = [f for f in _static(ws, home) if f.code == "G002"]
