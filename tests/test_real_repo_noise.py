@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,30 @@ def test_m010_labels_the_go_version_as_goversion(tmp_path: Path, cache_dir: str)
 
     text = render(result.report, "text", verbose=True)
     assert "GOVERSION=go1.19" in text and "GOTOOLCHAIN=go1" not in text
+
+
+def _tasks_workspace(tmp_path: Path, tasks: str) -> tuple[Path, Path]:
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "tasks.json").write_text(tasks)
+    return ws, home
+
+
+def test_a_platform_block_replacing_a_tasks_args_is_flagged(tmp_path: Path) -> None:
+    # go-gitea/gitea contrib/ide/vscode/tasks.json (2.0.0): "args": ["build"] and
+    # "linux": {"args": ["-o", "gitea", ...]} -> on Linux `go -o gitea .../main.go`
+    if sys.platform != "linux":
+        pytest.skip("the linux block applies on Linux only")
+    gitea = (Path(__file__).parent / "data" / "gitea-tasks.json").read_text()
+    ws, home = _tasks_workspace(tmp_path, gitea)
+    v015 = [f for f in _static(ws, home) if f.code == "V015"]
+    assert len(v015) == 2
+    assert (
+        "task 'Build'" in v015[0].message and "runs `go -o gitea ${workspaceRoot}/main.go`" in v015[0].message
+    )
+    assert v015[0].location is not None and v015[0].location.line == 11
+    # version 0.1.0 appended the platform args; repeating the top-level args is fine
+    old = gitea.replace('"2.0.0"', '"0.1.0"')
+    fixed = gitea.replace('"args": [ "-o", "gitea"', '"args": [ "build", "-o", "gitea"')
+    for text, expected in ((old, 0), (fixed, 1)):
+        ws2, _ = _tasks_workspace(tmp_path / str(expected), text)
+        assert len([f for f in _static(ws2, home) if f.code == "V015"]) == expected

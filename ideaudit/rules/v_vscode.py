@@ -597,3 +597,49 @@ def build_tags_quoted(audit: Audit) -> Iterator[Finding]:
                 fix=f'Write "{meant}" (comma-separated, no quotes).',
                 location=loc,
             )
+
+
+@rule(
+    "V015",
+    "task-platform-args-replace-args",
+    "A task's platform block replaces its args",
+    Severity.WARNING,
+    """
+    In a tasks.json of version 2.0.0, VS Code replaces a task's ``args`` with those of
+    its ``linux``/``osx``/``windows`` block on that platform (``assignProperties`` with
+    ``overwriteArgs`` in ``taskConfiguration.ts``; version 0.1.0 appended them).  A task
+    written as ``"args": ["build"], "linux": {"args": ["-o", "app", "main.go"]}`` (gitea's)
+    runs ``go -o app main.go`` on Linux, without ``build``, and fails.
+    """,
+    "Repeat the top-level args in the platform block, or move all args into the platform blocks.",
+    needs=FILES,
+)
+def task_platform_args_replace_args(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        doc = fc.folder.tasks
+        if doc is None or doc.get("version") != "2.0.0":
+            continue
+        tasks = doc.get("tasks")
+        for i, task in enumerate(tasks if isinstance(tasks, list) else []):
+            if not isinstance(task, dict):
+                continue
+            block = task.get(PLATFORM_KEY)
+            top = task.get("args")
+            if not (isinstance(block, dict) and "args" in block and isinstance(top, list) and top):
+                continue
+            mine = block["args"] if isinstance(block["args"], list) else [block["args"]]
+            if [str(a) for a in mine[: len(top)]] == [str(a) for a in top]:
+                continue  # the platform args repeat the top-level ones
+            label = task.get("label") or task.get("taskName") or f"#{i + 1}"
+            command = task.get(PLATFORM_KEY, {}).get("command") or task.get("command") or ""
+            runs = " ".join(str(x) for x in [command, *mine] if x != "")
+            yield finding(
+                "V015",
+                Severity.WARNING,
+                f"task '{label}': on {PLATFORM_KEY} its args {top} are replaced by {PLATFORM_KEY}.args, "
+                f"so it runs `{runs}`",
+                None,
+                fix=f"Write {PLATFORM_KEY}.args as {[*top, *mine]} (the top-level args first), "
+                "or move every arg into the platform blocks.",
+                location=doc.key_location("tasks", i, PLATFORM_KEY, "args"),
+            )
