@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
+from ideaudit.contexts.vscode import GOPLS_BUILD_ENV
 from ideaudit.go.toolchain import go_version_of_root, goroot_of, realpath, which
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
 
@@ -233,6 +234,45 @@ def show(v: str | None) -> str:
     return "(unset)" if v is None else f"{v!r}" if v == "" else v
 
 
+# What a variable does to gopls alone, when it is set only in gopls's build.env.
+_GOPLS_EFFECT = {
+    "GOFLAGS": "gopls loads packages with these flags (-tags=pro: the files behind that build tag "
+    "are type-checked, completed and navigated)",
+}
+
+
+def _gopls_only(
+    code: str,
+    name: str,
+    ctx: Context,
+    ctx_value: str | None,
+    shell_value: str | None,
+    where: Location | None,
+    chain: tuple[Layer, ...],
+) -> Finding:
+    """A difference that only gopls sees (``"gopls": {"build.env": ...}``): gopls applies
+    build.env to the go commands it runs itself (package loading for diagnostics,
+    completion, navigation), while `go build`/`go test`, the test code lens, the debugger
+    and the other tools vscode-go starts do not get it.  Usually deliberate (vcluster
+    sets ``GOFLAGS=-tags=pro`` so that the editor sees its tagged files), hence an info."""
+    effect = _GOPLS_EFFECT.get(name, f"gopls runs its go commands with {name}={show(ctx_value)}")
+    return finding(
+        code,
+        Severity.INFO,
+        f"{name} is {show(ctx_value)} for gopls only (gopls build.env) but {show(shell_value)} in your "
+        f"shell: {effect}; go build and go test, the test code lens, the debugger and the other tools "
+        "do not get it, so the editor can show what your builds do not",
+        ctx,
+        fix=f"Nothing to do if the editor is meant to see it; otherwise remove {name} from "
+        f"gopls build.env at {where}, or set it in your shell too.",
+        location=where,
+        variable=name,
+        context_value=ctx_value,
+        shell_value=shell_value,
+        provenance=chain,
+    )
+
+
 def compare_with_shell(
     audit: object,
     code: str,
@@ -271,6 +311,10 @@ def compare_with_shell(
         if effective is not None and effective(ctx) == effective(shell):
             continue
         where = config_location(ctx, name)
+        chain = layers(ctx, name)
+        if chain and chain[-1].source == GOPLS_BUILD_ENV:
+            yield _gopls_only(code, name, ctx, ctx_value, shell_value, where, chain)
+            continue
         if ctx_value is None:
             fix = f"Set {name}={shell_value} in the IDE's environment: {how_to(ctx, 'set_env')}."
         elif shell_value is None:

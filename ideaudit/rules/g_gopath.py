@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 from ideaudit.go.toolchain import realpath
@@ -65,8 +66,27 @@ def gopath_differs(audit: Audit) -> Iterator[Finding]:
         )
 
 
+def _windows_list(value: str) -> bool:
+    """A Windows path list: an entry with a drive letter (``C:\\x``, ``D:/x``), or ';'
+    between entries that have backslashes."""
+    entries = [e.strip() for e in value.split(";")]
+    if any(re.match(r"^[A-Za-z]:[\\/]", e) for e in entries):
+        return True
+    return len(entries) > 1 and any("\\" in e for e in entries)
+
+
 def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
     """What go (and tools) reject in a GOPATH value, in the user's words."""
+    if os.pathsep == ":" and _windows_list(gopath):
+        # terraform's settings.json: "go.gopath": "D:\\...\\src;D:\\...\\vendor".  Split on
+        # ':' it is junk ("'D' is relative", "'\\CSG...;D' contains backslashes"); say
+        # what it is instead: a Windows list that go here cannot use.
+        entries = [e for e in gopath.split(";") if e.strip()]
+        return [
+            f"it is a Windows path list ({len(entries)} {'entry' if len(entries) == 1 else 'entries'}, "
+            f"like {entries[0]!r}): go here splits GOPATH on ':' and rejects it (GOPATH entry is "
+            "relative), so it works only on Windows"
+        ]
     defects = []
     for entry in gopath.split(os.pathsep):
         if entry == "":

@@ -188,7 +188,8 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
                 fix=f"Use Go {mod.go} or newer here (go.alternateTools.go / go.goroot / PATH), "
                 "or lower the go line if the code allows it.",
                 location=mod.go_location,
-                variable="GOTOOLCHAIN",
+                # the values are Go versions: what `go env GOVERSION` prints, not GOTOOLCHAIN
+                variable="GOVERSION",
                 context_value=runs,
                 shell_value=go_version(audit.shell) if audit.shell else None,
             )

@@ -36,9 +36,20 @@ def shell_tool(audit: Audit, tool: str) -> str | None:
 
 
 def _searched(lookup: ToolLookup) -> str:
-    dirs = list(dict.fromkeys(lookup.searched))
+    searched = list(dict.fromkeys(lookup.searched))
+    # vscode-go splits go.gopath/go.toolsGopath on ':' here, so a Windows list (terraform's
+    # "D:\\...;D:\\...") becomes pieces like "D/bin" and "\\CSG\\...;D/bin": relative, never
+    # found, and noise in the message.  Name how many there were instead.
+    dirs = [d for d in searched if os.path.isabs(d)]
+    junk = [d for d in searched if not os.path.isabs(d)]
     if len(dirs) > 6:
         dirs = [*dirs[:6], f"... {len(dirs) - 6} more"]
+    if junk:
+        windows = any("\\" in d or ";" in d for d in junk)
+        dirs.append(
+            f"{len(junk)} relative {'entry' if len(junk) == 1 else 'entries'}"
+            + (" (a Windows path list split on ':')" if windows else "")
+        )
     return ", ".join(dirs) or "(nothing: PATH is empty)"
 
 
