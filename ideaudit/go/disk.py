@@ -119,10 +119,9 @@ def collect(
             if lookup.path:
                 paths.add(lookup.path)
         go = ctx.tools.get("go")
-        if go is not None and go.path:
-            go_roots.setdefault(go.path, goroot_of(go.path))
-            if go_roots[go.path]:
-                root_candidates.add(go_roots[go.path] or "")
+        if go is not None and go.path and go.path not in go_roots:
+            go_roots[go.path] = goroot_of(go.path)
+            root_candidates.add(go_roots[go.path] or "")
         for name in ("GOROOT", "GOPATH"):
             var = ctx.env.var(name)
             for candidate in (var.value if var else None, go_env.get(name)):
@@ -139,8 +138,9 @@ def collect(
         if read_versions:
             path_var = ctx.env.var("PATH")
             path_value = path_var.value if path_var else None
-            cc = c_compiler(ctx)
-            executables.setdefault((cc, path_value or ""), finds_executable(cc, path_value))
+            key = (c_compiler(ctx), path_value or "")
+            if key not in executables:
+                executables[key] = finds_executable(key[0], path_value)
     paths.update(folders)
     root_candidates.discard("")
     paths.update(root_candidates)
