@@ -146,7 +146,9 @@ ConfigFile = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with [tool.ideaudit]) "
+        # rich markup: "\\[" prints "["
+        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with "
+        "\\[tool.ideaudit]) "
         "instead of the nearest one at or above PATH.",
     ),
 ]
