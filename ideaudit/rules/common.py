@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from ideaudit.go.disk import DiskFacts, c_compiler
+# Re-exported for the families: the facts they read, and the C compiler those facts key on.
+from ideaudit.go.disk import DiskFacts as DiskFacts
+from ideaudit.go.disk import c_compiler as c_compiler
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
-
-__all__ = ["DiskFacts", "c_compiler"]  # c_compiler lives with the facts that key on it
 
 # Layers that are the environment a context inherits, not configuration a user wrote.
 BASE_SOURCES = (
