@@ -112,3 +112,20 @@ def test_an_unforeseen_question_is_answered_conservatively_and_recorded() -> Non
     assert facts.root_problem("/a") is None
     assert facts.find("gcc", "/usr/bin") is None
     assert len(facts.misses) == 4
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_workspaces"
+
+
+def test_static_scans_of_every_sample_ask_nothing_unforeseen_and_read_no_version_file() -> None:
+    """--static answers the FILES rules' disk questions by stat alone: every one was
+    foreseen, and no GOROOT/VERSION was read (the rules that print versions do not run)."""
+    from ideaudit.pipeline import ScanOptions, scan
+
+    cases = sorted(p for p in SAMPLES.iterdir() if (p / "expected.json").is_file())
+    assert len(cases) >= 8
+    for case in cases:
+        result = scan(ScanOptions(path=str(case), home=str(case / "home"), static=True))
+        assert result.audit.disk.misses == [], case.name
+        assert result.audit.disk.versions == {}, case.name
+        assert result.audit.disk.executables == {}, case.name
