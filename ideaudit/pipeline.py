@@ -268,7 +268,7 @@ def scan(options: ScanOptions) -> ScanResult:
         snapshots=tuple(stage.snapshots.values()),
         home=home,
         local=local,
-    )
+    ).with_disk_facts()
     return finish(audit, target, ide, terminal, options)
 
 

@@ -17,12 +17,11 @@ from typing import Any
 from ideaudit.contexts.vscode import GOPLS_BUILD_ENV, FolderContexts
 from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
-from ideaudit.go.toolchain import goroot_of
+from ideaudit.go.toolchain import finds_executable, goroot_of
 from ideaudit.model import Context, Edit, Finding, Layer, Location
 from ideaudit.rules.common import (
     c_compiler,
     effective_gopath,
-    finds_executable,
     in_vscode_terms,
     is_config_layer,
 )

@@ -6,18 +6,17 @@ import os
 import re
 from collections.abc import Iterator
 
-from ideaudit.go.toolchain import realpath
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, rule
 from ideaudit.rules.common import (
+    DiskFacts,
     config_location,
     decided_by_config,
     effective_gopath,
     effective_goroot,
     finding,
     layers,
-    same_path,
     shell_origin,
     value,
 )
@@ -44,7 +43,7 @@ def gopath_differs(audit: Audit) -> Iterator[Finding]:
     shell_gopath = effective_gopath(audit.shell, audit.home)
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         gp = effective_gopath(ctx, audit.home)
-        if gp == shell_gopath or same_path(gp, shell_gopath):
+        if gp == shell_gopath or audit.disk.same_path(gp, shell_gopath):
             continue
         yield finding(
             "G001",
@@ -75,7 +74,7 @@ def _windows_list(value: str) -> bool:
     return len(entries) > 1 and any("\\" in e for e in entries)
 
 
-def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
+def gopath_defects(gopath: str, goroot: str | None, disk: DiskFacts) -> list[str]:
     """What go (and tools) reject in a GOPATH value, in the user's words."""
     if os.pathsep == ":" and _windows_list(gopath):
         # terraform's settings.json: "go.gopath": "D:\\...\\src;D:\\...\\vendor".  Split on
@@ -97,7 +96,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
             defects.append(f"{entry!r} is relative (go: GOPATH entry is relative; must be absolute path)")
         if "\\" in entry and os.sep == "/":
             defects.append(f"{entry!r} contains backslashes")
-        if goroot and realpath(entry) == realpath(goroot):
+        if goroot and disk.realpath(entry) == disk.realpath(goroot):
             defects.append(f"{entry!r} is the same as GOROOT (go: GOPATH and GOROOT are the same directory)")
     if os.pathsep == ":" and ";" in gopath:
         defects.append("entries are separated by ';' but the list separator here is ':'")
@@ -128,7 +127,7 @@ def gopath_malformed(audit: Audit) -> Iterator[Finding]:
         gopath = value(ctx, "GOPATH")
         if not gopath:
             continue
-        defects = gopath_defects(gopath, effective_goroot(ctx))
+        defects = gopath_defects(gopath, effective_goroot(ctx, audit.disk), audit.disk)
         if not defects:
             continue
         yield finding(
@@ -234,9 +233,9 @@ def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
         mod = info.gomod
         if not mod.module:
             continue
-        folder = realpath(mod.folder)
+        folder = audit.disk.realpath(mod.folder)
         for entry in gopath.split(os.pathsep):
-            src = realpath(os.path.join(entry, "src")) + os.sep
+            src = audit.disk.realpath(os.path.join(entry, "src")) + os.sep
             if not folder.startswith(src):
                 continue
             expected = folder[len(src) :].replace(os.sep, "/")
