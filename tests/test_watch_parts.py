@@ -332,3 +332,26 @@ def test_compare_tells_unknown_changed_and_resolved_apart() -> None:
     # Nothing unreadable: the missing ones are resolved.
     fixed = compare(old, {finding_key(now_flags): now_flags})
     assert sorted(f.code for f in fixed.resolved) == ["M011", "V001"] and fixed.unknown == []
+
+
+def test_compare_says_nothing_about_a_finding_that_only_moved() -> None:
+    """A line inserted above a finding moves it: not "resolved" plus "new" (the key holds
+    the line), nothing at all; moved with another message it is "changed"."""
+    from ideaudit.watch.output import compare, finding_key
+
+    launch = "/w/.vscode/launch.json"
+    here = Finding("E004", Severity.ERROR, "go env fails: GOFLAGS -x", context_id="vscode:debug:A",
+                   location=Location(launch, 7, 5), variable="GOFLAGS")  # fmt: skip
+    other = Finding("P005", Severity.ERROR, "PATH drops go", context_id="vscode:debug:B",
+                    location=Location(launch, 12, 5), variable="PATH")  # fmt: skip
+    old = {finding_key(f): f for f in (here, other)}
+    moved = replace(here, location=Location(launch, 8, 5))
+    moved_other = replace(other, location=Location(launch, 13, 5), message="PATH drops go and dlv")
+    ch = compare(old, {finding_key(f): f for f in (moved, moved_other)})
+    assert ch.added == [] and ch.resolved == []
+    assert [(a.message, b.message) for a, b in ch.changed] == [("PATH drops go", "PATH drops go and dlv")]
+    # another context's finding at the new line is new; the old one resolved
+    elsewhere = replace(here, context_id="vscode:debug:C", location=Location(launch, 8, 5))
+    ch = compare({finding_key(here): here}, {finding_key(elsewhere): elsewhere})
+    assert [f.context_id for f in ch.added] == ["vscode:debug:C"]
+    assert [f.context_id for f in ch.resolved] == ["vscode:debug:A"]

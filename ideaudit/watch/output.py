@@ -114,7 +114,8 @@ def compare(
     came from is unreadable now; otherwise it is *unknown* and carried over, so it is
     neither "resolved" now nor "new" again once the file parses.  A finding whose key
     (rule, context, file, line, variable) stayed but whose value or message changed
-    (GOFLAGS -mod=vendor -> -mod=mod) is *changed*.
+    (GOFLAGS -mod=vendor -> -mod=mod) is *changed*.  A finding that only moved to another
+    line (a line inserted above it) is not reported at all.
     """
     added = [f for k, f in new.items() if k not in old]
     changed = [(old[k], f) for k, f in new.items() if k in old and _value(old[k]) != _value(f)]
@@ -131,6 +132,8 @@ def compare(
                 unknown.append((f, files))
         else:
             resolved.append(f)
+    added, resolved, moved_changed = _moved(added, resolved)
+    changed += moved_changed
     by_report = Finding.sort_key
     return Changes(
         sorted(added, key=by_report),
@@ -139,6 +142,40 @@ def compare(
         sorted(unknown, key=lambda pair: by_report(pair[0])),
         carried,
     )
+
+
+def _moved(
+    added: list[Finding], resolved: list[Finding]
+) -> tuple[list[Finding], list[Finding], list[tuple[Finding, Finding]]]:
+    """Take out the findings that only moved: a line inserted above a finding changes its
+    key (the line is part of it), which is not news -- the same rule, context, file and
+    variable with the same message is the same finding, said nowhere; with another
+    message it is *changed*.  Pairs are matched in report order."""
+    if not added or not resolved:
+        return added, resolved, []
+
+    def spot(f: Finding) -> tuple[str, str, str, str]:
+        loc = f.location
+        return (f.code, f.context_id or "", loc.file if loc is not None else "", f.variable or "")
+
+    gone: dict[tuple[str, str, str, str], list[Finding]] = {}
+    for f in sorted(resolved, key=Finding.sort_key):
+        gone.setdefault(spot(f), []).append(f)
+    still_added: list[Finding] = []
+    matched: set[int] = set()
+    changed: list[tuple[Finding, Finding]] = []
+    for f in sorted(added, key=Finding.sort_key):
+        candidates = gone.get(spot(f))
+        if not candidates:
+            still_added.append(f)
+            continue
+        same = next((b for b in candidates if _value(b) == _value(f)), None)
+        before = same if same is not None else candidates[0]
+        candidates.remove(before)
+        matched.add(id(before))
+        if same is None:
+            changed.append((before, f))
+    return still_added, [f for f in resolved if id(f) not in matched], changed
 
 
 def clock(when: float) -> str:
