@@ -21,9 +21,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from ideaudit.model import ContextReport, Edit, EnvVar, Finding, Layer, Report
 from ideaudit.record import replace
+
+T = TypeVar("T")
 
 MASK = "****"
 
@@ -263,6 +266,8 @@ class KnownSecrets:
         """The values to try on ``text``, in order: a superset of those that can change it."""
         if len(self._rank) <= self._SMALL:
             return self.ordered
+        if len(text) < self._KEY:
+            return self._always
         found: set[str] = set(self._always)
         by_prefix, key = self._by_prefix, self._KEY
         for i in range(len(text) - key + 1):
@@ -402,15 +407,33 @@ def _opt_value(name: str | None, value: str | None, known: KnownSecrets) -> str 
     return _value(name, value, known)
 
 
+def _with(obj: T, **values: Any) -> T:
+    """``obj`` itself when every value is the one it holds, else a copy with them.
+
+    Most of a report is clean: copying each finding, layer and edit whatever it held
+    (a scan prints tens of thousands) was half the cost of a scrub.  Redaction returns
+    the very string it was given when there was nothing to hide, so identity is enough.
+    """
+    for name, value in values.items():
+        if getattr(obj, name) is not value:
+            return replace(obj, **values)
+    return obj
+
+
+def _same(old: tuple[T, ...], new: list[T]) -> tuple[T, ...]:
+    """``old`` when ``new`` holds the same objects, else ``new`` as a tuple."""
+    return old if all(a is b for a, b in zip(old, new, strict=True)) else tuple(new)
+
+
 def _scrub_layer(name: str | None, layer: Layer, known: KnownSecrets) -> Layer:
     if layer.secret:
-        return replace(
+        return _with(
             layer,
             source=_text(layer.source, known),
             value=MASK if layer.value else layer.value,
             raw=MASK if layer.raw else layer.raw,
         )
-    return replace(
+    return _with(
         layer,
         source=_text(layer.source, known),
         value=_opt_value(name, layer.value, known),
@@ -426,26 +449,29 @@ def _scrub_var(key: str, var: EnvVar, known: KnownSecrets) -> EnvVar:
             value=MASK if var.value else var.value,
             layers=tuple(_scrub_layer(name, replace(layer, secret=True), known) for layer in var.layers),
         )
-    return replace(
+    return _with(
         var,
         value=_opt_value(name, var.value, known),
-        layers=tuple(_scrub_layer(name, layer, known) for layer in var.layers),
+        layers=_same(var.layers, [_scrub_layer(name, layer, known) for layer in var.layers]),
     )
 
 
 def _scrub_context(ctx: ContextReport, known: KnownSecrets) -> ContextReport:
-    env: Mapping[str, EnvVar] = {k: _scrub_var(k, v, known) for k, v in ctx.env.items()}
-    go_env = None
+    scrubbed = {k: _scrub_var(k, v, known) for k, v in ctx.env.items()}
+    env: Mapping[str, EnvVar] = ctx.env if all(scrubbed[k] is v for k, v in ctx.env.items()) else scrubbed
+    go_env = ctx.go_env
     if ctx.go_env is not None:
-        go_env = {
+        cleaned = {
             k: MASK if (k in env and is_flagged(ctx.env[k]) and v) else _value(k, v, known)
             for k, v in ctx.go_env.items()
         }
-    return replace(ctx, label=redact_text(ctx.label, known), env=env, go_env=go_env)
+        if any(cleaned[k] is not v for k, v in ctx.go_env.items()):
+            go_env = cleaned
+    return _with(ctx, label=redact_text(ctx.label, known), env=env, go_env=go_env)
 
 
 def _scrub_edit(edit: Edit, known: KnownSecrets) -> Edit:
-    return replace(edit, text=redact_text(edit.text, known))
+    return _with(edit, text=redact_text(edit.text, known))
 
 
 def _prose(text: str) -> str:
@@ -460,15 +486,15 @@ def _prose(text: str) -> str:
 def _scrub_finding(f: Finding, known: KnownSecrets) -> Finding:
     if any(layer.secret for layer in f.provenance):
         f = replace(f, context_value=MASK if f.context_value else f.context_value)
-    return replace(
+    return _with(
         f,
         message=_prose(redact_text(f.message, known)),
         context_label=_opt_text(f.context_label, known),
         fix=None if f.fix is None else _prose(_text(f.fix, known)),
         context_value=_opt_value(f.variable, f.context_value, known),
         shell_value=_opt_value(f.variable, f.shell_value, known),
-        provenance=tuple(_scrub_layer(f.variable, layer, known) for layer in f.provenance),
-        edits=tuple(_scrub_edit(e, known) for e in f.edits),
+        provenance=_same(f.provenance, [_scrub_layer(f.variable, layer, known) for layer in f.provenance]),
+        edits=_same(f.edits, [_scrub_edit(e, known) for e in f.edits]),
     )
 
 
