@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from ideaudit._fast.record import replace
 from ideaudit.model import ContextReport, Edit, EnvVar, Finding, Layer, Report
-from ideaudit.record import replace
 
 T = TypeVar("T")
 

@@ -43,8 +43,8 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+from ideaudit._fast.record import record
 from ideaudit.model import Location, Problem
-from ideaudit.record import record
 
 __all__ = ["JsoncDocument", "Span", "load_jsonc", "parse_jsonc"]
 
