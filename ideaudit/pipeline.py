@@ -184,6 +184,13 @@ class _Stage:
 
 def scan(options: ScanOptions) -> ScanResult:
     """Capture, read, build contexts, ask Go, run the rules, attach fixes, report."""
+    from ideaudit._fast.gcspacing import spaced_collections
+
+    with spaced_collections():
+        return _scan(options)
+
+
+def _scan(options: ScanOptions) -> ScanResult:
     from ideaudit.go.toolchain import clear_caches
 
     clear_caches()  # a scan sees the file system as it is now (watch re-scans)

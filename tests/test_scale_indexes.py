@@ -70,3 +70,30 @@ def test_secrets_already_in_the_env_file_are_not_moved_again(tmp_path: Path) -> 
     found = {f.variable for f in result.findings if f.code == "X001"}
     assert found == set(env)
     assert moved == set(env) - {"SVC_3_TOKEN", "SVC_7_TOKEN"}
+
+
+def test_collections_spaced_during_a_scan_and_restored_after(tmp_path: Path) -> None:
+    import gc
+
+    from ideaudit._fast.gcspacing import spaced_collections
+
+    before = gc.get_threshold()
+    seen: list[int] = []
+    with spaced_collections():
+        seen.append(gc.get_threshold()[0])
+        with spaced_collections():  # nested: stays spaced
+            seen.append(gc.get_threshold()[0])
+        seen.append(gc.get_threshold()[0])
+    assert seen == [50_000, 50_000, 50_000] and gc.get_threshold() == before
+    try:
+        with spaced_collections():
+            raise RuntimeError("a failing scan")
+    except RuntimeError:
+        pass
+    assert gc.get_threshold() == before
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "go.mod").write_text("module example.com/w\n\ngo 1.22\n")
+    (tmp_path / "home").mkdir()
+    scan(ScanOptions(path=str(ws), home=str(tmp_path / "home"), static=True, cache_dir=str(tmp_path / "c")))
+    assert gc.get_threshold() == before

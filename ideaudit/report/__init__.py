@@ -61,11 +61,13 @@ def render(
         module_name = _MODULES[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    from ideaudit._fast.gcspacing import spaced_collections
     from ideaudit.redact import scrub_report
 
     module = importlib.import_module(module_name)
     fn: _Renderer = module.render
-    return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
+    with spaced_collections():
+        return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
 
 
 # --- small helpers shared by the format modules (stdlib only) ---------------------------
