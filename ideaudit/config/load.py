@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ideaudit._fast.record import field, record
+from ideaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -48,6 +49,7 @@ class Settings:
     output_format: str | None = None
     timeout: float | None = None
     static: bool | None = None
+    help_uri_base: str | None = None
     source: str | None = None
 
 
@@ -58,12 +60,8 @@ class UserSettings:
     source: str | None = None
 
 
-class ConfigError(ValueError):
-    """One or more problems, each ``file:line:col: message``."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+class ConfigError(UsageError, ValueError):
+    """One or more problems in a configuration file, each ``file:line:col: message``."""
 
 
 def find_config(start: str) -> tuple[str, tuple[str, ...]] | None:
@@ -132,7 +130,7 @@ def load_settings(
 
 _SETTINGS_KEYS = (
     "select", "extend_select", "ignore", "per_file_ignores", "fail_on", "output_format", "timeout",
-    "static",
+    "static", "help_uri_base",
 )  # fmt: skip
 
 
