@@ -77,6 +77,12 @@ def check_codes(selectors: Sequence[str]) -> None:
         raise UsageError(f"no rule matches {', '.join(unknown)}; `ideaudit rule` lists the codes")
 
 
+def _rule_codes() -> list[str]:
+    from ideaudit.rules.catalog import load_all
+
+    return list(load_all())
+
+
 def load_settings(ws: WorkspaceArgs) -> Settings:
     """The project settings, after checking the user configuration too: a broken config
     file is a usage error (:class:`~ideaudit.config.load.ConfigError`, exit 2) with
@@ -86,7 +92,7 @@ def load_settings(ws: WorkspaceArgs) -> Settings:
     if ws.isolated:
         return Settings()
     cache_dir = ws.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR")
-    settings = load_settings(ws.path, ws.config, cache_dir=cache_dir)
+    settings = load_settings(ws.path, ws.config, cache_dir=cache_dir, rule_codes=_rule_codes)
     home = ws.home or os.path.expanduser("~")
     load_user_settings(home, cache_dir=cache_dir)  # validated here; trust.py reads it when it matters
     return settings
