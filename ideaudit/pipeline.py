@@ -197,6 +197,13 @@ class _Stage:
 
 def scan(options: ScanOptions) -> ScanResult:
     """Capture, read, build contexts, ask Go, run the rules, attach fixes, report."""
+    from ideaudit._fast.gcspacing import spaced_collections
+
+    with spaced_collections():
+        return _scan(options)
+
+
+def _scan(options: ScanOptions) -> ScanResult:
     from ideaudit.go.toolchain import clear_caches
 
     clear_caches()  # a scan sees the file system as it is now (watch re-scans)
@@ -513,10 +520,11 @@ def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[
 
 def relative_to_root(findings: Sequence[Finding], root: str | None, home: str | None = None) -> list[Finding]:
     """``findings`` with paths as every report shows them (see :func:`_display`)."""
-    return [_display(f, root or os.getcwd(), home) for f in findings]
+    memo: dict[str, str] = {}
+    return [_display(f, root or os.getcwd(), home, memo) for f in findings]
 
 
-def _display(f: Finding, base: str, home: str | None = None) -> Finding:
+def _display(f: Finding, base: str, home: str | None = None, memo: dict[str, str] | None = None) -> Finding:
     """Paths under the workspace root are shown relative to it, whatever the current
     directory (a SARIF or JSON report means the same files from anywhere); paths outside
     it (your dotfiles) stay absolute.  In the message, too, a path in the workspace is
@@ -530,9 +538,9 @@ def _display(f: Finding, base: str, home: str | None = None) -> Finding:
         return f
     return replace(
         f,
-        location=_rel(loc, base),
+        location=_rel(loc, base, memo),
         provenance=tuple(
-            replace(layer, location=_rel(layer.location, base)) if layer.location else layer
+            replace(layer, location=_rel(layer.location, base, memo)) if layer.location else layer
             for layer in f.provenance
         ),
     )
@@ -564,7 +572,14 @@ def _short_paths(text: str, base: str, home: str | None) -> str:
     return pattern.sub(sub, text)
 
 
-def _rel(loc: Location, base: str) -> Location:
+def _rel(loc: Location, base: str, memo: dict[str, str] | None = None) -> Location:
+    """``loc`` with its file as reports show it; ``memo`` keeps each file's answer for
+    one report (thousands of findings name the same few files, and ``relpath`` is slow)."""
+    if memo is not None:
+        shown = memo.get(loc.file)
+        if shown is None:
+            shown = memo[loc.file] = _rel(loc, base).file
+        return loc if shown is loc.file else replace(loc, file=shown)
     path = loc.file
     if not os.path.isabs(path):
         path = os.path.abspath(path)
@@ -611,8 +626,9 @@ def build_report(
     # One cause seen in several contexts is one finding that lists them (the summary
     # counts causes); ScanResult.findings keeps one per context for the fixes.
     findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
-    findings = [_display(f, base, audit.home) for f in findings]
-    notes = [_display(f, base, audit.home) for f in notes]
+    memo: dict[str, str] = {}
+    findings = [_display(f, base, audit.home, memo) for f in findings]
+    notes = [_display(f, base, audit.home, memo) for f in notes]
     from ideaudit.findings.fingerprint import fingerprint_all
 
     findings = fingerprint_all(findings, base)

@@ -92,3 +92,15 @@ def test_the_scan_path_never_imports_dataclasses_inspect_or_pydantic(tmp_path: o
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_replace_copies_fields_only_and_refuses_unknown_ones() -> None:
+    p = Point(1, 2)
+    object.__setattr__(p, "_cache", {"kept": "on p only"})  # as Audit.context keeps its index
+    q = replace(p, x=7)
+    assert q == Point(7, 2) and q.tags is p.tags and not hasattr(q, "_cache")
+    assert p == Point(1, 2)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+        replace(p, z=1)
+    with pytest.raises(FrozenInstanceError):
+        q.x = 1  # type: ignore[misc]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ideaudit.model import EnvVar, Finding, Layer, Report, Severity, Summary
 from ideaudit.redact import (
     MASK,
+    KnownSecrets,
     is_secret_name,
     looks_like_secret_value,
     redact_text,
@@ -290,3 +293,30 @@ def test_x001_needs_a_value_that_could_be_a_credential(name: str, value: str, re
     from ideaudit.rules.x_secrets import _literal_secret
 
     assert _literal_secret(name, value) is reported
+
+
+# --- the index of known values: the same text as trying every value ---------------------
+
+_ALPHABET = "ab*_-/ é"
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    values=st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=9), min_size=33, max_size=60),
+    text=st.text(alphabet=_ALPHABET, max_size=80),
+)
+def test_known_secrets_index_replaces_as_every_value_would(values: list[str], text: str) -> None:
+    """More values than the index's threshold, on a small alphabet so that they overlap,
+    contain one another, contain ``*`` (which the mask itself can create) and are shorter
+    than the index's key: the result is what replacing by each value in order gives."""
+    ordered = sorted(set(values), key=lambda s: (-len(s), s))
+    assert redact_text(text, KnownSecrets(ordered)) == redact_text(text, tuple(ordered))
+
+
+def test_known_secrets_finds_each_of_thousands() -> None:
+    """3,000 tokens sharing a long prefix: each text masks exactly the one it quotes."""
+    tokens = [f"tok-{i:036d}" for i in range(3000)]
+    known = KnownSecrets(sorted(tokens, key=lambda s: (-len(s), s)))
+    for i in (0, 1, 1234, 2999):
+        text = f"env sets SERVICE_{i}={tokens[i]} (and {tokens[i]} again); not tok-{i:035d}"
+        assert redact_text(text, known) == f"env sets SERVICE_{i}={MASK} (and {MASK} again); not tok-{i:035d}"

@@ -106,13 +106,23 @@ def _kind(path: str) -> str:
     return "missing"
 
 
-def launch_paths(config: LaunchConfig, scope: SubstScope, folder: str, home: str) -> tuple[LaunchPath, ...]:
+def launch_paths(
+    config: LaunchConfig,
+    scope: SubstScope,
+    folder: str,
+    home: str,
+    memo: dict[str, tuple[str, tuple[str, ...], bool]] | None = None,
+) -> tuple[LaunchPath, ...]:
     """Resolve and stat ``program`` and ``cwd`` of a launch request.
 
     Skipped, because the paths are not this machine's or not known before F5: attach
     requests, configurations with ``port``/``debugServer`` (a dlv server elsewhere does
     the building), values with ``${input:}``/``${file}``-like variables, an undefined
     ``${env:X}``, or shell syntax (D007 reports that).
+
+    ``memo`` keeps what was found on disk per path for one folder's build: a launch.json
+    of thousands of configurations names the same few programs, and each was listed and
+    read again (a directory listing and every Go file's head per configuration).
     """
     eff = config.effective
     if config.request != "launch" or eff.get("port") or eff.get("debugServer"):
@@ -138,7 +148,16 @@ def launch_paths(config: LaunchConfig, scope: SubstScope, folder: str, home: str
             value = os.path.join(folder, value)
         value = os.path.normpath(value)
         loc = config.loc(attr)
-        kind = _kind(value)
-        packages, tests = _program_facts(value) if attr == "program" and kind != "missing" else ((), False)
+        key = f"{attr}\0{value}"
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            kind = _kind(value)
+            packages, tests = (
+                _program_facts(value) if attr == "program" and kind != "missing" else ((), False)
+            )
+            found = (kind, packages, tests)
+            if memo is not None:
+                memo[key] = found
+        kind, packages, tests = found
         out.append(LaunchPath(attr, raw, value, loc, kind, packages, tests))
     return tuple(out)

@@ -111,6 +111,7 @@ class _FolderBuilder:
         self.home = home
         self.out = FolderContexts(folder)
         self.ids: set[str] = set()  # the context ids so far (a scan per config was quadratic)
+        self._path_facts: dict[str, tuple[str, tuple[str, ...], bool]] = {}  # see launch_paths
         self.prepend: tuple[str, str, Location | None] | None = None
         self.multi_root = len(all_folders) > 1
         self.scope = SubstScope(
@@ -320,7 +321,9 @@ class _FolderBuilder:
             )
         kind = "attach" if config.request == "attach" else _launch_kind(eff.get("mode"))
         self.out.launch_by_context[ctx_id] = config
-        self.out.launch_paths[ctx_id] = launch_paths(config, self.scope, self.folder.path, self.home)
+        self.out.launch_paths[ctx_id] = launch_paths(
+            config, self.scope, self.folder.path, self.home, self._path_facts
+        )
         self._add(
             ctx_id,
             f"VS Code debug '{config.name}'",

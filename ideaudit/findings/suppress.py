@@ -89,10 +89,23 @@ def apply_suppressions(
 
     sel = list(select) or ["ALL"]
     suppressions = [s for path in comment_files(root) for s in read_suppressions(path)]
+    # Each suppression under the lines it covers (its own and the next), so a finding
+    # costs a look-up, not a pass over every suppression of the workspace.
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for s in suppressions:
+        for line in (s.line, s.line + 1):
+            by_line.setdefault((s.file, line), []).append(s)
+    absolute: dict[str, str] = {}
     used: set[tuple[Suppression, str]] = set()
     kept: list[Finding] = []
     for f in findings:
-        hit = [s for s in suppressions if _covers(s, f)]
+        loc = f.location
+        hit: list[Suppression] = []
+        if by_line and loc is not None and loc.line is not None:
+            file = absolute.get(loc.file)
+            if file is None:
+                file = absolute[loc.file] = os.path.abspath(loc.file)
+            hit = [s for s in by_line.get((file, loc.line), ()) if _covers(s, f)]
         for s in hit:
             used.update((s, c) for c in s.codes if f.code.startswith(c))
         if not hit:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ideaudit._fast.record import field, record
 from ideaudit.model import Edit, Finding
@@ -97,6 +97,9 @@ class DocCache:
         self._docs: dict[str, JsoncDocument] = {}
         self._missing: set[str] = set()
         self._texts: dict[str, str | None] = {}
+        #: What fixers derive from a file once per scan (the names a dotenv file
+        #: assigns), so a fix per finding does not re-read the file.
+        self.memo: dict[tuple[str, str], Any] = {}
         for doc in documents:
             self._docs[os.path.abspath(doc.path)] = doc
 

@@ -176,6 +176,13 @@ class JsoncEditor:
         )
 
     def _root_span(self) -> Span | None:
+        """The root object's span, once per document (finding its end reads the file)."""
+        if "root_span" not in self.doc.memo:
+            self.doc.memo["root_span"] = self._find_root_span()
+        span: Span | None = self.doc.memo["root_span"]
+        return span
+
+    def _find_root_span(self) -> Span | None:
         text = self.text
         start = _SKIP_ALL.match(text, 1 if text.startswith("\ufeff") else 0).end()  # type: ignore[union-attr]
         if start >= len(text) or text[start] != "{":
@@ -194,7 +201,9 @@ class JsoncEditor:
         text = self.text
         path = self.doc.path
         open_pos, close_pos = container.start, container.end - 1
-        multiline = any(c in text[open_pos:close_pos] for c in "\r\n")
+        # No copy of the container (the root object is the whole file), no search past
+        # the first line break.
+        multiline = text.find("\n", open_pos, close_pos) >= 0 or text.find("\r", open_pos, close_pos) >= 0
         if not items:
             inner = text[open_pos + 1 : close_pos]
             outer = self._line_indent(container.key_start if container.key_start is not None else open_pos)
@@ -315,7 +324,10 @@ def detect_indent(text: str) -> str:
 
 
 def _line_start(text: str, offset: int) -> int:
-    return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    # The "\r" is looked for only after the last "\n": in a file without any, a search
+    # from ``offset`` back to the start cost the whole file per edit (per finding).
+    newline = text.rfind("\n", 0, offset)
+    return max(newline, text.rfind("\r", newline + 1, offset)) + 1
 
 
 _TOKEN = lazy_re(r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|//[^\n\r]*|/\*[\s\S]*?\*/|[{}\[\]]')

@@ -14,6 +14,7 @@ import re
 import weakref
 from typing import Any
 
+from ideaudit._fast.lazyre import lazy_re
 from ideaudit.contexts.vscode import GOPLS_BUILD_ENV, FolderContexts
 from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
@@ -658,6 +659,24 @@ def dotenv_line(name: str, value: str) -> str | None:
     return f"{name}={value}"
 
 
+_DOTENV_NAME = lazy_re(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=", re.M)
+_PLAIN_NAME = lazy_re(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _assigns(fx: FixInput, env_path: str, text: str, name: str) -> bool:
+    """Whether the dotenv ``text`` already assigns ``name``.  The names it assigns are
+    collected once per file and scan: one search of the file per X001 finding (each with
+    its own regex to compile) grew with findings times file size.  A name that is not a
+    plain identifier is searched for as before."""
+    if not _PLAIN_NAME.fullmatch(name):
+        return re.search(rf"^\s*(export\s+)?{re.escape(name)}\s*=", text, re.M) is not None
+    key = ("dotenv-names", env_path)
+    names: set[str] | None = fx.docs.memo.get(key)
+    if names is None:
+        names = fx.docs.memo[key] = {m.group(1) for m in _DOTENV_NAME.finditer(text)}
+    return name in names
+
+
 @fixer("X001", safe=False)
 def fix_committed_secret(f: Finding, fx: FixInput) -> list[Edit] | None:
     """Move a secret from a launch configuration's env to ``${workspaceFolder}/.env``."""
@@ -678,7 +697,7 @@ def fix_committed_secret(f: Finding, fx: FixInput) -> list[Edit] | None:
     if envfile not in (None, "${workspaceFolder}/.env"):
         return None  # an envFile of its own: the user decides where the secret goes
     existing = fx.docs.text(env_path)
-    if existing is not None and re.search(rf"^\s*(export\s+)?{re.escape(f.variable)}\s*=", existing, re.M):
+    if existing is not None and _assigns(fx, env_path, existing, f.variable):
         return None
     text = existing or ""
     lead = "" if not text or text.endswith("\n") else "\n"

@@ -63,13 +63,15 @@ def render(
         module_name = _MODULES[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+    from ideaudit._fast.gcspacing import spaced_collections
     from ideaudit.redact import scrub_report
 
     module = importlib.import_module(module_name)
     if fmt == "sarif" and help_uri_base:
         return str(module.render(scrub_report(report), rules=rules, help_uri_base=help_uri_base))
     fn: _Renderer = module.render
-    return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
+    with spaced_collections():
+        return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
 
 
 # --- small helpers shared by the format modules (stdlib only) ---------------------------

@@ -16,7 +16,15 @@ from ideaudit.errors import UsageError
 from ideaudit.go.variables import REPORTED_VARS
 from ideaudit.model import Context, Layer
 from ideaudit.printable import printable, sanitize
-from ideaudit.redact import MASK, env_secrets, is_flagged, longest_first, redact_text, redact_value
+from ideaudit.redact import (
+    MASK,
+    KnownSecrets,
+    env_secrets,
+    is_flagged,
+    longest_first,
+    redact_text,
+    redact_value,
+)
 
 DEFAULT_VARS = REPORTED_VARS
 
@@ -58,15 +66,15 @@ def _chain(layers: Sequence[Layer]) -> list[dict[str, Any]]:
     ]
 
 
-def known(contexts: Sequence[Context], shell: Context | None) -> tuple[str, ...]:
+def known(contexts: Sequence[Context], shell: Context | None) -> KnownSecrets:
     """The secret values of every shown environment: this view prints whole
     environments, so a token copied under a neutral name is caught by its value."""
     everyone = [*contexts, *([shell] if shell is not None else [])]
-    return tuple(longest_first(env_secrets(c.env.vars for c in everyone)))
+    return KnownSecrets(longest_first(env_secrets(c.env.vars for c in everyone)))
 
 
 def rows(
-    ctx: Context, shell: Context | None, names: Sequence[str], secrets: tuple[str, ...] = ()
+    ctx: Context, shell: Context | None, names: Sequence[str], secrets: Iterable[str] = ()
 ) -> list[dict[str, Any]]:
     out = []
     for name in names:

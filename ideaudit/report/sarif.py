@@ -91,18 +91,30 @@ def _descriptor(rule: Rule, help_uri_base: str | None = None) -> dict[str, Any]:
     return descriptor
 
 
-def _fallback_location(f: Finding, report: Report) -> Location | None:
+def _defined(report: Report) -> dict[str, Location]:
+    """The file that defines each context, by context id."""
+    return {c.id: c.defined_at for c in report.contexts if c.defined_at is not None}
+
+
+def _fallback_location(
+    f: Finding, report: Report, defined: Mapping[str, Location] | None = None
+) -> Location | None:
     """Where a finding with no file is shown: the file that defines its context (a
-    launch configuration, a run configuration), else the first file that defines any."""
+    launch configuration, a run configuration), else the first file that defines any.
+    ``defined`` is :func:`_defined` of the report, built once per report by the caller
+    (per finding, it made a report quadratic in the contexts)."""
     ids = [c.id for c in f.contexts] or ([f.context_id] if f.context_id else [])
-    defined = {c.id: c.defined_at for c in report.contexts if c.defined_at is not None}
+    if defined is None:
+        defined = _defined(report)
     for cid in ids:
         if cid in defined:
             return defined[cid]
     return next(iter(defined.values()), None)
 
 
-def _result(f: Finding, index: int, report: Report) -> dict[str, Any]:
+def _result(
+    f: Finding, index: int, report: Report, defined: Mapping[str, Location] | None = None
+) -> dict[str, Any]:
     text = labelled_message(f)
     if f.fix:
         text += f"\nFix: {f.fix}"
@@ -114,7 +126,7 @@ def _result(f: Finding, index: int, report: Report) -> dict[str, Any]:
     }
     loc = f.location
     if loc is None:
-        loc = _fallback_location(f, report)
+        loc = _fallback_location(f, report, defined)
     if loc is not None:
         physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, report)}
         region = _region(loc) if loc is f.location else {"startLine": loc.line or 1}
@@ -151,6 +163,7 @@ def to_sarif(
         one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
     )
     root = report.repository or report.root or report.workspace
+    defined = _defined(report)
     base = root.replace("\\", "/").rstrip("/") + "/"
     run: dict[str, Any] = {
         "tool": {
@@ -161,7 +174,7 @@ def to_sarif(
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": _file_uri(base)}},
-        "results": [_result(f, index[f.code], report) for f in ordered],
+        "results": [_result(f, index[f.code], report, defined) for f in ordered],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 

@@ -70,3 +70,18 @@ class Audit:
 
     def ide_contexts(self, *kinds: str) -> list[Context]:
         return [c for c in self.contexts if not kinds or c.kind in kinds]
+
+    def context(self, ctx_id: str) -> Context | None:
+        """The IDE context with this id (the first, should two share it).
+
+        Rules look a context up once per finding; a search of ``contexts`` each time
+        made a scan of 3,000 launch configurations quadratic.  The index is built on
+        first use and kept on the (frozen) record: ``contexts`` never changes.
+        """
+        index: dict[str, Context] | None = self.__dict__.get("_context_index")
+        if index is None:
+            index = {}
+            for c in self.contexts:
+                index.setdefault(c.id, c)
+            object.__setattr__(self, "_context_index", index)
+        return index.get(ctx_id)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from ideaudit.contexts.substitute import env_value_text
-from ideaudit.model import Context, Finding, Severity
+from ideaudit.model import Finding, Severity
 from ideaudit.redact import is_secret_name
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import FILES, rule
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
     from ideaudit.sources.vscode import LaunchConfig
 
 PathItem = str | int
-
-
-def _ctx(audit: Audit, ctx_id: str) -> Context | None:
-    return next((c for c in audit.contexts if c.id == ctx_id), None)
 
 
 def _configs(audit: Audit) -> Iterator[tuple[FolderContexts, str, LaunchConfig]]:
@@ -209,7 +205,7 @@ def debug_value_type(audit: Audit) -> Iterator[Finding]:
                     Severity.ERROR if severe else Severity.WARNING,
                     f"'{config.name}': {who} {_where(path)}: {_a(found)} where {expected} is expected"
                     + ("; the debug session fails before the program starts" if severe else ""),
-                    _ctx(audit, ctx_id),
+                    audit.context(ctx_id),
                     fix=f"Write {_where(path)} as {expected}"
                     + (' (quote it: "8080", "true")' if found in ("number", "boolean") else "")
                     + ".",
@@ -223,7 +219,7 @@ def debug_value_type(audit: Audit) -> Iterator[Finding]:
                 Severity.ERROR,
                 f"'{config.name}': mode {mode!r} is not a {request} mode ({', '.join(modes)}); "
                 "vscode-go and Delve reject the configuration",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f"Use one of: {', '.join(modes)}.",
                 location=config.loc("mode"),
             )
@@ -264,7 +260,7 @@ def _tools_env_vars_types(audit: Audit) -> Iterator[Finding]:
                 f"go.toolsEnvVars.{name} is {_a(_json_type(sv.value))}: vscode-go copies it into the env "
                 f"of every debug session and Delve cannot decode it, so {len(hit)} launch "
                 f"configuration{'s fail' if len(hit) > 1 else ' fails'} ({names})",
-                _ctx(audit, hit[0][0]),
+                audit.context(hit[0][0]),
                 fix=f'Quote it: "{name}": "{env_value_text(sv.value) or ""}".',
                 location=sv.location,
                 variable=name,
@@ -310,7 +306,7 @@ def launch_port(audit: Audit) -> Iterator[Finding]:
             f"'{config.name}': port on a {request} request makes vscode-go connect to a dlv "
             f"server already listening at {_endpoint(config)} instead of starting dlv; F5 fails "
             f"unless you run `dlv dap --listen={_endpoint(config)}` first",
-            _ctx(audit, ctx_id),
+            audit.context(ctx_id),
             fix='Remove "port" and "host" (vscode-go then starts dlv itself).',
             location=config.loc("port"),
         )
@@ -338,7 +334,7 @@ def remote_without_port(audit: Audit) -> Iterator[Finding]:
             "D003",
             Severity.ERROR,
             f"'{config.name}': mode remote without port: there is no dlv server to connect to",
-            _ctx(audit, ctx_id),
+            audit.context(ctx_id),
             fix='Add the server\'s "port" (and "host"), e.g. "port": 2345.',
             location=config.loc("mode"),
         )
@@ -387,7 +383,7 @@ def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
                 "D004",
                 Severity.WARNING,
                 f"'{config.name}': request launch with mode remote is deprecated by vscode-go",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix='Write "request": "attach" (with "mode": "remote", "port" and "host").',
                 location=config.loc("request"),
             )
@@ -402,7 +398,7 @@ def attribute_not_read_here(audit: Audit) -> Iterator[Finding]:
                 "D004",
                 Severity.WARNING,
                 f"'{config.name}': {attr} is ignored here: {why}",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f"Remove {attr}, or move it to a configuration where it is read.",
                 location=config.loc(attr),
             )
@@ -439,7 +435,7 @@ def unknown_attribute(audit: Audit) -> Iterator[Finding]:
                 "D005",
                 Severity.WARNING,
                 f"'{config.name}': unknown attribute \"{attr}\"{hint} is ignored",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f'Rename it to "{close[0]}".' if close else f'Remove "{attr}".',
                 location=config.loc(attr),
             )
@@ -476,7 +472,7 @@ def removed_attribute(audit: Audit) -> Iterator[Finding]:
                 "D006",
                 Severity.WARNING,
                 f"'{config.name}': {attr} is ignored ({when})",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f"Remove {attr}; {instead}.",
                 location=config.loc(attr),
             )
@@ -544,7 +540,7 @@ def shell_syntax(audit: Audit) -> Iterator[Finding]:
                 Severity.WARNING,
                 f"'{config.name}': {said} in {_where(path)} is not expanded by VS Code; "
                 f"{reader} the literal text",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix="Write " + ", ".join(f"{new} instead of {old}" for old, new in seen.items()) + ".",
                 location=config.loc(*path),
                 # the env variable, else the attribute: what tells two findings apart
@@ -592,7 +588,7 @@ def launch_path_missing(audit: Audit) -> Iterator[Finding]:
                 severity,
                 f"'{config.name}': {lp.attr} {lp.raw!r} does not exist"
                 + (f" ({lp.path})" if lp.path != lp.raw else ""),
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f'Point {lp.attr} at an existing path, e.g. "${{workspaceFolder}}/...".',
                 location=lp.location,
             )
@@ -653,7 +649,7 @@ def program_not_main(audit: Audit) -> Iterator[Finding]:
                 "D009",
                 Severity.ERROR,
                 f"'{config.name}': program {lp.raw!r} {problem}",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix='Use "mode": "test" for tests, or point program at a package main.',
                 location=lp.location,
             )

@@ -40,7 +40,16 @@ def _tools(gc: GoLandContexts) -> Context | None:
 
 
 def _ctx(gc: GoLandContexts, ctx_id: str) -> Context | None:
-    return next((c for c in gc.contexts if c.id == ctx_id), None)
+    """The context with this id, from an index built once per project (a search per
+    finding was quadratic in the run configurations); rebuilt if the list grew."""
+    cached: tuple[int, dict[str, Context]] | None = gc.__dict__.get("_context_index")
+    if cached is None or cached[0] != len(gc.contexts):
+        index: dict[str, Context] = {}
+        for c in gc.contexts:
+            index.setdefault(c.id, c)
+        cached = (len(gc.contexts), index)
+        gc.__dict__["_context_index"] = cached
+    return cached[1].get(ctx_id)
 
 
 def _version(root: str, disk: DiskFacts) -> str:

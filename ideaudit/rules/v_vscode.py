@@ -14,10 +14,6 @@ from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import PLATFORM_KEY
 
 
-def _ctx(audit: Audit, ctx_id: str):  # type: ignore[no-untyped-def]
-    return next((c for c in audit.contexts if c.id == ctx_id), None)
-
-
 @rule(
     "V001",
     "dlv-tool-path",
@@ -39,7 +35,7 @@ def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
                     "V001",
                     Severity.WARNING,
                     f"dlvToolPath in '{config.name}' is ignored by vscode-go",
-                    _ctx(audit, ctx_id),
+                    audit.context(ctx_id),
                     fix='Remove it; set "go.alternateTools": {"dlv": "'
                     + str(config.effective["dlvToolPath"])
                     + '"} in settings.json instead.',
@@ -70,7 +66,7 @@ def envfile_missing(audit: Audit) -> Iterator[Finding]:
                     "V002",
                     Severity.ERROR,
                     f"envFile {ref.raw!r} does not exist, not even as the shell would read it ({ref.meant})",
-                    _ctx(audit, ref.context_id),
+                    audit.context(ref.context_id),
                     fix=f"Create {ref.meant} (and add it to .gitignore), or remove the envFile entry.",
                     location=ref.location,
                 )
@@ -81,7 +77,7 @@ def envfile_missing(audit: Audit) -> Iterator[Finding]:
                 "V002",
                 Severity.ERROR,
                 f"envFile {ref.raw!r} does not exist ({ref.path})",
-                _ctx(audit, ref.context_id),
+                audit.context(ref.context_id),
                 fix=f"Create {ref.path} (and add it to .gitignore), or remove the envFile entry.",
                 location=ref.location,
             )
@@ -108,7 +104,7 @@ def envfile_relative(audit: Audit) -> Iterator[Finding]:
                 "V003",
                 Severity.WARNING,
                 f"envFile {ref.raw!r} is relative; it is not read relative to the workspace",
-                _ctx(audit, ref.context_id),
+                audit.context(ref.context_id),
                 fix=f'Write "${{workspaceFolder}}/{ref.raw.lstrip("./")}".',
                 location=ref.location,
             )
@@ -144,7 +140,7 @@ def platform_env_replaces_env(audit: Audit) -> Iterator[Finding]:
                 Severity.WARNING,
                 f"'{config.name}': the {config.platform} env block replaces env, so "
                 f"{', '.join(lost)} {'is' if len(lost) == 1 else 'are'} not set on {PLATFORM_KEY}",
-                _ctx(audit, ctx_id),
+                audit.context(ctx_id),
                 fix=f"Copy {', '.join(lost)} into the {config.platform}.env block, "
                 "or move the shared variables to an envFile.",
                 location=config.loc("env"),
@@ -165,7 +161,7 @@ def _unresolved(audit: Audit, kinds: tuple[str, ...]) -> Iterator[tuple[object, 
             if key in seen:
                 continue
             seen.add(key)
-            yield _ctx(audit, item.context_id), item.location, item.text, item.setting
+            yield audit.context(item.context_id), item.location, item.text, item.setting
 
 
 @rule(
@@ -248,7 +244,7 @@ def gcflags_in_debug(audit: Audit) -> Iterator[Finding]:
                     "V007",
                     Severity.WARNING,
                     f"'{config.name}': -gcflags in buildFlags is removed by vscode-go",
-                    _ctx(audit, ctx_id),
+                    audit.context(ctx_id),
                     fix="Remove -gcflags from buildFlags.",
                     location=config.loc("buildFlags"),
                 )
@@ -259,7 +255,7 @@ def gcflags_in_debug(audit: Audit) -> Iterator[Finding]:
                     "V007",
                     Severity.WARNING,
                     f"'{config.name}': -gcflags in env.GOFLAGS is removed by vscode-go",
-                    _ctx(audit, ctx_id),
+                    audit.context(ctx_id),
                     fix="Remove -gcflags from env.GOFLAGS.",
                     location=config.loc("env", "GOFLAGS"),
                 )
@@ -387,6 +383,7 @@ def go_setting_removed(audit: Audit) -> Iterator[Finding]:
 
     seen: set[tuple[str, int | None]] = set()
     for fc in audit.vscode:
+        tools = _tools_ctx(fc)  # once per folder: a search per finding grew with both
         for f in fc.folder.settings.files:
             data = f.doc.get(*f.prefix)
             if not isinstance(data, dict):
@@ -407,7 +404,7 @@ def go_setting_removed(audit: Audit) -> Iterator[Finding]:
                     "V011",
                     Severity.WARNING if removed else Severity.INFO,
                     f"{key} {state} vscode-go {version}" + ("; it has no effect" if removed else ""),
-                    _tools_ctx(fc),
+                    tools,
                     fix=f"Remove {key}; use {instead}.",
                     location=loc,
                     variable=key,
@@ -457,10 +454,11 @@ def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
                         "V012",
                         Severity.INFO,
                         f"'{config.name}': ${{workspaceRoot}} in {'.'.join(map(str, path))} is deprecated",
-                        _ctx(audit, ctx_id),
+                        audit.context(ctx_id),
                         fix="Write ${workspaceFolder} instead of ${workspaceRoot}.",
                         location=config.loc(*path),
                     )
+        tools = _tools_ctx(fc)
         for f in fc.folder.settings.files:
             data = f.doc.get(*f.prefix)
             if not isinstance(data, dict):
@@ -477,7 +475,7 @@ def workspace_root_variable(audit: Audit) -> Iterator[Finding]:
                             "V012",
                             Severity.INFO,
                             f"${{workspaceRoot}} in {'.'.join(map(str, path))} is deprecated",
-                            _tools_ctx(fc),
+                            tools,
                             fix="Write ${workspaceFolder} instead of ${workspaceRoot}.",
                             location=loc,
                         )
