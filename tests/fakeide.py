@@ -20,7 +20,7 @@ def start_fake_code(tmp_path: Path, name: str = "code", home: Path | None = None
     shutil.copy(sleep, exe)
     env = {"PATH": "/usr/bin:/bin", **({"HOME": str(home)} if home is not None else {})}
     p = subprocess.Popen([str(exe), "300"], env=env)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # generous: a loaded CI machine
     while Path(f"/proc/{p.pid}/comm").read_text().strip() != name:
         assert time.monotonic() < deadline, "fake code did not start"
         time.sleep(0.01)

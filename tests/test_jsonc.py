@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -431,15 +430,16 @@ def big_settings(size: int) -> str:
     return "".join(parts)
 
 
-def test_100kb_settings_parse_quickly() -> None:
-    text = big_settings(100_000)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        d = parse_jsonc(text, "settings.json")
-        best = min(best, time.perf_counter() - start)
+def test_100kb_settings_parse_without_json5(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ordinary JSONC (comments, trailing commas) never reaches json5, whose pure-Python
+    parser is ~50x slower (~1.5 s for this input): asserted by making json5 fail, not by
+    a clock (bench/scale.py measures the speed)."""
+    from ideaudit.sources import jsonc
+
+    def no_json5() -> None:
+        raise AssertionError("json5 used for ordinary JSONC")
+
+    monkeypatch.setattr(jsonc, "_json5", no_json5)
+    d = parse_jsonc(big_settings(100_000), "settings.json")
     assert isinstance(d, JsoncDocument)
     assert d.get("k7") == "v // not a comment"
-    # Typically ~30 ms on a slow CI core; the bound only catches a regression to
-    # json5-speed parsing (~1.5 s for this input) without being flaky.
-    assert best < 0.25, f"{best * 1000:.0f} ms"

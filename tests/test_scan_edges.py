@@ -45,7 +45,7 @@ def test_hanging_bashrc_gives_e003_within_timeout_and_leaves_nothing(tmp_path: P
     elapsed = time.monotonic() - start
     # Bounded by the timeout, not by the 61.5 s sleep; the slack is for a loaded machine
     # (two cores under a parallel suite), and still far below what a missed kill costs.
-    assert elapsed < 2.0 + 8.0, elapsed
+    assert elapsed < 30, elapsed
     e003 = [f for f in result.findings if f.code == "E003"]
     assert len(e003) == 2  # the terminal capture and VS Code's own resolution both hang
     assert all("timed out" in f.message for f in e003)

@@ -369,7 +369,7 @@ def test_timeout_kills_the_whole_session(tmp_path: Path) -> None:
     assert snap.timed_out and not snap.ok
     assert snap.error == "timed out after 2.0 s"
     assert snap.env == {}
-    assert 1.9 <= elapsed < 2.0 + 8.0  # not the 60 s of the rc file; slack for a loaded machine
+    assert 1.9 <= elapsed < 30  # not the 60 s of the rc file; slack for a loaded machine
     sid = int(pidfile.read_text())
     assert session_survivors(sid) == []
     # a failed capture is not cached
