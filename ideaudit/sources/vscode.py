@@ -189,10 +189,14 @@ def launch_configs(doc: JsoncDocument, prefix: tuple[str | int, ...] = ()) -> li
     for i, raw in enumerate(configs):
         if not isinstance(raw, dict):
             continue
-        effective = {k: v for k, v in raw.items() if k not in ("linux", "osx", "windows")}
+        # Shared with the document's data unless a platform block changes it: a copy
+        # of every configuration doubled what a large launch.json costs in memory.
+        effective = raw
+        if "linux" in raw or "osx" in raw or "windows" in raw:
+            effective = {k: v for k, v in raw.items() if k not in ("linux", "osx", "windows")}
         block = raw.get(PLATFORM_KEY)
         replaced: tuple[str, ...] = ()
-        if isinstance(block, dict):
+        if isinstance(block, dict):  # then effective is a copy (the block is in raw)
             effective.update(block)
             replaced = tuple(block)
         name = effective.get("name")
