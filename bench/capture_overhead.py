@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from ideaudit.environ.shell import _dump_dir, capture, session_base_env
+from ideaudit.shell.capture import _dump_dir, capture, session_base_env
 
 TARGET = 1.15
 

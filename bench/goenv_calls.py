@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ideaudit.environ.goenv import go_env, go_env_many  # noqa: E402
+from ideaudit.go.goenv import go_env, go_env_many  # noqa: E402
 from tests.toolchains import go119_root, go127_root  # noqa: E402
 
 

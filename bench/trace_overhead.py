@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.trace import trace_startup
+from ideaudit.shell import capture as shell_env
+from ideaudit.shell.trace import trace_startup
 
 RC = """\
 # typical interactive rc

@@ -3,7 +3,7 @@
 These are frozen standard-library dataclasses rather than pydantic models on purpose:
 importing pydantic and building models costs ~250 ms on a cold start, more than the
 whole budget of a warm ``ideaudit scan``.  pydantic is still the source of truth for
-the *schema* of the report: ``ideaudit.schema`` builds it from these very classes with
+the *schema* of the report: ``ideaudit.report.schema`` builds it from these very classes with
 ``pydantic.TypeAdapter`` (which understands dataclasses), and a test keeps
 ``ideaudit/schemas/report.schema.json`` current.  So there is one definition, and the fast path
 never imports pydantic.
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 
-from ideaudit.record import field, record
+from ideaudit._fast.record import field, record
 
 
 class Severity(StrEnum):
@@ -192,7 +192,7 @@ class Finding:
     """One problem, said so that a user can act on it without reading the source.
 
     A finding is about one context (``context_id``), about the workspace (no context),
-    or -- once :func:`ideaudit.causes.group_causes` has merged one cause seen in several
+    or -- once :func:`ideaudit.findings.causes.group_causes` has merged one cause seen in several
     contexts -- about every context in ``contexts`` (then ``context_id`` is ``None``).
     """
 
@@ -209,7 +209,7 @@ class Finding:
     provenance: tuple[Layer, ...] = ()
     edits: tuple[Edit, ...] = ()
     contexts: tuple[ContextRef, ...] = ()
-    # Stable across runs, machines and the current directory (see ideaudit.fingerprint):
+    # Stable across runs, machines and the current directory (see ideaudit.findings.fingerprint):
     # SARIF partialFingerprints and --baseline match findings by it.
     fingerprint: str | None = None
 

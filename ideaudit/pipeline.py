@@ -11,12 +11,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ideaudit import __version__, gofacts
+from ideaudit import __version__
+from ideaudit._fast.record import field, record, replace
+from ideaudit.contexts.layers import EnvBuilder
 from ideaudit.contexts.vscode import FolderContexts, folder_contexts
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.ide import vscode_environment
-from ideaudit.environ.layers import EnvBuilder
-from ideaudit.govars import REPORTED_VARS
+from ideaudit.go import facts as gofacts
+from ideaudit.go.toolchain import path_lookup, which
+from ideaudit.go.variables import REPORTED_VARS
+from ideaudit.ide.environment import vscode_environment
 from ideaudit.model import (
     Context,
     ContextReport,
@@ -30,20 +32,19 @@ from ideaudit.model import (
     Summary,
     ToolLookup,
 )
-from ideaudit.record import field, record, replace
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it_applies
 from ideaudit.rules.catalog import load_all
+from ideaudit.shell import capture as shell_env
 from ideaudit.sources.vscode import load_workspace, user_settings_path
-from ideaudit.toolchain import path_lookup, which
 from ideaudit.workspace import Target, has_goland_project, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
-    from ideaudit.environ.startup import StartupAnalysis
-    from ideaudit.environ.trace import Trace
     from ideaudit.fixes.base import FixSet
     from ideaudit.local.stage import LocalFacts
+    from ideaudit.shell.startup_files import StartupAnalysis
+    from ideaudit.shell.trace import Trace
 
 
 @record
@@ -87,8 +88,8 @@ def _capture_all(
 ) -> tuple[dict[str, ShellSnapshot], Trace | None]:
     """Every shell of the scan at once; the start-up trace with them when the last scan
     had a divergence to explain and the trace is not cached (see ``expects_divergence``)."""
-    from ideaudit.environ.startup import expects_divergence
-    from ideaudit.environ.trace import is_cached, trace_startup
+    from ideaudit.shell.startup_files import expects_divergence
+    from ideaudit.shell.trace import is_cached, trace_startup
 
     def captures() -> None:
         found.update(
@@ -121,7 +122,7 @@ def _capture_all(
     speculate = expects_divergence(shell, home, base, options.cache_dir) and (
         options.refresh or not is_cached(shell, home, "terminal", base, options.cache_dir)
     )
-    from ideaudit.status import waiting
+    from ideaudit.report.status import waiting
 
     with waiting(f"your shell's start-up ({os.path.basename(shell)}: {', '.join(profiles)})"):
         if speculate:
@@ -183,7 +184,7 @@ class _Stage:
 
 def scan(options: ScanOptions) -> ScanResult:
     """Capture, read, build contexts, ask Go, run the rules, attach fixes, report."""
-    from ideaudit.toolchain import clear_caches
+    from ideaudit.go.toolchain import clear_caches
 
     clear_caches()  # a scan sees the file system as it is now (watch re-scans)
     target = resolve_target(options.path)
@@ -214,7 +215,7 @@ def scan(options: ScanOptions) -> ScanResult:
         profiles.append("jetbrains" if _goland_loads_shell(options) else "desktop")
     # One wave of shells: the start-up analysis's captures start with the others.  In a
     # dev container the probe's capture stands for VS Code's model.
-    from ideaudit.environ.startup import plan_wave
+    from ideaudit.shell.startup_files import plan_wave
 
     ide_profiles = list(profiles)
     variants = _variants_wanted(options)
@@ -240,7 +241,7 @@ def scan(options: ScanOptions) -> ScanResult:
     terminal = stage.terminal
     reference = shell_context(terminal, home) if terminal.ok else None
     local = _local_stage(stage, target, reference, folders, goland_results, inside, probe)
-    from ideaudit.status import waiting
+    from ideaudit.report.status import waiting
 
     with waiting("`go env` of each context's go"):
         go = gofacts.collect(
@@ -280,7 +281,7 @@ def finish(
     skipped: Sequence[str] = (),
 ) -> ScanResult:
     """Rules, suppressions, fixes and the report: the stages a full and a static scan share."""
-    from ideaudit.suppress import apply_suppressions
+    from ideaudit.findings.suppress import apply_suppressions
 
     found = run_rules(audit, options.select, options.ignore, options.per_file_ignores, skipped)
     found = apply_suppressions(found, target.root, options.select, options.ignore)
@@ -401,7 +402,7 @@ def _vscode_stage(
 def _goland_stage(stage: _Stage, target: Target) -> tuple[IdeEnvironment, GoLandContexts]:
     """GoLand's environment, project files and contexts (its modules load only here)."""
     from ideaudit.contexts.goland import goland_contexts
-    from ideaudit.environ.ide import goland_environment
+    from ideaudit.ide.environment import goland_environment
     from ideaudit.sources.goland import load_goland_project
 
     options = stage.options
@@ -435,7 +436,7 @@ def _startup_stage(stage: _Stage) -> StartupAnalysis | None:
     """Which dotfile line set what the terminal has and the IDE lacks (cached)."""
     if not stage.terminal.ok:
         return None
-    from ideaudit.environ.startup import analyze_startup
+    from ideaudit.shell.startup_files import analyze_startup
 
     options = stage.options
     return analyze_startup(
@@ -558,14 +559,14 @@ def build_report(
         )
         for c in ctxs
     )
-    from ideaudit.causes import group_causes
+    from ideaudit.findings.causes import group_causes
 
     # One cause seen in several contexts is one finding that lists them (the summary
     # counts causes); ScanResult.findings keeps one per context for the fixes.
     findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
     findings = [_display(f, base) for f in findings]
     notes = [_display(f, base) for f in notes]
-    from ideaudit.fingerprint import fingerprint_all
+    from ideaudit.findings.fingerprint import fingerprint_all
 
     findings = fingerprint_all(findings, base)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
-from ideaudit.record import replace
+from ideaudit._fast.record import replace
 
 T = TypeVar("T")
 

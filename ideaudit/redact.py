@@ -22,8 +22,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from ideaudit._fast.record import replace
 from ideaudit.model import ContextReport, Edit, EnvVar, Finding, Layer, Report
-from ideaudit.record import replace
 
 MASK = "****"
 

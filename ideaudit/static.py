@@ -34,8 +34,8 @@ def no_shell() -> ShellSnapshot:
 def static_audit(target: Target, home: str) -> tuple[Audit, IdeEnvironment, ShellSnapshot, list[str]]:
     """(the audit, the IDE environment, the terminal, the skipped rule codes) of a static
     scan; :func:`ideaudit.pipeline.finish` runs the rules on it as on a full scan's."""
-    from ideaudit import gofacts
     from ideaudit.contexts.vscode import folder_contexts
+    from ideaudit.go import facts as gofacts
     from ideaudit.rules.audit import Audit
     from ideaudit.rules.catalog import load_all
     from ideaudit.sources.vscode import load_workspace

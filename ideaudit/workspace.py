@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from ideaudit.record import record
+from ideaudit._fast.record import record
 
 
 @record(frozen=True)

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ.goboundary import apply_statically, bounded_env
-from ideaudit.environ.goswitch import switch_target
-from ideaudit.environ.layers import EnvBuilder
+from ideaudit.contexts.layers import EnvBuilder
+from ideaudit.go.boundary import apply_statically, bounded_env
+from ideaudit.go.switch import switch_target
 from ideaudit.model import Context, Location
 from ideaudit.pipeline import ScanOptions, scan
 from tests.conftest import shell_path
@@ -258,7 +258,7 @@ def test_static_answer_equals_what_go_says_under_the_whole_environment(tmp_path:
     """For everything but the toolchain switch, the bounded run plus the static values is
     exactly the answer of the real go run under the context's own environment."""
     goroot = toolchain("go1.27")
-    from ideaudit.environ.goenv import go_env
+    from ideaudit.go.goenv import go_env
 
     binary = str(goroot / "bin" / "go")
     home = tmp_path / "home"
@@ -343,7 +343,7 @@ def test_go_env_with_our_keys_runs_no_compiler_or_toolexec(tmp_path: Path) -> No
     for GOGCCFLAGS): the keys it asks for make go exec nothing, even with CC and a
     ``-toolexec`` in the environment."""
     goroot = toolchain("go1.27")
-    from ideaudit.environ.goenv import go_env
+    from ideaudit.go.goenv import go_env
 
     marker = tmp_path / "RAN"
     script = tmp_path / "cc"
@@ -415,8 +415,8 @@ def test_the_go_on_an_ide_env_dumps_path_is_the_users_and_is_asked(tmp_path: Pat
 def test_x003_from_facts_alone(tmp_path: Path) -> None:
     """The rule is pure: a context whose configuration sets GOTOOLCHAIN and a file://
     GOPROXY inside the workspace, with GOSUMDB=off, and no go binary run at all."""
-    from ideaudit.environ.goswitch import toolchain_switch
-    from ideaudit.gofacts import GoFacts
+    from ideaudit.go.facts import GoFacts
+    from ideaudit.go.switch import toolchain_switch
     from ideaudit.rules.audit import Audit
     from ideaudit.rules.catalog import load_all
 

@@ -214,7 +214,7 @@ def test_a_file_outside_the_workspace_is_never_echoed(tmp_path: Path, fmt: str) 
 
 def test_ide_env_dump_errors_never_quote_the_dump(tmp_path: Path) -> None:
     """An environment dump is full of tokens; a malformed entry is reported by position."""
-    from ideaudit.environ.envdump import load_env_dump
+    from ideaudit.shell.dump import load_env_dump
 
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     (tmp_path / "lines.env").write_text(f"PATH=/usr/bin\nGITHUB_TOKEN {token}\n")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.startup import BASE, CAPTURE, variant_plan, wave
+from ideaudit._fast.record import replace
 from ideaudit.pipeline import ScanOptions, scan
-from ideaudit.record import replace
+from ideaudit.shell import capture as shell_env
+from ideaudit.shell.startup_files import BASE, CAPTURE, variant_plan, wave
 from tests.conftest import shell_path
 
 
@@ -156,7 +156,7 @@ def test_plan_reuses_captures_and_derives_what_reads_nothing(tmp_path: Path) -> 
 @pytest.mark.parametrize("kind", ["bash", "dash"])
 def test_a_variant_that_reads_nothing_is_exactly_its_capture(kind: str, tmp_path: Path) -> None:
     """What the plan derives without a run equals what a real run captures."""
-    from ideaudit.environ.startup import _from_base
+    from ideaudit.shell.startup_files import _from_base
 
     shell = shell_path(kind)
     home = tmp_path / "home"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from ideaudit.causes import context_list, group_causes
+from ideaudit.findings.causes import context_list, group_causes
 from ideaudit.model import ContextRef, Edit, Finding, Layer, Location, Severity
 from tests.conftest import SAMPLES, shell_path
 

@@ -116,6 +116,19 @@ def test_every_option_has_help(capsys: pytest.CaptureFixture[str], command: str)
         assert len(line.split()) >= 4, f"{command} {option} has no help: {line!r}"
 
 
+@pytest.mark.parametrize("command", sorted(OPTIONS))
+def test_help_shows_no_type_for_flags_and_keeps_brackets(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A flag takes no value (typer would print ``<bool>``), and help text is not eaten
+    as rich markup (``[tool.ideaudit]`` once vanished from ``--config``'s help)."""
+    code, out, _ = run(capsys, command, "--help")
+    assert code == 0
+    assert "<bool>" not in out
+    if command == "scan":
+        assert "[tool.ideaudit]" in " ".join(out.replace("│", " ").split())
+
+
 def test_gen_without_a_subcommand_lists_them(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "gen")
     assert code == 2

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ideaudit.cli import main
-from ideaudit.config import ConfigError, find_config, load_settings, load_user_settings
-from ideaudit.tomlpos import locate
-from ideaudit.trust import folder_is_trusted
+from ideaudit.config.load import ConfigError, find_config, load_settings, load_user_settings
+from ideaudit.go.trust import folder_is_trusted
+from ideaudit.sources.tomlpos import locate
 from tests.conftest import SAMPLES, shell_path
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from ideaudit.environ.shell import _parse_declare, _parse_nul_env
+from ideaudit.shell.capture import _parse_declare, _parse_nul_env
 from tests.conftest import shell_path
 
 TRICKY = {

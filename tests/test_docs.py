@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ideaudit.docs import render
+from ideaudit.report.rule_docs import render
 from ideaudit.rules.catalog import load_all
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
 
 
 def test_rules_page_is_current() -> None:
-    assert DOC.read_text(encoding="utf-8") == render(), "run `python -m ideaudit.docs`"
+    assert DOC.read_text(encoding="utf-8") == render(), "run `python -m ideaudit.report.rule_docs`"
 
 
 def test_every_rule_is_documented_with_fix_and_explanation() -> None:

@@ -25,11 +25,11 @@ from typing import Any
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from ideaudit.environ import shell as shell_module
 from ideaudit.fixes.apply import apply_edits
 from ideaudit.fixes.jsonc_edit import EditError, JsoncEditor
 from ideaudit.fixes.xml_edit import element_text, escape_attr, insert_child, remove_element, set_attribute
 from ideaudit.model import Edit, Problem
+from ideaudit.shell import capture as shell_module
 from ideaudit.sources.envfile import parse_envfile
 from ideaudit.sources.goenvfile import load_goenv_file
 from ideaudit.sources.gomod import parse_gomod

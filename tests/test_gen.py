@@ -18,7 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.gen import envfile_text, goland_run_xml, insert_launch, launch_configuration, settings_blocks
+from ideaudit.gen.ideconfig import (
+    envfile_text,
+    goland_run_xml,
+    insert_launch,
+    launch_configuration,
+    settings_blocks,
+)
 from ideaudit.pipeline import scan
 from ideaudit.sources.envfile import parse_envfile
 from tests.conftest import SAMPLES, shell_path

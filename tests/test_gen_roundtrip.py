@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from ideaudit.fixes.apply import write_files
-from ideaudit.gen import envfile_text, goland_run_xml, insert_launch, merge_settings, settings_blocks
+from ideaudit.gen.ideconfig import (
+    envfile_text,
+    goland_run_xml,
+    insert_launch,
+    merge_settings,
+    settings_blocks,
+)
 from ideaudit.model import Context, Finding
 from ideaudit.pipeline import ScanOptions, ScanResult, scan
 from tests.test_fix_samples import copy_sample, options

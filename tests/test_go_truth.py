@@ -7,7 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from ideaudit.environ.goenv import go_env_many
+from ideaudit.go.goenv import go_env_many
+from ideaudit.go.toolchain import go_build_version
 from ideaudit.model import Context, Env, EnvVar, Layer, Location, ToolLookup
 from ideaudit.pipeline import ScanOptions, scan
 from ideaudit.rules.audit import Audit
@@ -15,7 +16,6 @@ from ideaudit.rules.catalog import load_all
 from ideaudit.rules.m_modules import match_prefix_patterns
 from ideaudit.sources.gitconfig import load_rewrites, module_prefix
 from ideaudit.sources.gomod import load_modules_txt, parse_gomod, version_tuple
-from ideaudit.toolchain import go_build_version
 from tests.conftest import shell_path
 from tests.toolchains import toolchain
 
@@ -233,7 +233,7 @@ def _ctx(ctx_id: str, kind: str, env: dict[str, str], go_env: dict[str, str] | N
 def test_gopath_mode_with_old_go_inside_gopath_src(tmp_path: Path) -> None:
     """Go 1.11/1.12 with GO111MODULE=auto inside $GOPATH/src ignore go.mod (pure rule test:
     no Go that old is installable here)."""
-    from ideaudit.gofacts import GoFacts, ModuleInfo
+    from ideaudit.go.facts import GoFacts, ModuleInfo
     from ideaudit.sources.gomod import GoMod
 
     folder = tmp_path / "gopath" / "src" / "example.com" / "a"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.ide import find_running_goland, goland_environment
+from ideaudit.ide.environment import find_running_goland, goland_environment
 from ideaudit.pipeline import ScanOptions, scan
+from ideaudit.shell import capture as shell_env
 from tests.conftest import SAMPLES, shell_path
 
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ideaudit.contexts.goland import GoLandContexts, goland_contexts
-from ideaudit.environ.layers import EnvBuilder
+from ideaudit.contexts.layers import EnvBuilder
 from ideaudit.model import Context, Finding, IdeEnvironment, Location, ToolLookup
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all

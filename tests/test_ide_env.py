@@ -1,4 +1,4 @@
-"""environ.envdump and environ.ide: env dumps, a real running `code` process, the model."""
+"""shell.dump and ide.environment: env dumps, a real running `code` process, the model."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ.envdump import load_env_dump, parse_env_dump
-from ideaudit.environ.ide import VSCODE_PROCESS_NAMES, find_running_vscode, vscode_environment
-from ideaudit.environ.shell import capture, session_base_env
+from ideaudit.ide.environment import VSCODE_PROCESS_NAMES, find_running_vscode, vscode_environment
 from ideaudit.model import Location, ShellSnapshot
+from ideaudit.shell.capture import capture, session_base_env
+from ideaudit.shell.dump import load_env_dump, parse_env_dump
 
 # --------------------------------------------------------------------------- envdump
 

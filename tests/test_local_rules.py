@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ideaudit.environ.layers import EnvBuilder
+from ideaudit.contexts.layers import EnvBuilder
 from ideaudit.local.devcontainer import DcValue, DevContainer
 from ideaudit.local.pins import Pin, Pins
 from ideaudit.local.stage import LocalFacts

@@ -23,7 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from ideaudit.environ.shell import capture, session_base_env
+from ideaudit.shell.capture import capture, session_base_env
 
 LINUX = sys.platform.startswith("linux")
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,7 +153,7 @@ def test_daemons_did_run_without_the_reaper(tmp_path: Path, cleanup: list[str]) 
 def test_the_sweep_spares_our_own_children(cleanup: list[str]) -> None:
     """Only what captures left is killed: a child of ours in our own session (a
     notify-send, a go started without a new session) and a registered one survive."""
-    from ideaudit.environ import reaper
+    from ideaudit.shell import reaper
 
     own, registered = marker(), marker()
     cleanup += [own, registered]

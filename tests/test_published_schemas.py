@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from ideaudit.config import load_settings
+from ideaudit.config.load import load_settings
 from ideaudit.pipeline import scan
 from ideaudit.report import render
-from ideaudit.schema import SCHEMA_DIR, SCHEMAS, dumps
+from ideaudit.report.schema import SCHEMA_DIR, SCHEMAS, dumps
 from tests.conftest import SAMPLES, shell_path
 from tests.test_samples import CASES, load_expected, options, prepare
 
@@ -29,9 +29,9 @@ def committed(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_committed_schema_is_current(name: str) -> None:
     path = SCHEMA_DIR / name
-    assert path.exists(), f"{path} is missing: run `python -m ideaudit.schema`"
+    assert path.exists(), f"{path} is missing: run `python -m ideaudit.report.schema`"
     assert path.read_text(encoding="utf-8") == dumps(SCHEMAS[name]()), (
-        f"{path} is out of date with its model: run `python -m ideaudit.schema`"
+        f"{path} is out of date with its model: run `python -m ideaudit.report.schema`"
     )
     jsonschema.Draft202012Validator.check_schema(committed(name))
 

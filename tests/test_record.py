@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from ideaudit.record import FrozenInstanceError, field, record, replace
+from ideaudit._fast.record import FrozenInstanceError, field, record, replace
 
 
 @record(frozen=True)

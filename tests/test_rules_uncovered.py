@@ -21,17 +21,18 @@ from typing import Any
 
 import pytest
 
-from ideaudit import gofacts, toolchain
 from ideaudit.contexts.goland import goland_contexts
+from ideaudit.contexts.layers import EnvBuilder
 from ideaudit.contexts.vscode import folder_contexts
-from ideaudit.environ.layers import EnvBuilder
-from ideaudit.environ.startup import StartupAnalysis
+from ideaudit.go import facts as gofacts
+from ideaudit.go import toolchain
+from ideaudit.go.toolchain import path_lookup
 from ideaudit.model import Context, Finding, IdeEnvironment, Severity, ShellSnapshot
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all
+from ideaudit.shell.startup_files import StartupAnalysis
 from ideaudit.sources.goland import load_goland_project
 from ideaudit.sources.vscode import PLATFORM_KEY, load_workspace
-from ideaudit.toolchain import path_lookup
 
 RULES = load_all()
 ROOT = Path(__file__).resolve().parents[1]

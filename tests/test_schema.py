@@ -12,7 +12,7 @@ from pydantic import TypeAdapter
 from ideaudit.model import Report
 from ideaudit.redact import scrub_report
 from ideaudit.report import render
-from ideaudit.schema import DEFAULT_PATH, dumps_schema, report_schema, write_schema
+from ideaudit.report.schema import DEFAULT_PATH, dumps_schema, report_schema, write_schema
 from tests.test_reporters import empty_report, make_report, make_rules
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ideaudit" / "schemas" / "report.schema.json"
@@ -21,11 +21,11 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "ideaudit" / "schemas" / 
 def test_committed_schema_is_current() -> None:
     assert SCHEMA_FILE == DEFAULT_PATH
     assert SCHEMA_FILE.exists(), (
-        "ideaudit/schemas/report.schema.json is missing: run `python -m ideaudit.schema`"
+        "ideaudit/schemas/report.schema.json is missing: run `python -m ideaudit.report.schema`"
     )
     committed = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
     assert committed == report_schema(), (
-        "the report schema is out of date with ideaudit/model.py: run `python -m ideaudit.schema`"
+        "the report schema is out of date with ideaudit/model.py: run `python -m ideaudit.report.schema`"
     )
 
 

@@ -1,4 +1,4 @@
-"""environ.shell against REAL shells started on a fake $HOME (no mocks)."""
+"""shell.capture against REAL shells started on a fake $HOME (no mocks)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ.shell import (
+from ideaudit.model import ShellSnapshot
+from ideaudit.shell.capture import (
     PROFILES,
     SESSION_PATH,
     capture,
@@ -23,7 +24,6 @@ from ideaudit.environ.shell import (
     shell_argv,
     startup_files,
 )
-from ideaudit.model import ShellSnapshot
 
 LINUX = sys.platform.startswith("linux")
 
@@ -131,7 +131,7 @@ def test_default_shell_and_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_module_import_is_light() -> None:
     code = (
-        "import sys, ideaudit.environ.shell, ideaudit.environ.ide, ideaudit.environ.envdump\n"
+        "import sys, ideaudit.shell.capture, ideaudit.ide.environment, ideaudit.shell.dump\n"
         "bad = {'psutil', 'platformdirs'} & set(sys.modules)\n"
         "assert not bad, bad\n"
     )

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.startup import Divergence, StartupAnalysis, analyze_startup, variant_label
 from ideaudit.model import Location, ShellSnapshot
 from ideaudit.pipeline import ScanOptions, scan
 from ideaudit.report import render
 from ideaudit.rules import s_shell
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all
+from ideaudit.shell import capture as shell_env
+from ideaudit.shell.startup_files import Divergence, StartupAnalysis, analyze_startup, variant_label
 from tests.conftest import shell_path
 
 TOKEN = "ghp_startupTokenAbcdef0123456789ABCDEFab"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.term import to_ascii, use_color
+from ideaudit.report.term import to_ascii, use_color
 from tests.conftest import SAMPLES, shell_path
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ideaudit.environ import shell as shell_env
-from ideaudit.environ.trace import (
+from ideaudit.model import Location
+from ideaudit.shell import capture as shell_env
+from ideaudit.shell.trace import (
     Assignment,
     origin_of,
     parse_bash_trace,
@@ -18,7 +19,6 @@ from ideaudit.environ.trace import (
     parse_zsh_trace,
     trace_startup,
 )
-from ideaudit.model import Location
 from tests.conftest import shell_path
 
 TOKEN = "ghp_tracedTokenAbcdef0123456789ABCDEFabcd"

@@ -278,9 +278,12 @@ def test_a_burst_of_events_gives_a_handful_of_audits(
 ) -> None:
     bash = shell_path("bash")
     w = WatchProc(
-        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check", "-v"],
+        # a debounce well above a loaded machine's pauses between two writes: the count
+        # below must not depend on how busy the machine is
+        [str(workspace), "--home", str(workspace / "home"), "--shell", bash, "--no-ide-check", "-v",
+         "--debounce", "1.0"],
         cache_dir,
-    )
+    )  # fmt: skip
     watchers.append(w)
     w.expect(r"^Watching")
     vscode = workspace / ".vscode"
@@ -291,6 +294,7 @@ def test_a_burst_of_events_gives_a_handful_of_audits(
     assert w.proc.poll() is None
     assert w.stop() == 0
     audits = int(re.search(r"stopped after (\d+) audits", w.stderr).group(1))  # type: ignore[union-attr]
+    # ~8,000 events coalesced into a few audits (the first, the burst, a straggler or two)
     assert 2 <= audits <= 8, w.stderr
 
 

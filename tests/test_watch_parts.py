@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from ideaudit._fast.record import replace
 from ideaudit.model import EnvInput, Finding, IdeProcess, Location, Severity
-from ideaudit.notify import Notifier
-from ideaudit.record import replace
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all
-from ideaudit.watch_output import BEGIN, END, diff, finding_key, index, render_changes
-from ideaudit.watch_paths import goenv_file, make_plan
+from ideaudit.watch.notify import Notifier
+from ideaudit.watch.output import BEGIN, END, diff, finding_key, index, render_changes
+from ideaudit.watch.paths import goenv_file, make_plan
 from tests.conftest import shell_path
 
 
@@ -40,7 +40,7 @@ def plan_for(tmp_path: Path, shell: str = "/bin/bash") -> tuple[Path, Path, obje
 
 
 def test_plan_watches_existing_ancestors_and_names_what_matters(tmp_path: Path) -> None:
-    from ideaudit.watch_paths import WatchPlan
+    from ideaudit.watch.paths import WatchPlan
 
     ws, home, p = plan_for(tmp_path)
     assert isinstance(p, WatchPlan)
@@ -77,7 +77,7 @@ def test_plan_for_fish_watches_conf_d_folders(tmp_path: Path) -> None:
     fish = shell_path("fish")
     _, home, p = plan_for(tmp_path, fish)
     (home / ".config" / "fish").mkdir()
-    from ideaudit.watch_paths import WatchPlan
+    from ideaudit.watch.paths import WatchPlan
 
     assert isinstance(p, WatchPlan)
     assert p.relevant(str(home / ".config" / "fish" / "config.fish"))
@@ -139,7 +139,7 @@ def test_w001_is_registered_and_pure() -> None:
 def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("process names come from /proc on Linux")
-    from ideaudit.watch_ide import running_ides
+    from ideaudit.watch.ide_check import running_ides
     from tests.test_watch import start_fake_code
 
     # With its own HOME: the oldest `code` of the machine may be another test's.
@@ -156,7 +156,7 @@ def test_running_ides_sees_a_real_code_process(tmp_path: Path) -> None:
 def test_running_ides_only_counts_ides_of_the_watched_home(tmp_path: Path) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("process names come from /proc on Linux")
-    from ideaudit.watch_ide import running_ides
+    from ideaudit.watch.ide_check import running_ides
     from tests.test_watch import start_fake_code
 
     mine, other = tmp_path / "home", tmp_path / "other-home"
@@ -182,7 +182,7 @@ def test_start_time_comes_from_the_kernel_clock_not_whole_second_boot_time() -> 
     import os
     import subprocess
 
-    from ideaudit.watch_ide import start_time
+    from ideaudit.watch.ide_check import start_time
 
     tick = 1 / os.sysconf("SC_CLK_TCK")
     before = time.time()
@@ -221,7 +221,7 @@ def test_notifier_runs_the_program(tmp_path: Path) -> None:
 
 
 def test_gen_task_creates_tasks_json(tmp_path: Path, cache_dir: str) -> None:
-    from ideaudit.gen_task import LABEL, add_watch_task
+    from ideaudit.gen.task import LABEL, add_watch_task
     from ideaudit.sources.jsonc import JsoncDocument, load_jsonc
 
     msg = add_watch_task(str(tmp_path), cache_dir=cache_dir)
@@ -232,7 +232,7 @@ def test_gen_task_creates_tasks_json(tmp_path: Path, cache_dir: str) -> None:
 
 
 def test_gen_task_keeps_comments_and_refuses_broken_files(tmp_path: Path, cache_dir: str) -> None:
-    from ideaudit.gen_task import GenTaskError, add_watch_task
+    from ideaudit.gen.task import GenTaskError, add_watch_task
 
     tasks = tmp_path / ".vscode" / "tasks.json"
     tasks.parent.mkdir()
@@ -282,7 +282,7 @@ def test_gen_task_names_the_running_ideaudit_and_prints_unless_write(tmp_path: P
 
 
 def test_path_warning_only_when_the_ide_path_lacks_the_folder() -> None:
-    from ideaudit.gen_task import path_warning, running_command
+    from ideaudit.gen.task import path_warning, running_command
 
     assert path_warning("/opt/x/bin/ideaudit", {"PATH": "/usr/bin:/opt/x/bin"}) is None
     assert "/opt/x/bin is not on the PATH" in (
@@ -295,7 +295,7 @@ def test_path_warning_only_when_the_ide_path_lacks_the_folder() -> None:
 
 def test_compare_tells_unknown_changed_and_resolved_apart() -> None:
     from ideaudit.model import Layer
-    from ideaudit.watch_output import compare, finding_key
+    from ideaudit.watch.output import compare, finding_key
 
     settings, launch = "/w/.vscode/settings.json", "/w/.vscode/launch.json"
     via_settings = Finding(
@@ -332,3 +332,26 @@ def test_compare_tells_unknown_changed_and_resolved_apart() -> None:
     # Nothing unreadable: the missing ones are resolved.
     fixed = compare(old, {finding_key(now_flags): now_flags})
     assert sorted(f.code for f in fixed.resolved) == ["M011", "V001"] and fixed.unknown == []
+
+
+def test_compare_says_nothing_about_a_finding_that_only_moved() -> None:
+    """A line inserted above a finding moves it: not "resolved" plus "new" (the key holds
+    the line), nothing at all; moved with another message it is "changed"."""
+    from ideaudit.watch.output import compare, finding_key
+
+    launch = "/w/.vscode/launch.json"
+    here = Finding("E004", Severity.ERROR, "go env fails: GOFLAGS -x", context_id="vscode:debug:A",
+                   location=Location(launch, 7, 5), variable="GOFLAGS")  # fmt: skip
+    other = Finding("P005", Severity.ERROR, "PATH drops go", context_id="vscode:debug:B",
+                    location=Location(launch, 12, 5), variable="PATH")  # fmt: skip
+    old = {finding_key(f): f for f in (here, other)}
+    moved = replace(here, location=Location(launch, 8, 5))
+    moved_other = replace(other, location=Location(launch, 13, 5), message="PATH drops go and dlv")
+    ch = compare(old, {finding_key(f): f for f in (moved, moved_other)})
+    assert ch.added == [] and ch.resolved == []
+    assert [(a.message, b.message) for a, b in ch.changed] == [("PATH drops go", "PATH drops go and dlv")]
+    # another context's finding at the new line is new; the old one resolved
+    elsewhere = replace(here, context_id="vscode:debug:C", location=Location(launch, 8, 5))
+    ch = compare({finding_key(here): here}, {finding_key(elsewhere): elsewhere})
+    assert [f.context_id for f in ch.added] == ["vscode:debug:C"]
+    assert [f.context_id for f in ch.resolved] == ["vscode:debug:A"]

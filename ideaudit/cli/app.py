@@ -108,7 +108,7 @@ def _root(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (the console script exits with it)."""
-    from ideaudit.term import make_streams_safe
+    from ideaudit.report.term import make_streams_safe
 
     make_streams_safe()
     args = sys.argv[1:] if argv is None else list(argv)

@@ -56,6 +56,13 @@ def _plain(annotation: Any) -> Any | None:
 
 
 class _PlainCoercion(_TyperParameter):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        # A flag takes no value: typer would show its annotation as ``<bool>``.
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        result: str | None = super().display_type_rich(ctx)
+        return result
+
     def process_value(self, ctx: Any, value: Any) -> Any:
         annotation = self.type_descriptor.annotation
         element = _plain(annotation)

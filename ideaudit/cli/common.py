@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ideaudit.record import record
+from ideaudit._fast.record import record
 
 if TYPE_CHECKING:
-    from ideaudit.config import Settings
+    from ideaudit.config.load import Settings
     from ideaudit.model import Finding
     from ideaudit.pipeline import ScanOptions
 
@@ -80,7 +80,7 @@ def unknown_codes(selectors: Sequence[str]) -> list[str]:
 def load_settings(ws: WorkspaceArgs) -> Settings:
     """The project settings, after checking the user configuration too: a broken config
     file is a usage error (exit 2) with ``file:line:col`` for each problem."""
-    from ideaudit.config import Settings, load_settings, load_user_settings
+    from ideaudit.config.load import Settings, load_settings, load_user_settings
 
     if ws.isolated:
         return Settings()
@@ -141,6 +141,6 @@ def fails(findings: Sequence[Finding], fail_on: str | None, exit_zero: bool) -> 
 
 def show_status() -> None:
     """A status line on stderr while a slow shell or `go env` runs, if it is a terminal."""
-    from ideaudit import status
+    from ideaudit.report import status
 
     status.enable(sys.stderr)

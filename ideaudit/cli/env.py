@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import EnvFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     WorkspaceArgs,
@@ -19,6 +18,7 @@ from ideaudit.cli.common import (
     scan_options,
     text,
 )
+from ideaudit.config.choices import EnvFormat
 
 app = typer.Typer(add_completion=False)
 
@@ -82,9 +82,9 @@ def env(
 
 def run(ws: WorkspaceArgs, contexts: list[str], names: list[str], all_vars: bool, fmt: str) -> int:
     from ideaudit.cli.common import UsageError, show_status
-    from ideaudit.config import ConfigError
-    from ideaudit.envview import UnknownContext, names_for, pick, render_json, render_text
+    from ideaudit.config.load import ConfigError
     from ideaudit.pipeline import scan
+    from ideaudit.report.envview import UnknownContext, names_for, pick, render_json, render_text
     from ideaudit.workspace import TargetError
 
     try:

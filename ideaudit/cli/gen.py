@@ -1,6 +1,6 @@
 """``ideaudit gen launch|envfile|settings|goland-run|task``: write IDE configuration.
 
-The generators themselves (:mod:`ideaudit.gen`, :mod:`ideaudit.gen_task`) are plain
+The generators themselves (:mod:`ideaudit.gen.ideconfig`, :mod:`ideaudit.gen.task`) are plain
 functions; this module only parses options, runs the scan they start from, and prints
 or writes.
 """
@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ideaudit.choices import LaunchMode
 from ideaudit.cli import options as o
 from ideaudit.cli.common import WorkspaceArgs, error, text
+from ideaudit.config.choices import LaunchMode
 
 if TYPE_CHECKING:
     from ideaudit.pipeline import ScanResult
@@ -82,7 +82,7 @@ def run(ws: WorkspaceArgs, body: Callable[["ScanResult"], list[str]]) -> int:
     """Scan, run ``body`` (which prints or writes and returns the secret-looking
     variables it left out), report them; exit 2 on a usage problem."""
     from ideaudit.cli.common import show_status
-    from ideaudit.gen import GenError
+    from ideaudit.gen.ideconfig import GenError
     from ideaudit.workspace import TargetError
 
     show_status()
@@ -99,7 +99,7 @@ def run(ws: WorkspaceArgs, body: Callable[["ScanResult"], list[str]]) -> int:
 
 
 def _folder(result: "ScanResult") -> str:
-    from ideaudit.gen import workspace_folder
+    from ideaudit.gen.ideconfig import workspace_folder
 
     return workspace_folder(result)
 
@@ -120,7 +120,7 @@ def launch(
     cache_dir: o.CacheDir = None,
     refresh: o.Refresh = False,
 ) -> None:
-    from ideaudit.gen import insert_launch, launch_configuration, write_changes
+    from ideaudit.gen.ideconfig import insert_launch, launch_configuration, write_changes
 
     ws = _workspace(path, home, shell, ide_env, vscode_user_dir, cache_dir, refresh)
 
@@ -151,7 +151,7 @@ def envfile(
     cache_dir: o.CacheDir = None,
     refresh: o.Refresh = False,
 ) -> None:
-    from ideaudit.gen import GenError, envfile_text, is_git_ignored, write_changes
+    from ideaudit.gen.ideconfig import GenError, envfile_text, is_git_ignored, write_changes
 
     ws = _workspace(path, home, shell, ide_env, vscode_user_dir, cache_dir, refresh)
 
@@ -188,7 +188,7 @@ def settings(
     cache_dir: o.CacheDir = None,
     refresh: o.Refresh = False,
 ) -> None:
-    from ideaudit.gen import merge_settings, settings_blocks, write_changes
+    from ideaudit.gen.ideconfig import merge_settings, settings_blocks, write_changes
 
     ws = _workspace(path, home, shell, ide_env, vscode_user_dir, cache_dir, refresh)
 
@@ -220,7 +220,7 @@ def goland_run(
     cache_dir: o.CacheDir = None,
     refresh: o.Refresh = False,
 ) -> None:
-    from ideaudit.gen import GenError, goland_run_xml, write_changes
+    from ideaudit.gen.ideconfig import GenError, goland_run_xml, write_changes
 
     ws = _workspace(path, home, shell, ide_env, vscode_user_dir, cache_dir, refresh)
 
@@ -250,7 +250,7 @@ def task(
     diff: Annotated[bool, typer.Option("--diff", help="Print the change (the default).")] = False,
     write: Write = False,
 ) -> None:
-    from ideaudit.gen_task import GenTaskError, add_watch_task, ide_environment, path_warning, running_command
+    from ideaudit.gen.task import GenTaskError, add_watch_task, ide_environment, path_warning, running_command
 
     command = running_command()
     try:

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, FailOn
+from ideaudit.config.choices import Color, FailOn
 
 
 def complete_codes(incomplete: str) -> list[tuple[str, str]]:
@@ -146,7 +146,9 @@ ConfigFile = Annotated[
     typer.Option(
         "--config",
         metavar="FILE",
-        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with [tool.ideaudit]) "
+        # rich markup: "\\[" prints "["
+        help="Use this configuration file (.ideaudit.toml, or a pyproject.toml with "
+        "\\[tool.ideaudit]) "
         "instead of the nearest one at or above PATH.",
     ),
 ]

@@ -40,7 +40,7 @@ def rule(
 
 
 def run(code: str | None, output_format: str = "text") -> int:
-    from ideaudit.rulecatalog import describe, dump, listing, select
+    from ideaudit.report.rule_listing import describe, dump, listing, select
 
     prefix, found = select(code)
     if output_format == "json":

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, FailOn, OutputFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     UsageError,
@@ -24,6 +23,7 @@ from ideaudit.cli.common import (
     text,
     unknown_codes,
 )
+from ideaudit.config.choices import Color, FailOn, OutputFormat
 
 app = typer.Typer(add_completion=False)
 
@@ -181,7 +181,7 @@ def run(
     fix_read_only: bool = False,
 ) -> int:
     """The scan command with plain values; returns the exit status."""
-    from ideaudit.config import ConfigError
+    from ideaudit.config.load import ConfigError
     from ideaudit.workspace import TargetError
 
     try:
@@ -204,8 +204,8 @@ def run(
     except TargetError as exc:
         return error(str(exc))
     from ideaudit.report import render
+    from ideaudit.report.term import use_color
     from ideaudit.rules.base import RULES
-    from ideaudit.term import use_color
 
     colored = fmt == "text" and use_color(color, sys.stdout)
     threshold = fail_on or settings.fail_on
@@ -227,7 +227,7 @@ def run(
         )
     report = result.report
     if baseline:
-        from ideaudit.baseline import BaselineError, apply_baseline
+        from ideaudit.findings.baseline import BaselineError, apply_baseline
 
         try:
             report = apply_baseline(report, baseline, update_baseline)

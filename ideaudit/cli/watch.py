@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.choices import Color, WatchFormat
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     UsageError,
@@ -22,6 +21,7 @@ from ideaudit.cli.common import (
     text,
     unknown_codes,
 )
+from ideaudit.config.choices import Color, WatchFormat
 
 app = typer.Typer(add_completion=False)
 
@@ -127,7 +127,7 @@ def run(
     debounce: float,
     ide_poll: float,
 ) -> int:
-    from ideaudit.config import ConfigError
+    from ideaudit.config.load import ConfigError
     from ideaudit.workspace import TargetError, resolve_target
 
     try:
@@ -148,8 +148,8 @@ def run(
         import watchdog  # noqa: F401
     except ImportError:
         return error("`ideaudit watch` needs the watchdog package: pip install watchdog")
-    from ideaudit.term import use_color
-    from ideaudit.watch import WatchOptions, watch
+    from ideaudit.report.term import use_color
+    from ideaudit.watch.session import WatchOptions, watch
 
     return watch(
         WatchOptions(

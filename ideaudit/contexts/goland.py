@@ -19,13 +19,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ideaudit.environ.layers import EnvBuilder
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
+from ideaudit.contexts.layers import EnvBuilder
+from ideaudit.go.toolchain import goroot_problem, inside_any, is_executable, path_lookup
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
-from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.goland import EnvEntry, GoLandProject, RunConfig, XmlValue
-from ideaudit.toolchain import goroot_problem, inside_any, is_executable, path_lookup
 
 KIND_WORDS = {"debug": ("run", "run"), "tests": ("tests", "tests"), "attach": ("attach", "remote debug")}
 

@@ -16,10 +16,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ideaudit.environ.substitute import SubstScope, substitute
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import record
+from ideaudit.contexts.substitute import SubstScope, substitute
 from ideaudit.model import Location
-from ideaudit.record import record
 from ideaudit.sources.launch_schema import shell_tokens
 from ideaudit.sources.vscode import LaunchConfig
 

@@ -19,14 +19,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ideaudit._fast.record import field, record
 from ideaudit.contexts.launch_facts import LaunchPath, launch_paths
-from ideaudit.environ.layers import EnvBuilder
-from ideaudit.environ.substitute import Substituted, SubstScope, env_value_text, substitute
+from ideaudit.contexts.layers import EnvBuilder
+from ideaudit.contexts.substitute import Substituted, SubstScope, env_value_text, substitute
+from ideaudit.go.toolchain import goroot_of, inside_any, path_lookup, vscode_go_lookup
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
-from ideaudit.record import field, record
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.vscode import PLATFORM_KEY, LaunchConfig, VSCodeFolder
-from ideaudit.toolchain import goroot_of, inside_any, path_lookup, vscode_go_lookup
 
 _INTERACTIVE_VAR = re.compile(r"\$\{(?:input|command):[^}]*\}")
 

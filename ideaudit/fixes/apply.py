@@ -36,9 +36,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from ideaudit._fast.record import record
 from ideaudit.fixes.base import Fix
 from ideaudit.model import Edit
-from ideaudit.record import record
 
 
 class FixConflict(Exception):
@@ -443,7 +443,7 @@ def backup_root(cache_dir: str | None = None) -> str:
     if cache_dir is None:
         cache_dir = os.environ.get("IDEAUDIT_CACHE_DIR")
     if not cache_dir:
-        from ideaudit.environ.shell import default_cache_dir
+        from ideaudit.shell.capture import default_cache_dir
 
         cache_dir = default_cache_dir()
     return os.path.join(cache_dir, "fix-backups")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ideaudit._fast.record import replace
 from ideaudit.fixes.base import FIXERS, SAFE, UNSAFE, DocCache, Fix, Fixer, FixInput, FixSet, Unsafe
 from ideaudit.model import Edit, Finding
-from ideaudit.record import replace
 
 if TYPE_CHECKING:
     from ideaudit.rules.audit import Audit

@@ -13,8 +13,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ideaudit._fast.record import field, record
 from ideaudit.model import Edit, Finding
-from ideaudit.record import field, record
 
 if TYPE_CHECKING:
     from ideaudit.rules.audit import Audit

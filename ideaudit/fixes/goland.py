@@ -177,7 +177,7 @@ def _deciding(ctx: Context, name: str) -> tuple[Layer, Layer | None] | None:
 def sdk_edit(fx: FixInput, gc: GoLandContexts, root: str) -> list[Edit] | None:
     """Point the project's ``<component name="GOROOT">`` at ``root`` (``url=`` or, older
     projects, ``path=``, whichever the file uses)."""
-    from ideaudit.toolchain import goroot_problem
+    from ideaudit.go.toolchain import goroot_problem
 
     setting = gc.project.goroot
     if setting is None or setting.location is None or goroot_problem(root) is not None:
@@ -433,7 +433,7 @@ def fix_different_go(f: Finding, fx: FixInput) -> list[Edit] | None:
         return None
     gc, ctx = found
     if gc.sdk_go is not None:
-        from ideaudit.toolchain import goroot_of
+        from ideaudit.go.toolchain import goroot_of
 
         root = goroot_of(shell_go)
         return sdk_edit(fx, gc, root) if root else None

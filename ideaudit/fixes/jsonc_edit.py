@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
 from ideaudit.model import Edit
 from ideaudit.sources.jsonc import JsoncDocument, Span
 

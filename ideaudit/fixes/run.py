@@ -13,11 +13,11 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from ideaudit.causes import group_causes
+from ideaudit._fast.record import field, record
+from ideaudit.findings.causes import group_causes
 from ideaudit.fixes.apply import FixConflict, FixRun, merged_edits, new_texts, select, unified_diff
 from ideaudit.fixes.base import SAFE, SHELL, UNSAFE, Fix, FixSet
 from ideaudit.model import Finding, Severity, fails
-from ideaudit.record import field, record
 from ideaudit.report import plural, tally
 
 if TYPE_CHECKING:

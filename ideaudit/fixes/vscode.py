@@ -17,6 +17,7 @@ from typing import Any
 from ideaudit.contexts.vscode import FolderContexts
 from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
+from ideaudit.go.toolchain import goroot_of
 from ideaudit.model import Context, Edit, Finding, Layer, Location
 from ideaudit.rules.common import (
     c_compiler,
@@ -27,7 +28,6 @@ from ideaudit.rules.common import (
 )
 from ideaudit.sources.jsonc import JsoncDocument
 from ideaudit.sources.vscode import LaunchConfig
-from ideaudit.toolchain import goroot_of
 
 PathItem = str | int
 

@@ -24,9 +24,9 @@ import os
 import re
 from typing import Any
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location, Problem
-from ideaudit.record import field, record
 
 GO_FEATURE = lazy_re(r"(^|/)devcontainers/features/go(:|$)|(^|/)features/go(:|$)")
 # What the Go feature's devcontainer-feature.json sets in containerEnv.

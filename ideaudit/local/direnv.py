@@ -25,9 +25,9 @@ import os
 import re
 from collections.abc import Mapping
 
-from ideaudit.lazyre import lazy_re
-from ideaudit.record import field, record
-from ideaudit.toolchain import is_executable, split_path
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
+from ideaudit.go.toolchain import is_executable, split_path
 
 # `eval "$(direnv hook bash)"`, `direnv hook fish | source`, oh-my-zsh's `plugins=(... direnv)`.
 _HOOK = lazy_re(r"direnv\s+hook\b|direnv\s+export\b|\bplugins=\([^)]*\bdirenv\b")

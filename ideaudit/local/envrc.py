@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location
-from ideaudit.record import field, record
 
 _EXPORT = lazy_re(r"^\s*export\s+(.*)$")
 _ASSIGN = lazy_re(r"^\s*([A-Za-z_][A-Za-z0-9_]*)=")

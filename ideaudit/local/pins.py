@@ -16,9 +16,9 @@ import os
 import re
 from typing import Any
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location
-from ideaudit.record import field, record
 
 MISE_FILES = ("mise.local.toml", ".mise.local.toml", "mise.toml", ".mise.toml", ".config/mise.toml")
 SHIM_DIRS = (

@@ -24,8 +24,8 @@ import os
 import re
 import sys
 
-from ideaudit.lazyre import lazy_re
-from ideaudit.record import record
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import record
 
 # Marketplace ids of VS Code extensions that put direnv's environment into the
 # extension host (lower case, as VS Code compares them).

@@ -14,15 +14,15 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record, replace
+from ideaudit.go.toolchain import split_path, which
 from ideaudit.local.devcontainer import DevContainer, load_devcontainers
 from ideaudit.local.direnv import DirenvResult, ask_direnv, hooked, load_dotenv_enabled
 from ideaudit.local.envrc import Envrc, find_envrc, load_envrc
 from ideaudit.local.pins import Pins, load_pins
 from ideaudit.local.plugins import Extension
 from ideaudit.model import Context, Layer, Location, Problem, ShellSnapshot, ToolLookup
-from ideaudit.record import field, record, replace
-from ideaudit.toolchain import split_path, which
 
 _MISE_HOOK = r"mise\s+activate\b|rtx\s+activate\b"
 PATH_LISTS = ("PATH", "GOPATH")
@@ -89,7 +89,7 @@ def with_layers(
     ctx: Context, layers: Mapping[str, Layer], terminal_env: Mapping[str, str], why: str
 ) -> Context:
     """``ctx`` as it is when ``why`` loads the project's variables into it."""
-    from ideaudit.environ.layers import EnvBuilder
+    from ideaudit.contexts.layers import EnvBuilder
 
     env = EnvBuilder(ctx.env)
     for name, layer in layers.items():
@@ -102,7 +102,7 @@ def with_layers(
 
 
 def _project_context(terminal: Context, layers: Mapping[str, Layer], files: Sequence[str]) -> Context:
-    from ideaudit.environ.layers import EnvBuilder
+    from ideaudit.contexts.layers import EnvBuilder
 
     env = EnvBuilder(terminal.env)
     for name, layer in layers.items():
@@ -124,7 +124,7 @@ def _devcontainer_view(dc: DevContainer, root: str, local_env: Mapping[str, str]
     substituted where the value is known (the image's own variables are not)."""
     import re
 
-    from ideaudit.environ.layers import EnvBuilder
+    from ideaudit.contexts.layers import EnvBuilder
 
     env = EnvBuilder()
 

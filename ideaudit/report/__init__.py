@@ -19,8 +19,8 @@ import importlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from ideaudit._fast.record import replace
 from ideaudit.model import Finding, Location, Report, Severity
-from ideaudit.record import replace
 
 if TYPE_CHECKING:
     from ideaudit.rules.base import Rule

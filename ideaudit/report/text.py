@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ideaudit.causes import context_list
+from ideaudit.findings.causes import context_list
 from ideaudit.model import ContextReport, Finding, Layer, Location, Report, Severity, ToolLookup
 from ideaudit.report import SEVERITY_ORDER, plural, relpath, tally
 

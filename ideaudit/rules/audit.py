@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ideaudit._fast.record import record
 from ideaudit.contexts.vscode import FolderContexts
-from ideaudit.gofacts import GoFacts
+from ideaudit.go.facts import GoFacts
 from ideaudit.model import Context, EnvInput, IdeEnvironment, IdeProcess, Problem, ShellSnapshot
-from ideaudit.record import record
 
 if TYPE_CHECKING:  # only for typing: GoLand's XML sources and the start-up tracer load lazily
     from ideaudit.contexts.goland import GoLandContexts
-    from ideaudit.environ.startup import StartupAnalysis
     from ideaudit.local.stage import LocalFacts
+    from ideaudit.shell.startup_files import StartupAnalysis
 
 
 @record(frozen=True)

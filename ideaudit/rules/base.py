@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ideaudit._fast.record import record
 from ideaudit.model import Finding, Severity
-from ideaudit.record import record
 
 if TYPE_CHECKING:
     from ideaudit.rules.audit import Audit

@@ -6,7 +6,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, IDE, SHELL, TOOLCHAIN, rule

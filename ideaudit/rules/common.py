@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
+from ideaudit.go.toolchain import go_version_of_root, goroot_of, realpath, which
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
-from ideaudit.toolchain import go_version_of_root, goroot_of, realpath, which
 
 # Layers that are the environment a context inherits, not configuration a user wrote.
 BASE_SOURCES = (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ideaudit.environ.substitute import env_value_text
+from ideaudit.contexts.substitute import env_value_text
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.redact import is_secret_name
 from ideaudit.rules.audit import Audit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from ideaudit.go.toolchain import realpath
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, rule
@@ -19,7 +20,6 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.toolchain import realpath
 
 
 @rule(

@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit.go.toolchain import go_version_of_root
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.redact import is_secret_name, looks_like_secret_value
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
-from ideaudit.toolchain import go_version_of_root
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
 from ideaudit.local.devcontainer import GO_FEATURE_ENV
 from ideaudit.local.pins import matches
 from ideaudit.model import Finding, Location, Severity

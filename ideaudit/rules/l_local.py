@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ideaudit.govars import GO_SETTINGS
+from ideaudit.go.variables import GO_SETTINGS
 from ideaudit.model import Context, Finding, Location, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import SHELL, rule

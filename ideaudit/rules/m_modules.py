@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
+from ideaudit.go.toolchain import realpath
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, TOOLCHAIN, rule
@@ -23,7 +24,6 @@ from ideaudit.rules.common import (
     value,
 )
 from ideaudit.sources.gomod import version_tuple
-from ideaudit.toolchain import realpath
 
 # (code, variable, name, severity, what goes wrong)
 MODULE_VARS = (

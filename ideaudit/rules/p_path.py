@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from ideaudit.go.toolchain import go_version_of_root, goroot_of, same_file, split_path
 from ideaudit.model import Finding, Location, Severity, ToolLookup
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, DEBUGGERS, FILES, SHELL, TOOLCHAIN, rule
@@ -19,7 +20,6 @@ from ideaudit.rules.common import (
     shell_origin,
     value,
 )
-from ideaudit.toolchain import go_version_of_root, goroot_of, same_file, split_path
 
 GO_USERS = ("debug", "tests", "tools", "terminal")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ideaudit.go.toolchain import go_version_of_root, goroot_of, goroot_problem
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, SHELL, TOOLCHAIN, rule
@@ -15,7 +16,6 @@ from ideaudit.rules.common import (
     same_path,
     value,
 )
-from ideaudit.toolchain import go_version_of_root, goroot_of, goroot_problem
 
 
 def _describe(root: str) -> str:

@@ -1,6 +1,6 @@
 """S: shell start-up — what your dotfiles do that the IDE does not get, and why.
 
-Every rule here reads :class:`ideaudit.environ.startup.StartupAnalysis` (``audit.startup``):
+Every rule here reads :class:`ideaudit.shell.startup_files.StartupAnalysis` (``audit.startup``):
 the four shell variants, the IDE model, the divergences with the start-up line that
 caused each, and the notable lines of your start-up files.  No rule does I/O.
 """
@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from ideaudit.environ.startup import VARIANT_USES, Divergence, PathEntry, StartupAnalysis, variant_label
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import SHELL, rule
 from ideaudit.rules.common import finding, show
+from ideaudit.shell.startup_files import VARIANT_USES, Divergence, PathEntry, StartupAnalysis, variant_label
 
 GUARD_HINT = (
     "a guard above it skips it when the IDE resolves the environment "

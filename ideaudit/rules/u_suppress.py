@@ -1,4 +1,4 @@
-"""U: suppressions.  The check runs in :mod:`ideaudit.suppress` (it needs the findings
+"""U: suppressions.  The check runs in :mod:`ideaudit.findings.suppress` (it needs the findings
 of every other rule); the rule is registered here so ``ideaudit rule U001``, the docs,
 ``--select``/``--ignore`` and SARIF know it."""
 

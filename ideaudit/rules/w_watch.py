@@ -1,7 +1,7 @@
 """W: what ``ideaudit watch`` sees over time — a running IDE with an outdated environment.
 
 The facts (running IDE processes and the mtimes of the files their environment comes
-from) are gathered by :mod:`ideaudit.watch_ide`; a plain ``scan`` leaves them empty, so
+from) are gathered by :mod:`ideaudit.watch.ide_check`; a plain ``scan`` leaves them empty, so
 these rules only speak in ``watch``.
 """
 

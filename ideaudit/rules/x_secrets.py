@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ideaudit.environ.goboundary import steered
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit.go.boundary import steered
 from ideaudit.model import Finding, Location, Severity
 from ideaudit.redact import is_secret_name, looks_like_secret_value
 from ideaudit.rules.audit import Audit

@@ -36,9 +36,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import record
 from ideaudit.model import Location, Problem
-from ideaudit.record import record
 
 __all__ = ["EnvFileEntry", "load_envfile", "parse_envfile"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import record
 from ideaudit.model import Location
-from ideaudit.record import record
 from ideaudit.sources.saferead import read_text
 
 _SECTION = lazy_re(r'^\[\s*url\s+"([^"]+)"\s*\]')

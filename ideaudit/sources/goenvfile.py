@@ -11,8 +11,8 @@ import os
 import sys
 from collections.abc import Mapping
 
+from ideaudit._fast.record import record
 from ideaudit.model import Location
-from ideaudit.record import record
 
 
 @record(frozen=True)

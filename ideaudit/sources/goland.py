@@ -31,9 +31,9 @@ import re
 import struct
 import sys
 
-from ideaudit.lazyre import lazy_re
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location, Problem
-from ideaudit.record import field, record
 from ideaudit.sources.xmlpos import XmlDocument, XNode, parse_xml
 
 #: run configuration ``type`` -> shared context kind (see model.Context)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import re
 
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location, Problem
-from ideaudit.record import field, record
 
 
 @record(frozen=True)

@@ -61,8 +61,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ideaudit._fast.record import record
 from ideaudit.model import Location, Problem
-from ideaudit.record import record
 
 __all__ = ["JsoncDocument", "Span", "load_jsonc", "parse_jsonc"]
 

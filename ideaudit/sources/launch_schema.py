@@ -29,8 +29,8 @@ over it.  Read from:
 
 from __future__ import annotations
 
-from ideaudit.lazyre import lazy_re
-from ideaudit.record import record
+from ideaudit._fast.lazyre import lazy_re
+from ideaudit._fast.record import record
 
 # JSON shapes, in Delve's (Go's) terms.  "int" is a Go int: a JSON number with no
 # fraction.  Go's json leaves a field alone on ``null``, so null never fails.

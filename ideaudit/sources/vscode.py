@@ -13,8 +13,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from ideaudit._fast.record import field, record
 from ideaudit.model import Location, Problem
-from ideaudit.record import field, record
 from ideaudit.sources.jsonc import JsoncDocument, load_jsonc
 
 PLATFORM_KEY = {"linux": "linux", "darwin": "osx", "win32": "windows"}.get(sys.platform, "linux")

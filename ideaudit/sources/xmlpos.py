@@ -45,8 +45,8 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ideaudit._fast.record import record
 from ideaudit.model import Location, Problem
-from ideaudit.record import record
 
 #: Deeper element nesting is refused with a finding at the element that crosses it.
 #: Real JetBrains files nest about ten levels; the cap keeps every later stage (which

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ideaudit.record import record
+from ideaudit._fast.record import record
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

@@ -1,0 +1,1 @@
+"""Configuration: the closed choices, the pydantic models of config files, loading and merging them."""

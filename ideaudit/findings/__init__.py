@@ -1,0 +1,1 @@
+"""What happens to findings after the rules: causes merged, fingerprints, suppressions, the baseline."""

@@ -1,0 +1,2 @@
+"""``ideaudit gen``: IDE configuration (launch.json env blocks, GoLand run configurations)
+and the editor task."""

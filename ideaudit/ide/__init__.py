@@ -1,0 +1,1 @@
+"""Running IDEs and the environment an IDE hands its tools."""

@@ -1,0 +1,2 @@
+"""Capturing a login shell's environment: start-up files, process control, dump parsing,
+cache, tracing."""

@@ -1,0 +1,1 @@
+"""``ideaudit watch``: the session loop, the paths it watches, IDE checks, output and notifications."""
