@@ -89,6 +89,8 @@ class LaunchConfig:
     VS Code replaces top-level keys shallowly with those of the ``linux``/``osx``/
     ``windows`` block for the running platform: an ``osx.env`` replaces the whole
     ``env``, it does not merge.  ``from_platform`` lists the keys that came from it.
+    ``effective`` is the document's own dict when there is no platform block (a copy
+    per configuration doubled a large launch.json's memory): read it, never change it.
     """
 
     name: str
