@@ -336,6 +336,9 @@ class Report:
     notes: tuple[Finding, ...] = ()
     # The workspace root every relative path in the report is relative to (absolute).
     root: str | None = None
+    # The root of the git repository holding the workspace (absolute), if any: GitHub
+    # resolves annotation and SARIF paths against it (the github and sarif formats).
+    repository: str | None = None
     # --static: only the committed files were read; these rules needed more and did not run.
     static: bool = False
     skipped_rules: tuple[str, ...] = ()

@@ -37,7 +37,7 @@ from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it
 from ideaudit.rules.catalog import load_all
 from ideaudit.shell import capture as shell_env
 from ideaudit.sources.vscode import load_workspace, user_settings_path
-from ideaudit.workspace import Target, has_goland_project, resolve_target
+from ideaudit.workspace import Target, has_goland_project, repository_root, resolve_target
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
@@ -268,7 +268,7 @@ def scan(options: ScanOptions) -> ScanResult:
         snapshots=tuple(stage.snapshots.values()),
         home=home,
         local=local,
-    )
+    ).with_disk_facts()
     return finish(audit, target, ide, terminal, options)
 
 
@@ -292,7 +292,10 @@ def finish(
     secrets = frozenset(_secrets(audit))
     workspace = target.code_workspace or target.root
     report = build_report(workspace, audit, findings, ide, terminal, secrets, notes)
-    report = replace(report, static=options.static, skipped_rules=tuple(sorted(skipped)))
+    repository = repository_root(target.root, os.environ.get("GITHUB_WORKSPACE"))
+    report = replace(
+        report, static=options.static, skipped_rules=tuple(sorted(skipped)), repository=repository
+    )
     return ScanResult(report, audit, findings, fixes, secrets, notes)
 
 
@@ -495,15 +498,20 @@ def _ignored_in_file(f: Finding, per_file_ignores: Sequence[tuple[str, Sequence[
     return any(fnmatch(path, glob) and matches(f.code, list(codes)) for glob, codes in per_file_ignores)
 
 
-def relative_to_root(findings: Sequence[Finding], root: str | None) -> list[Finding]:
+def relative_to_root(findings: Sequence[Finding], root: str | None, home: str | None = None) -> list[Finding]:
     """``findings`` with paths as every report shows them (see :func:`_display`)."""
-    return [_display(f, root or os.getcwd()) for f in findings]
+    return [_display(f, root or os.getcwd(), home) for f in findings]
 
 
-def _display(f: Finding, base: str) -> Finding:
+def _display(f: Finding, base: str, home: str | None = None) -> Finding:
     """Paths under the workspace root are shown relative to it, whatever the current
     directory (a SARIF or JSON report means the same files from anywhere); paths outside
-    it (your dotfiles) stay absolute."""
+    it (your dotfiles) stay absolute.  In the message, too, a path in the workspace is
+    shown relative to it and one in your home as ``~/...``: the same finding reads the
+    same in every checkout and on every machine."""
+    message = _short_paths(f.message, base, home)
+    if message != f.message:
+        f = replace(f, message=message)
     loc = f.location
     if loc is None:
         return f
@@ -515,6 +523,32 @@ def _display(f: Finding, base: str) -> Finding:
             for layer in f.provenance
         ),
     )
+
+
+def _short_paths(text: str, base: str, home: str | None) -> str:
+    """``text`` with absolute paths under ``base`` made relative to it (``base`` itself
+    is ``.``) and those under ``home`` written ``~/...``; the longer prefix wins, so a
+    fake home inside a sample workspace still reads ``~``.  A prefix counts only where
+    a path starts and ends (``/ws`` is not in ``/ws2/x``)."""
+    roots = [
+        (r.rstrip("/"), short) for r, short in ((base, "."), (home or "", "~")) if len(r.rstrip("/")) > 1
+    ]
+    if not roots or not any(r in text for r, _ in roots):
+        return text
+    import re
+
+    roots.sort(key=lambda item: -len(item[0]))
+    alternatives = "|".join(re.escape(r) for r, _ in roots)
+    pattern = re.compile(rf"(?<![\w./~-])({alternatives})(/|(?![\w.-]))")
+    short = dict(roots)
+
+    def sub(m: re.Match[str]) -> str:
+        name = short[m.group(1)]
+        if m.group(2) != "/":
+            return name
+        return "~/" if name == "~" else ""
+
+    return pattern.sub(sub, text)
 
 
 def _rel(loc: Location, base: str) -> Location:
@@ -564,8 +598,8 @@ def build_report(
     # One cause seen in several contexts is one finding that lists them (the summary
     # counts causes); ScanResult.findings keeps one per context for the fixes.
     findings = group_causes(findings, {c.id: i for i, c in enumerate(ctxs)})
-    findings = [_display(f, base) for f in findings]
-    notes = [_display(f, base) for f in notes]
+    findings = [_display(f, base, audit.home) for f in findings]
+    notes = [_display(f, base, audit.home) for f in notes]
     from ideaudit.findings.fingerprint import fingerprint_all
 
     findings = fingerprint_all(findings, base)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from ideaudit._fast.record import record
+from ideaudit.errors import UsageError
 
 
 @record(frozen=True)
@@ -18,7 +19,7 @@ class Target:
     code_workspace: str | None
 
 
-class TargetError(ValueError):
+class TargetError(UsageError, ValueError):
     """The path given on the command line cannot be audited (exit status 2)."""
 
 
@@ -40,6 +41,34 @@ def resolve_target(path: str) -> Target:
     if len(workspaces) == 1 and ".vscode" not in names:
         return Target(full, os.path.join(full, workspaces[0]))
     return Target(full, None)
+
+
+def repository_root(path: str, github_workspace: str | None = None) -> str | None:
+    """The root of the git repository that holds ``path`` (absolute), else None.
+
+    GitHub resolves an annotation's ``file=`` and a SARIF location against the
+    repository root, not the folder ideaudit audited, so the ``github`` and ``sarif``
+    formats need it when the workspace is a subfolder (the action's ``path`` input).
+    Found by looking for ``.git`` upward -- a folder, or a file in a submodule or a
+    linked worktree -- and never by running ``git`` from a workspace (see the README's
+    Safety section).  ``github_workspace`` (``$GITHUB_WORKSPACE``) is the answer when
+    no ``.git`` is found and it holds ``path``: actions/checkout without git on the
+    runner downloads the tree with no ``.git``.
+    """
+    start = os.path.abspath(path)
+    current = start
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    if github_workspace:
+        base = os.path.abspath(github_workspace)
+        if start == base or start.startswith(base.rstrip(os.sep) + os.sep):
+            return base
+    return None
 
 
 def has_goland_project(root: str) -> bool:

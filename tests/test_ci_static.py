@@ -166,8 +166,17 @@ def test_sarif_is_valid_and_what_code_scanning_wants(tmp_path: Path) -> None:
     run = first["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     for r in rules.values():
-        assert r["helpUri"].endswith(f"docs/rules.md#{r['id'].lower()}")
+        assert "helpUri" not in r  # no public home configured: no invented link
         assert r["help"]["markdown"]
+    base = "https://git.example.com/team/ideaudit/blob/v0.1.0/docs/rules.md"
+    linked = json.loads(
+        _bare(
+            "scan", "--static", str(ws), "--output-format", "sarif", "--help-uri-base", base, home=home
+        ).stdout
+    )
+    jsonschema.Draft4Validator(schema).validate(linked)
+    for r in linked["runs"][0]["tool"]["driver"]["rules"]:
+        assert r["helpUri"] == f"{base}#{r['id'].lower()}"
     assert "security" in rules["X001"]["properties"]["tags"]
     assert float(rules["X001"]["properties"]["security-severity"]) >= 7.0
     assert "security" not in rules["V006"]["properties"]["tags"]

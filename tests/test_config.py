@@ -13,6 +13,7 @@ import pytest
 from ideaudit.cli import main
 from ideaudit.config.load import ConfigError, find_config, load_settings, load_user_settings
 from ideaudit.go.trust import folder_is_trusted
+from ideaudit.rules.catalog import load_all
 from ideaudit.sources.tomlpos import locate
 from tests.conftest import SAMPLES, shell_path
 
@@ -88,7 +89,7 @@ def test_every_problem_is_reported_with_its_position(tmp_path: Path) -> None:
         'select = ["P", "Q123"]\ntimeout = true\ncolour = "never"\noutput-format = "xml"\ntrust = true\n',
     )
     with pytest.raises(ConfigError) as caught:
-        load_settings(str(tmp_path))
+        load_settings(str(tmp_path), rule_codes=lambda: list(load_all()))
     problems = sorted(caught.value.problems)
     assert len(problems) == 5, problems
     assert any(p.startswith(f"{cfg}:1:16: `select`: no rule matches 'Q123'") for p in problems)
@@ -107,7 +108,7 @@ def test_unknown_rule_codes_point_at_the_element(tmp_path: Path) -> None:
         '[tool.ideaudit.per-file-ignores]\n".vscode/*" = ["V001", "ZZ"]\n',
     )
     with pytest.raises(ConfigError) as caught:
-        load_settings(str(tmp_path))
+        load_settings(str(tmp_path), rule_codes=lambda: list(load_all()))
     assert sorted(caught.value.problems) == [
         f"{cfg}:10:24: `per-file-ignores`: no rule matches 'ZZ'; `ideaudit rule` lists the codes",
         f"{cfg}:7:3: `select`: no rule matches 'Q123'; `ideaudit rule` lists the codes",

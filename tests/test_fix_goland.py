@@ -68,7 +68,7 @@ class Project:
             problems=tuple(gc.problems),
             goland=(gc,),
             home=str(self.home),
-        )
+        ).with_disk_facts()
         return audit, gc
 
     def scan(self) -> tuple[list[Finding], FixSet]:

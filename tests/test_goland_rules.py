@@ -58,7 +58,7 @@ def audit_of(
     gc = goland_contexts(project, ide, None)
     audit = Audit(
         shell=shell, contexts=tuple(gc.contexts), problems=tuple(gc.problems), goland=(gc,), home="/h"
-    )
+    ).with_disk_facts()
     return audit, gc
 
 
@@ -193,7 +193,7 @@ def test_ides_disagree_on_goroot_and_goflags(tmp_path: Path) -> None:
     vs = Context("vscode:tools", "VS Code tools (gopls, dlv, go)", "vscode", "tools", vs_env, {})
     ide = IdeEnvironment("goland", {"PATH": "/usr/bin"}, "model", "m")
     gc = goland_contexts(project, ide, None)
-    audit = Audit(shell=None, contexts=(vs, *gc.contexts), goland=(gc,))
+    audit = Audit(shell=None, contexts=(vs, *gc.contexts), goland=(gc,)).with_disk_facts()
     assert codes([f for f in run(audit, "J010")]) == [
         ("J010", "goland:tools", 3),
         ("J010", "goland:tools", 9),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ideaudit.contexts.layers import EnvBuilder
+from ideaudit.go.disk import DiskFacts
 from ideaudit.local.devcontainer import DcValue, DevContainer
 from ideaudit.local.pins import Pin, Pins
 from ideaudit.local.stage import LocalFacts
@@ -25,10 +26,15 @@ def _ctx(ctx_id: str, kind: str, version: str, **env: str) -> Context:
 
 def test_gotoolchain_and_the_toolchain_line_decide_which_go_builds() -> None:
     line = Pin("go1.27.1", Location("go.mod", 4, 11), "go.mod toolchain")
-    assert effective_version(_ctx("a", "tools", "go1.22.5"), line) == "go1.27.1"  # auto switches up
-    assert effective_version(_ctx("b", "tools", "go1.22.5", GOTOOLCHAIN="local"), line) == "go1.22.5"
-    assert effective_version(_ctx("c", "tools", "go1.19.8"), line) == "go1.19.8"  # too old to switch
-    assert effective_version(_ctx("d", "tools", "go1.22.5", GOTOOLCHAIN="go1.25.0+auto"), None) == "go1.25.0"
+    disk = DiskFacts()  # go env's GOVERSION decides: no file is looked at
+    assert effective_version(_ctx("a", "tools", "go1.22.5"), line, disk) == "go1.27.1"  # auto switches up
+    assert effective_version(_ctx("b", "tools", "go1.22.5", GOTOOLCHAIN="local"), line, disk) == "go1.22.5"
+    assert effective_version(_ctx("c", "tools", "go1.19.8"), line, disk) == "go1.19.8"  # too old to switch
+    assert (
+        effective_version(_ctx("d", "tools", "go1.22.5", GOTOOLCHAIN="go1.25.0+auto"), None, disk)
+        == "go1.25.0"
+    )
+    assert not disk.misses
 
 
 def test_l010_names_both_versions_and_the_pin() -> None:

@@ -466,6 +466,7 @@ def test_json_is_the_whole_report() -> None:
         "summary",
         "notes",
         "root",
+        "repository",
         "static",
         "skipped_rules",
     }
@@ -518,7 +519,6 @@ def test_sarif_structure() -> None:
             "markdown": "**P001 go-not-found**: title of P001\n\nExplanation of P001.\nSecond line.\n\n"
             "**Fix:** Fix for P001.",
         },
-        "helpUri": "https://github.com/ideaudit/ideaudit/blob/main/docs/rules.md#p001",
         "defaultConfiguration": {"level": "error"},
         "properties": {
             "contextKinds": ["shell", "terminal", "tools", "tests", "debug", "exec", "attach"],

@@ -83,7 +83,9 @@ def vscode_audit(ws: Path, ide_env: Mapping[str, str], shell_env: Mapping[str, s
     contexts = tuple(c for fc in fcs for c in fc.contexts)
     problems = (*vs.problems, *(p for fc in fcs for p in fc.problems))
     shell = shell_context(shell_env) if shell_env is not None else None
-    return Audit(shell=shell, contexts=contexts, problems=problems, vscode=tuple(fcs), ide=ide, home=home)
+    return Audit(
+        shell=shell, contexts=contexts, problems=problems, vscode=tuple(fcs), ide=ide, home=home
+    ).with_disk_facts()
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -169,7 +171,7 @@ def _go_facts_audit(gopath: Path, module_dir: Path, home: Path) -> Audit:
         [], shell, [str(module_dir)], root=str(module_dir), home=str(home), trust=False, run_go=False,
         cache_dir=None,
     )  # fmt: skip
-    return Audit(shell=shell, contexts=(), go=facts, home=str(home))
+    return Audit(shell=shell, contexts=(), go=facts, home=str(home)).with_disk_facts()
 
 
 def test_g004_module_line_differs_from_its_gopath_folder(tmp_path: Path) -> None:
@@ -220,7 +222,7 @@ def goland_audit(root: Path, home: Path) -> Audit:
     gc = goland_contexts(project, ide, None)
     return Audit(
         shell=None, contexts=tuple(gc.contexts), problems=tuple(gc.problems), goland=(gc,), home=str(home)
-    )
+    ).with_disk_facts()
 
 
 def git(repo: Path, *args: str) -> None:

@@ -108,6 +108,8 @@ def test_sample_gives_exactly_its_findings(case: str, shell: str, cache_dir: str
     assert as_rows(got) == as_rows(expected), "\n".join(
         f"{f.code} {f.context_id} {f.location}: {f.message}" for f in result.findings
     )
+    # Every question a rule asked about the disk was answered before the rules ran.
+    assert result.audit.disk.misses == []
 
 
 def test_every_sample_has_a_readme_line_and_a_home() -> None:

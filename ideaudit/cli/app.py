@@ -1,7 +1,10 @@
 """The app: the command table, a lazy group, and ``main(argv) -> int``.
 
 Exit status as ruff: 0 no findings, 1 findings, 2 usage or internal error, 130 when
-interrupted.  One handler (:func:`main`) maps every way a command can end to a code.
+interrupted.  One handler (:func:`main`) maps every way a command can end to a code:
+a :class:`~ideaudit.errors.UsageError` raised anywhere (a config file, a baseline, a
+path, an option) and click's own usage errors (an unknown option, a value of the wrong
+type) become exit 2 with ``ideaudit: error: ...`` lines on stderr.
 
 Why a lazy group: typer builds a click command (and, when it runs, a pydantic
 ``TypeAdapter`` per parameter) for every command it knows.  :class:`LazyGroup` lists the
@@ -113,10 +116,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     make_streams_safe()
     args = sys.argv[1:] if argv is None else list(argv)
     command = install(typer.main.get_command(app))
+    from typer._click import exceptions as click_errors
+
+    from ideaudit.errors import EXIT_USAGE, UsageError, format_usage_error
+
     try:
-        command.main(args=args, prog_name=PROG, standalone_mode=True)
+        # standalone_mode=False: click hands its exceptions to us instead of printing
+        # them its own way, so every usage error is shown here, one way.
+        code = command.main(args=args, prog_name=PROG, standalone_mode=False)
     except SystemExit as exc:
         return _code(exc.code)
+    except UsageError as exc:
+        sys.stdout.flush()
+        sys.stderr.write(format_usage_error(exc, PROG))
+        return EXIT_USAGE
+    except click_errors.NoArgsIsHelpError as exc:
+        exc.show()  # `ideaudit` alone prints the help
+        return exc.exit_code
+    except click_errors.ClickException as exc:
+        sys.stderr.write(format_usage_error(UsageError(_click_message(exc)), PROG))
+        return exc.exit_code
+    except typer.Abort:
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -127,7 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
-    return 0
+    return code if isinstance(code, int) else 0
+
+
+def _click_message(exc: Exception) -> str:
+    """click's message, with the command whose ``--help`` lists what is valid."""
+    from typer._click import exceptions as click_errors
+
+    message: str = exc.format_message() if isinstance(exc, click_errors.ClickException) else str(exc)
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click_errors.UsageError) and ctx is not None:
+        message += f" (see `{ctx.command_path} --help`)"
+    return message
 
 
 def _code(code: object) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ideaudit._fast.record import record
+from ideaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from ideaudit.config.load import Settings
@@ -21,6 +22,19 @@ if TYPE_CHECKING:
     from ideaudit.pipeline import ScanOptions
 
 PROG = "ideaudit"
+
+__all__ = [
+    "UsageError",
+    "WorkspaceArgs",
+    "check_codes",
+    "check_timeout",
+    "codes",
+    "fails",
+    "load_settings",
+    "scan_options",
+    "show_status",
+    "text",
+]
 
 
 @record(frozen=True)
@@ -44,24 +58,8 @@ class WorkspaceArgs:
     isolated: bool = False
 
 
-class UsageError(Exception):
-    """A problem with what the user asked for: exit 2 with the message."""
-
-
 def text(path: Path | None) -> str | None:
     return None if path is None else str(path)
-
-
-def error(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
-
-
-def problems(lines: Iterable[str]) -> int:
-    """Problems that already say where they are (``file:line:col: message``), one a line."""
-    for line in lines:
-        print(line, file=sys.stderr)
-    return 2
 
 
 def codes(groups: Iterable[str] | None) -> list[str]:
@@ -69,23 +67,32 @@ def codes(groups: Iterable[str] | None) -> list[str]:
     return [p.strip().upper() for group in groups or () for p in group.split(",") if p.strip()]
 
 
-def unknown_codes(selectors: Sequence[str]) -> list[str]:
-    """Selectors that match no rule (a typo would otherwise select nothing, silently)."""
+def check_codes(selectors: Sequence[str]) -> None:
+    """Refuse selectors that match no rule (a typo would otherwise select nothing, silently)."""
     from ideaudit.rules.catalog import load_all
 
     known = load_all()
-    return [s for s in selectors if s != "ALL" and not any(c.startswith(s.upper()) for c in known)]
+    unknown = [s for s in selectors if s != "ALL" and not any(c.startswith(s.upper()) for c in known)]
+    if unknown:
+        raise UsageError(f"no rule matches {', '.join(unknown)}; `ideaudit rule` lists the codes")
+
+
+def _rule_codes() -> list[str]:
+    from ideaudit.rules.catalog import load_all
+
+    return list(load_all())
 
 
 def load_settings(ws: WorkspaceArgs) -> Settings:
     """The project settings, after checking the user configuration too: a broken config
-    file is a usage error (exit 2) with ``file:line:col`` for each problem."""
+    file is a usage error (:class:`~ideaudit.config.load.ConfigError`, exit 2) with
+    ``file:line:col`` for each problem."""
     from ideaudit.config.load import Settings, load_settings, load_user_settings
 
     if ws.isolated:
         return Settings()
     cache_dir = ws.cache_dir or os.environ.get("IDEAUDIT_CACHE_DIR")
-    settings = load_settings(ws.path, ws.config, cache_dir=cache_dir)
+    settings = load_settings(ws.path, ws.config, cache_dir=cache_dir, rule_codes=_rule_codes)
     home = ws.home or os.path.expanduser("~")
     load_user_settings(home, cache_dir=cache_dir)  # validated here; trust.py reads it when it matters
     return settings

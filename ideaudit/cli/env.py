@@ -12,9 +12,7 @@ from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     WorkspaceArgs,
     check_timeout,
-    error,
     load_settings,
-    problems,
     scan_options,
     text,
 )
@@ -81,28 +79,19 @@ def env(
 
 
 def run(ws: WorkspaceArgs, contexts: list[str], names: list[str], all_vars: bool, fmt: str) -> int:
-    from ideaudit.cli.common import UsageError, show_status
-    from ideaudit.config.load import ConfigError
+    from ideaudit.cli.common import show_status
     from ideaudit.pipeline import scan
-    from ideaudit.report.envview import UnknownContext, names_for, pick, render_json, render_text
-    from ideaudit.workspace import TargetError
+    from ideaudit.report.envview import names_for, pick, render_json, render_text
 
-    try:
-        check_timeout(ws.timeout)
-        options = scan_options(ws, load_settings(ws))
-    except ConfigError as exc:
-        return problems(exc.problems)
-    except UsageError as exc:
-        return error(str(exc))
+    # a bad config, path or --context raises a UsageError: main() reports it (exit 2)
+    check_timeout(ws.timeout)
+    options = scan_options(ws, load_settings(ws))
     show_status()
-    try:
-        result = scan(options)
-        local = result.audit.local  # your terminal (in this project) can be shown too
-        extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
-        views = tuple(local.devcontainer_views) if local else ()
-        chosen = pick((*extra, *result.audit.contexts, *views), contexts)
-    except (TargetError, UnknownContext) as exc:
-        return error(str(exc))
+    result = scan(options)
+    local = result.audit.local  # your terminal (in this project) can be shown too
+    extra = (local.terminal, local.project) if local and local.project and local.terminal else ()
+    views = tuple(local.devcontainer_views) if local else ()
+    chosen = pick((*extra, *result.audit.contexts, *views), contexts)
     shell = result.audit.shell
     shown = names_for(chosen, shell, names, all_vars)
     render = render_json if fmt == "json" else render_text

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ideaudit.cli import options as o
-from ideaudit.cli.common import error, text
+from ideaudit.cli.common import text
+from ideaudit.errors import UsageError
 
 app = typer.Typer(add_completion=False)
 
@@ -22,7 +23,7 @@ def fix(
     cache_dir: o.CacheDir = None,
 ) -> None:
     if not undo:
-        raise typer.Exit(error("`ideaudit fix` needs --undo (fixes are applied with `ideaudit scan --fix`)"))
+        raise UsageError("`ideaudit fix` needs --undo (fixes are applied with `ideaudit scan --fix`)")
     from ideaudit.fixes.run import run_undo
 
     raise typer.Exit(run_undo(text(cache_dir) or os.environ.get("IDEAUDIT_CACHE_DIR")))

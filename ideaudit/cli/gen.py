@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ideaudit.cli import options as o
-from ideaudit.cli.common import WorkspaceArgs, error, text
+from ideaudit.cli.common import WorkspaceArgs, text
 from ideaudit.config.choices import LaunchMode
 
 if TYPE_CHECKING:
@@ -80,16 +80,12 @@ def _scan(ws: WorkspaceArgs) -> "ScanResult":
 
 def run(ws: WorkspaceArgs, body: Callable[["ScanResult"], list[str]]) -> int:
     """Scan, run ``body`` (which prints or writes and returns the secret-looking
-    variables it left out), report them; exit 2 on a usage problem."""
+    variables it left out), report them.  A GenError or a bad path is a UsageError:
+    main() reports it (exit 2)."""
     from ideaudit.cli.common import show_status
-    from ideaudit.gen.ideconfig import GenError
-    from ideaudit.workspace import TargetError
 
     show_status()
-    try:
-        skipped = body(_scan(ws))
-    except (GenError, TargetError) as exc:
-        return error(str(exc))
+    skipped = body(_scan(ws))
     if skipped:
         print(
             f"ideaudit: left out {', '.join(skipped)} (secret-looking; name it with --include to copy it)",
@@ -250,13 +246,10 @@ def task(
     diff: Annotated[bool, typer.Option("--diff", help="Print the change (the default).")] = False,
     write: Write = False,
 ) -> None:
-    from ideaudit.gen.task import GenTaskError, add_watch_task, ide_environment, path_warning, running_command
+    from ideaudit.gen.task import add_watch_task, ide_environment, path_warning, running_command
 
     command = running_command()
-    try:
-        message = add_watch_task(str(path), dry_run=not write, command=command)
-    except GenTaskError as exc:
-        raise typer.Exit(error(str(exc))) from None
+    message = add_watch_task(str(path), dry_run=not write, command=command)  # GenTaskError: exit 2
     sys.stdout.write(message)
     warning = path_warning(command[0], ide_environment())
     if warning:

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ideaudit.cli.common import error
 from ideaudit.cli.options import complete_codes
+from ideaudit.errors import UsageError
 
 app = typer.Typer(add_completion=False)
 
@@ -46,7 +46,7 @@ def run(code: str | None, output_format: str = "text") -> int:
     if output_format == "json":
         out = dump(prefix)
         if out.strip() == "[]":
-            return error(f"no rule matches {code!r}; `ideaudit rule` lists them")
+            raise UsageError(f"no rule matches {code!r}; `ideaudit rule` lists them")
         sys.stdout.write(out)
         return 0
     if found is not None:
@@ -54,6 +54,6 @@ def run(code: str | None, output_format: str = "text") -> int:
         return 0
     out = listing(prefix)
     if not out:
-        return error(f"no rule {code!r}; `ideaudit rule` lists them")
+        raise UsageError(f"no rule {code!r}; `ideaudit rule` lists them")
     sys.stdout.write(out)
     return 0

@@ -10,20 +10,18 @@ import typer
 
 from ideaudit.cli import options as o
 from ideaudit.cli.common import (
-    UsageError,
     WorkspaceArgs,
+    check_codes,
     check_timeout,
     codes,
-    error,
     fails,
     load_settings,
-    problems,
     scan_options,
     show_status,
     text,
-    unknown_codes,
 )
 from ideaudit.config.choices import Color, FailOn, OutputFormat
+from ideaudit.errors import UsageError
 
 app = typer.Typer(add_completion=False)
 
@@ -80,6 +78,15 @@ def scan(
             "--baseline",
             metavar="FILE",
             help="Report only findings not recorded in FILE (a missing FILE records today's).",
+        ),
+    ] = None,
+    help_uri_base_opt: Annotated[
+        str | None,
+        typer.Option(
+            "--help-uri-base",
+            metavar="URI",
+            help="Where docs/rules.md is published (absolute URI): SARIF rules link there "
+            "(default: $IDEAUDIT_HELP_URI_BASE, the config's help-uri-base, else no link).",
         ),
     ] = None,
     update_baseline: Annotated[
@@ -156,6 +163,7 @@ def scan(
             baseline=text(baseline),
             update_baseline=update_baseline,
             fix_read_only=fix_read_only,
+            help_uri=help_uri_base_opt,
         )
     )
 
@@ -179,30 +187,20 @@ def run(
     baseline: str | None = None,
     update_baseline: bool = False,
     fix_read_only: bool = False,
+    help_uri: str | None = None,
 ) -> int:
-    """The scan command with plain values; returns the exit status."""
-    from ideaudit.config.load import ConfigError
-    from ideaudit.workspace import TargetError
-
-    try:
-        check_timeout(ws.timeout)
-        settings = load_settings(ws)
-    except ConfigError as exc:
-        return problems(exc.problems)
-    except UsageError as exc:
-        return error(str(exc))
+    """The scan command with plain values; returns the exit status.  A user's mistake
+    (a bad config file, option, path or baseline) raises a UsageError for main()."""
+    check_timeout(ws.timeout)
+    settings = load_settings(ws)
     fmt = output_format or settings.output_format or "text"
+    uri_base = help_uri_base(help_uri, settings.help_uri_base)
     options = scan_options(ws, settings, select, ignore, static)
-    unknown = unknown_codes([*select, *ignore])
-    if unknown:
-        return error(f"no rule matches {', '.join(unknown)}; `ideaudit rule` lists the codes")
+    check_codes([*select, *ignore])
     show_status()
     from ideaudit.pipeline import scan as run_scan
 
-    try:
-        result = run_scan(options)
-    except TargetError as exc:
-        return error(str(exc))
+    result = run_scan(options)
     from ideaudit.report import render
     from ideaudit.report.term import use_color
     from ideaudit.rules.base import RULES
@@ -215,7 +213,9 @@ def run(
         return run_scan_fixes(
             options,
             result,
-            lambda r: render(r.report, fmt, color=colored, verbose=verbose, rules=RULES),
+            lambda r: render(
+                r.report, fmt, color=colored, verbose=verbose, rules=RULES, help_uri_base=uri_base
+            ),
             run_scan,
             diff=diff,
             fix=fix,
@@ -227,17 +227,34 @@ def run(
         )
     report = result.report
     if baseline:
-        from ideaudit.findings.baseline import BaselineError, apply_baseline
+        from ideaudit.findings.baseline import apply_baseline
 
-        try:
-            report = apply_baseline(report, baseline, update_baseline)
-        except BaselineError as exc:
-            return error(str(exc))
+        report = apply_baseline(report, baseline, update_baseline)
     out = "statistics" if statistics else fmt
-    sys.stdout.write(render(report, out, color=colored, verbose=verbose, rules=RULES))
+    sys.stdout.write(render(report, out, color=colored, verbose=verbose, rules=RULES, help_uri_base=uri_base))
     sys.stdout.flush()
     # counted as the report counts them: causes, each with its own severity
     return 1 if fails(report.findings, threshold, exit_zero) else 0
+
+
+def help_uri_base(option: str | None, configured: str | None) -> str | None:
+    """Where docs/rules.md is published: ``--help-uri-base``, then
+    ``$IDEAUDIT_HELP_URI_BASE``, then the config's ``help-uri-base``; None (no helpUri)
+    when none is set.  SARIF requires an absolute URI, so anything else is refused."""
+    import os
+    import re
+
+    for value, where in (
+        (option, "--help-uri-base"),
+        (os.environ.get("IDEAUDIT_HELP_URI_BASE"), "IDEAUDIT_HELP_URI_BASE"),
+    ):
+        if value:
+            if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", value):
+                raise UsageError(
+                    f"{where}: {value!r} is not an absolute URI (like https://host/path/rules.md)"
+                )
+            return value
+    return configured
 
 
 __all__ = ["FailOn", "app", "run"]

@@ -12,14 +12,12 @@ from ideaudit.cli import options as o
 from ideaudit.cli.common import (
     UsageError,
     WorkspaceArgs,
+    check_codes,
     check_timeout,
     codes,
-    error,
     load_settings,
-    problems,
     scan_options,
     text,
-    unknown_codes,
 )
 from ideaudit.config.choices import Color, WatchFormat
 
@@ -127,27 +125,20 @@ def run(
     debounce: float,
     ide_poll: float,
 ) -> int:
-    from ideaudit.config.load import ConfigError
-    from ideaudit.workspace import TargetError, resolve_target
+    from ideaudit.workspace import resolve_target
 
-    try:
-        check_timeout(ws.timeout)
-        if debounce < 0 or ide_poll <= 0:
-            raise UsageError("--debounce must be >= 0 and --ide-poll > 0 seconds")
-        settings = load_settings(ws)
-        resolve_target(ws.path)
-    except ConfigError as exc:
-        return problems(exc.problems)
-    except (UsageError, TargetError) as exc:
-        return error(str(exc))
-    unknown = unknown_codes([*select, *ignore])
-    if unknown:
-        return error(f"no rule matches {', '.join(unknown)}; `ideaudit rule` lists the codes")
+    # each mistake raises a UsageError: main() reports it (exit 2)
+    check_timeout(ws.timeout)
+    if debounce < 0 or ide_poll <= 0:
+        raise UsageError("--debounce must be >= 0 and --ide-poll > 0 seconds")
+    settings = load_settings(ws)
+    resolve_target(ws.path)
+    check_codes([*select, *ignore])
     fmt = output_format or ("concise" if settings.output_format == "concise" else "text")
     try:
         import watchdog  # noqa: F401
     except ImportError:
-        return error("`ideaudit watch` needs the watchdog package: pip install watchdog")
+        raise UsageError("`ideaudit watch` needs the watchdog package: pip install watchdog") from None
     from ideaudit.report.term import use_color
     from ideaudit.watch.session import WatchOptions, watch
 

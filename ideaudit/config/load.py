@@ -21,10 +21,11 @@ configuration (``~/.config/ideaudit/config.toml``), and a project file that sets
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ideaudit._fast.record import field, record
+from ideaudit.errors import UsageError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -48,6 +49,7 @@ class Settings:
     output_format: str | None = None
     timeout: float | None = None
     static: bool | None = None
+    help_uri_base: str | None = None
     source: str | None = None
 
 
@@ -58,12 +60,8 @@ class UserSettings:
     source: str | None = None
 
 
-class ConfigError(ValueError):
-    """One or more problems, each ``file:line:col: message``."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+class ConfigError(UsageError, ValueError):
+    """One or more problems in a configuration file, each ``file:line:col: message``."""
 
 
 def find_config(start: str) -> tuple[str, tuple[str, ...]] | None:
@@ -107,9 +105,18 @@ def scan_root(path: str) -> str:
 
 
 def load_settings(
-    path: str, config_file: str | None = None, isolated: bool = False, cache_dir: str | None = None
+    path: str,
+    config_file: str | None = None,
+    isolated: bool = False,
+    cache_dir: str | None = None,
+    rule_codes: Callable[[], Iterable[str]] | None = None,
 ) -> Settings:
-    """The project settings for scanning ``path``."""
+    """The project settings for scanning ``path``.
+
+    ``rule_codes`` gives the known rule codes, to report a selector that matches none (a
+    typo would select nothing, silently).  It comes in from the caller (the CLI passes
+    the catalog's) because the rules sit far above this module: ``go.trust`` reads the
+    user configuration.  Called only when the file is parsed, not on a cache hit."""
     if isolated:
         return Settings()
     if config_file is not None:
@@ -125,18 +132,20 @@ def load_settings(
     if cached is not None and set(cached) == set(_SETTINGS_KEYS):
         cached["per_file_ignores"] = [(glob, codes) for glob, codes in cached["per_file_ignores"]]
         return Settings(**cached, source=found[0])
-    settings = _project_settings(*found)
+    settings = _project_settings(*found, rule_codes)
     _cache_write(found[0], found[1], cache_dir, {k: getattr(settings, k) for k in _SETTINGS_KEYS})
     return settings
 
 
 _SETTINGS_KEYS = (
     "select", "extend_select", "ignore", "per_file_ignores", "fail_on", "output_format", "timeout",
-    "static",
+    "static", "help_uri_base",
 )  # fmt: skip
 
 
-def _project_settings(path: str, table: tuple[str, ...]) -> Settings:
+def _project_settings(
+    path: str, table: tuple[str, ...], rule_codes: Callable[[], Iterable[str]] | None = None
+) -> Settings:
     from ideaudit.config.model import ProjectConfig
 
     text = _read(path)
@@ -148,7 +157,9 @@ def _project_settings(path: str, table: tuple[str, ...]) -> Settings:
     ]  # fmt: skip
     data = {k: v for k, v in data.items() if k not in USER_ONLY}
     model, errors = _validate(ProjectConfig, data, path, text, table)
-    problems += errors + _unknown_codes(data, path, text, table)
+    if rule_codes is not None:
+        errors += _unknown_codes(data, path, text, table, set(rule_codes()))
+    problems += errors
     if problems:
         raise ConfigError(problems)
     assert model is not None
@@ -357,13 +368,12 @@ def _toml_type(value: object) -> str:
     return "a date or time"
 
 
-def _unknown_codes(data: dict[str, Any], path: str, text: str, table: Sequence[str]) -> list[str]:
+def _unknown_codes(
+    data: dict[str, Any], path: str, text: str, table: Sequence[str], codes: Collection[str]
+) -> list[str]:
     """Selectors that match no rule: a typo would otherwise select nothing, silently.
     Read from the raw table, so that they are reported beside type errors elsewhere
     (values of the wrong type are the model's to report)."""
-    from ideaudit.rules.catalog import load_all
-
-    codes = load_all()
 
     def bad(selector: str) -> bool:
         return selector.upper() != "ALL" and not any(c.startswith(selector.upper()) for c in codes)

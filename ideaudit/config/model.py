@@ -81,6 +81,15 @@ class ProjectConfig(BaseModel):
         description="Audit only what the committed files decide: no shell captured, no IDE "
         "process read, no go run (CI, pre-commit). `--static` turns it on from the command line.",
     )
+    help_uri_base: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$",
+        description="Where docs/rules.md is published, an absolute URI "
+        "(e.g. https://git.example.com/you/ideaudit/blob/main/docs/rules.md): SARIF rules get "
+        "`helpUri` = this + `#` + the rule's anchor. Unset: no helpUri (SARIF requires an "
+        "absolute one, and there is no public home to invent). Replaced by `--help-uri-base` "
+        "and `IDEAUDIT_HELP_URI_BASE`.",
+    )
 
 
 class UserConfig(BaseModel):

@@ -28,6 +28,11 @@ from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnap
 from ideaudit.sources.envfile import load_envfile
 from ideaudit.sources.vscode import PLATFORM_KEY, LaunchConfig, VSCodeFolder
 
+# The layer of a variable set in ``"gopls": {"build.env": {...}}``: only gopls gets it
+# (gopls applies it to the go commands it runs itself), not the go, dlv and other tools
+# vscode-go starts with the same tools environment.
+GOPLS_BUILD_ENV = "gopls build.env"
+
 _INTERACTIVE_VAR = re.compile(r"\$\{(?:input|command):[^}]*\}")
 
 
@@ -210,7 +215,7 @@ class _FolderBuilder:
                 for name, value in build_env.items():
                     text = env_value_text(value)
                     if text is not None:
-                        gopls_env.set(name, text, "gopls build.env", gopls_cfg.location)
+                        gopls_env.set(name, text, GOPLS_BUILD_ENV, gopls_cfg.location)
         self._add(
             f"{prefix}tools",
             "VS Code tools (gopls, dlv, go)",

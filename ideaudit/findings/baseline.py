@@ -12,13 +12,14 @@ import json
 import os
 
 from ideaudit._fast.record import replace
+from ideaudit.errors import UsageError
 from ideaudit.model import Report, Summary
 
 VERSION = 1
 
 
-class BaselineError(ValueError):
-    pass
+class BaselineError(UsageError, ValueError):
+    """A --baseline file that cannot be read or is not ideaudit's."""
 
 
 def load_baseline(path: str) -> set[str]:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ideaudit._fast.record import record
+from ideaudit.errors import UsageError
 from ideaudit.fixes.base import Fix
 from ideaudit.model import Edit
 
@@ -45,7 +46,7 @@ class FixConflict(Exception):
     """A file changed since the scan read it (or appeared, or vanished)."""
 
 
-class UndoError(Exception):
+class UndoError(UsageError):
     """There is nothing to undo, or a file changed since the fix wrote it."""
 
 

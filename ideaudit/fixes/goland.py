@@ -480,7 +480,7 @@ def _goroot_fix(f: Finding, fx: FixInput, keep_shell: bool) -> list[Edit] | None
             return None
         from ideaudit.rules.common import effective_goroot
 
-        root = effective_goroot(shell)
+        root = effective_goroot(shell, fx.audit.disk)
         return sdk_edit(fx, gc, root) if root else None
     if not _env_layer(gc, layer):
         return None

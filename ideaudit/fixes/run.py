@@ -219,22 +219,19 @@ def run_scan_fixes(
     if shell_fixes:
         print("Shell start-up edits are available with --fix-shell (see --diff --fix-shell).")
     if outcome.conflict:
-        print(f"ideaudit: error: {outcome.conflict}", file=sys.stderr)
-        return 2
+        from ideaudit.errors import UsageError
+
+        raise UsageError(outcome.conflict)  # the report is out; main() says why it stopped
     return 1 if fails(left, threshold) and not exit_zero else 0
 
 
 def run_undo(cache_dir: str | None) -> int:
-    from ideaudit.fixes.apply import UndoError, display_path, undo
+    from ideaudit.fixes.apply import display_path, undo
 
     def warn(message: str) -> None:
         print(f"ideaudit: warning: {message}", file=sys.stderr)
 
-    try:
-        restored = undo(cache_dir, warn)
-    except UndoError as exc:
-        print(f"ideaudit: error: {exc}", file=sys.stderr)
-        return 2
+    restored = undo(cache_dir, warn)  # an UndoError is a UsageError: main() reports it
     for path in restored:
         print(f"restored {display_path(path)}")
     if not restored:

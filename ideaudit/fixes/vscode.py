@@ -14,15 +14,14 @@ import re
 import weakref
 from typing import Any
 
-from ideaudit.contexts.vscode import FolderContexts
+from ideaudit.contexts.vscode import GOPLS_BUILD_ENV, FolderContexts
 from ideaudit.fixes.base import FixInput, Unsafe, fixer
 from ideaudit.fixes.jsonc_edit import JsoncEditor
-from ideaudit.go.toolchain import goroot_of
+from ideaudit.go.toolchain import finds_executable, goroot_of
 from ideaudit.model import Context, Edit, Finding, Layer, Location
 from ideaudit.rules.common import (
     c_compiler,
     effective_gopath,
-    finds_executable,
     in_vscode_terms,
     is_config_layer,
 )
@@ -419,6 +418,8 @@ def same_as_shell(f: Finding, fx: FixInput, name: str, shell_value: str | None) 
     if ((var.value if var else None) or None) == (shell_value or None):
         return None  # the values as written agree; a default differs (another rule's cause)
     layer = _config_layer(ctx, name)
+    if layer is not None and layer.source == GOPLS_BUILD_ENV:
+        return None  # gopls alone gets it, usually on purpose (M006's info); its location is "gopls"
     if layer is not None:
         if layer.source.startswith("go.testEnvVars") and shell_value and "${" in shell_value:
             return None

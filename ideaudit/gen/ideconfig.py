@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ideaudit.errors import UsageError
 from ideaudit.go.variables import GO_SETTINGS
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def _path_text(dirs: list[str], home: str, marker: str, inherited: str) -> str:
     return ":".join(inherited if d == INHERITED else _under_home(d, home, marker) for d in dirs)
 
 
-class GenError(Exception):
+class GenError(UsageError):
     """A usage problem (no shell environment, a file that cannot be written)."""
 
 

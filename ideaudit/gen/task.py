@@ -24,6 +24,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from ideaudit.errors import UsageError
 from ideaudit.watch.output import BEGIN, END
 
 __all__ = ["LABEL", "PATTERN", "GenTaskError", "add_watch_task", "problem_matcher", "watch_task"]
@@ -33,7 +34,7 @@ LABEL = "ideaudit watch"
 PATTERN = r"^(.+?):(\d+):(\d+): (error|warning|info) ([A-Z]\d{3}) (.*)$"
 
 
-class GenTaskError(Exception):
+class GenTaskError(UsageError):
     """tasks.json cannot be read or changed (message says where and why)."""
 
 

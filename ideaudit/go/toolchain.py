@@ -50,6 +50,14 @@ def which(name: str, path_value: str | None) -> str | None:
     return None
 
 
+def finds_executable(name: str, path_value: str | None) -> str | None:
+    """The C compiler (or any command) ``name`` as a shell finds it: an absolute name
+    when it is an executable file, else the first on ``path_value``."""
+    if os.path.isabs(name):
+        return name if os.access(name, os.X_OK) and os.path.isfile(name) else None
+    return which(name, path_value)
+
+
 def path_lookup(tool: str, env: Mapping[str, str]) -> ToolLookup:
     """Lookup as a spawned process does it (dlv running ``go build``, a terminal)."""
     dirs = split_path(env.get("PATH"))

@@ -55,8 +55,10 @@ def render(
     color: bool = False,
     verbose: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    help_uri_base: str | None = None,
 ) -> str:
-    """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`), secrets redacted."""
+    """Render ``report`` in format ``fmt`` (one of :data:`FORMATS`), secrets redacted.
+    ``help_uri_base`` (where docs/rules.md is published) is for ``sarif`` alone."""
     try:
         module_name = _MODULES[fmt]
     except KeyError:
@@ -64,6 +66,8 @@ def render(
     from ideaudit.redact import scrub_report
 
     module = importlib.import_module(module_name)
+    if fmt == "sarif" and help_uri_base:
+        return str(module.render(scrub_report(report), rules=rules, help_uri_base=help_uri_base))
     fn: _Renderer = module.render
     return fn(scrub_report(report), color=color, verbose=verbose, rules=rules)
 
@@ -79,6 +83,25 @@ def relpath(file: str, workspace: str) -> str:
     if root and len(file) > len(root) + 1 and file.startswith(root) and file[len(root)] in "/\\":
         return file[len(root) + 1 :]
     return file
+
+
+def repository_path(file: str, report: Report) -> str:
+    """``file`` as GitHub wants it: relative to the repository root when the workspace
+    is inside a git repository (GitHub resolves annotation and SARIF paths against it,
+    and the workspace may be a subfolder), else relative to the workspace as everywhere.
+
+    ``file`` is as the report holds it: relative to ``report.root``, or absolute."""
+    root = report.root or report.workspace
+    repo = report.repository
+    if not repo:
+        return relpath(file, root)
+    posix_root = root.replace("\\", "/").rstrip("/")
+    full = file if _is_absolute(file) else f"{posix_root}/{file}"
+    return relpath(full.replace("\\", "/"), repo.replace("\\", "/"))
+
+
+def _is_absolute(path: str) -> bool:
+    return path.startswith(("/", "\\")) or path[1:3] in (":\\", ":/")
 
 
 def position(loc: Location | None) -> tuple[int, int]:

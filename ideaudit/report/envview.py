@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ideaudit.errors import UsageError
 from ideaudit.go.variables import REPORTED_VARS
 from ideaudit.model import Context, Layer
 from ideaudit.printable import printable, sanitize
@@ -20,8 +21,8 @@ from ideaudit.redact import MASK, env_secrets, is_flagged, longest_first, redact
 DEFAULT_VARS = REPORTED_VARS
 
 
-class UnknownContext(ValueError):
-    pass
+class UnknownContext(UsageError, ValueError):
+    """``--context`` names no context of the workspace."""
 
 
 def pick(contexts: Sequence[Context], wanted: Iterable[str]) -> list[Context]:

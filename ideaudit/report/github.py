@@ -1,10 +1,11 @@
 """GitHub Actions workflow commands: one annotation per finding.
 
 ``::error file=F,line=L,col=C,title=CODE::message`` (``warning`` for warnings,
-``notice`` for info).  Files inside the workspace are given relative to it, which is
-what GitHub expects when the workspace is the checkout.  Escaping follows the runner's
-rules (actions/toolkit ``command.ts``): ``%``, CR and LF in the message; additionally
-``:`` and ``,`` in properties.
+``notice`` for info).  Files are given relative to the root of the git repository
+that holds the workspace (GitHub resolves ``file=`` against it, and the action's
+``path`` may be a subfolder), or relative to the workspace when it is in no repository.
+Escaping follows the runner's rules (actions/toolkit ``command.ts``): ``%``, CR and LF
+in the message; additionally ``:`` and ``,`` in properties.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ideaudit.model import Finding, Report, Severity
-from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
+from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, repository_path
 
 if TYPE_CHECKING:
     from ideaudit.rules.base import Rule
@@ -29,11 +30,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _command(f: Finding, workspace: str) -> str:
+def _command(f: Finding, report: Report) -> str:
     props: list[tuple[str, str]] = []
     loc = f.location
     if loc is not None:
-        props.append(("file", relpath(loc.file, workspace)))
+        props.append(("file", repository_path(loc.file, report)))
         if loc.line is not None:
             props.append(("line", str(loc.line)))
             if loc.end_line is not None:
@@ -60,4 +61,4 @@ def render(
     ordered = sorted(
         one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
     )
-    return "".join(_command(f, report.workspace) + "\n" for f in ordered)
+    return "".join(_command(f, report) + "\n" for f in ordered)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ideaudit.rules.base import kinds_text, needs_text
 from ideaudit.rules.catalog import load_all
-from ideaudit.rules.examples import Example
+from ideaudit.rules.examples import Case, Example, FileSpec, merged
 
 FAMILIES = {
     "E": "Input the audit could not use",
@@ -32,32 +32,129 @@ FAMILIES = {
 }
 
 
+def _lang(path: str) -> str:
+    if path.endswith(".xml"):
+        return "xml"
+    if path.endswith((".json", "-workspace")):
+        return "jsonc"
+    return "text"
+
+
+def is_stand_in(spec: FileSpec) -> bool:
+    """An executable whose content does not matter (``{ executable = true }``)."""
+    return not isinstance(spec, str) and bool(spec.get("executable")) and "text" not in spec
+
+
+def _file_block(path: str, spec: FileSpec) -> list[str]:
+    if isinstance(spec, str):
+        return ["", f"`{path}`", "", f"```{_lang(path)}", spec.strip("\n"), "```"]
+    if spec.get("fifo"):
+        return ["", f"`{path}`: a named pipe (FIFO), not a regular file"]
+    if "symlink" in spec:
+        return ["", f"`{path}`: a symbolic link to `{spec['symlink']}`"]
+    if "built_with" in spec:
+        return ["", f"`{path}`: a Go program built with {_go_name(str(spec['built_with']))}"]
+    mode = " (executable)" if spec.get("executable") else ""
+    return ["", f"`{path}`{mode}", "", "```text", str(spec.get("text", "")).strip("\n"), "```"]
+
+
+def _go_name(toolchain: str) -> str:
+    """``go1.19`` as people write it: Go 1.19."""
+    return toolchain.replace("go", "Go ", 1)
+
+
+def scan_words(case: Case) -> str:
+    """How a case is scanned, as a sentence a user can follow: the command line and what
+    the IDE was doing ("" for a plain ``--static`` case, as most are)."""
+    args = case.scan
+    if case.static:
+        if not args:
+            return ""
+        cmd = ["ideaudit", "scan", "--static", *(["-v"] if args.get("verbose") else [])]
+        git = "; the files committed to git" if args.get("git") else ""
+        return f"Scanned with `{' '.join(cmd)}`{git}."
+    shell = str(args.get("shell", "bash"))
+    cmd = ["ideaudit", "scan", *([str(args["workspace"])] if args.get("workspace") else []), "--shell", shell]
+    parts: list[str] = []
+    if args.get("ide_env"):
+        cmd += ["--ide-env", str(args["ide_env"])]
+        parts.append(f"VS Code started with the environment in `{args['ide_env']}`")
+    else:
+        parts.append(f"VS Code started from the desktop (it resolves `{shell} -i -l` once, at start-up)")
+    if args.get("goland_loads_shell_env"):
+        cmd.append("--goland-loads-shell-env")
+    if args.get("timeout"):
+        cmd += ["--timeout", str(args["timeout"])]
+    if args.get("go_env") is False:
+        cmd.append("--no-go-env")
+    if args.get("trust"):
+        cmd.append("--trust")
+    if args.get("verbose"):
+        cmd.append("-v")
+    for rel, name in dict(args.get("links", {})).items():
+        parts.append(f"{_go_name(name)} installed at `{rel}`")
+    if args.get("usr_local_go"):
+        parts.append(f"an old {_go_name(str(args['usr_local_go']))} left in `/usr/local/go`")
+    if args.get("workspace"):
+        parts.append(f"the project checked out in `{args['workspace']}`")
+    if args.get("git"):
+        parts.append("the files committed to git")
+    if args.get("direnv_allow"):
+        parts.append("the `.envrc` allowed (`direnv allow`)")
+    ide = args.get("running_ide")
+    if ide:
+        label = {"code": "VS Code", "goland": "GoLand"}.get(str(ide), str(ide))
+        changed = [f"`{p}`" for p in args.get("changed_after_ide", ())]
+        when = f"before {', '.join(changed)} changed" if changed else "after every file was written"
+        parts.append(f"{label} running (`{ide}`), started {when}; `ideaudit watch` checks it")
+    return f"Scanned with `{' '.join(cmd)}`: " + "; ".join(parts) + "."
+
+
 def _example(code: str, examples: dict[str, Example]) -> list[str]:
-    """The rule's minimal bad configuration and the corrected one (files beside the rules)."""
+    """The rule's minimal bad configuration and the corrected one (files beside the rules):
+    each case's own workspace files and its ``$HOME`` files (the common ones too), then,
+    for a case that is not plain ``--static``, how it was scanned.  The corrected case
+    names the files it keeps as they were instead of repeating them, so the fix stands out."""
     ex = examples.get(code)
     if ex is None:
         return []
+    bad, good = merged(ex.common, ex.bad), merged(ex.common, ex.good)
+
+    def shown(own: Case, case: Case) -> dict[str, FileSpec]:
+        return {**own.files, **{f"~/{p}": s for p, s in case.home.items()}}
+
+    before = shown(ex.bad, bad)
     lines: list[str] = []
-    for title, files in (("Example", ex.bad), ("Corrected", ex.good)):
+    for title, own, case in (("Example", ex.bad, bad), ("Corrected", ex.good, good)):
         lines += ["", f"{title}:"]
-        for path, text in files.items():
-            lang = (
-                "xml"
-                if path.endswith(".xml")
-                else "jsonc"
-                if path.endswith((".json", "-workspace"))
-                else "text"
-            )
-            lines += ["", f"`{path}`", "", f"```{lang}", text.strip("\n"), "```"]
+        files = shown(own, case)
+        same = [p for p, s in files.items() if case is good and before.get(p) == s]
+        stand_ins = [p for p, s in files.items() if is_stand_in(s) and p not in same]
+        for path, spec in files.items():
+            if path not in same and path not in stand_ins:
+                lines += _file_block(path, spec)
+        if stand_ins:
+            lines += ["", "Installed tools (executables): " + ", ".join(f"`{p}`" for p in stand_ins) + "."]
+        if same:
+            lines += ["", "Unchanged: " + ", ".join(f"`{p}`" for p in same) + "."]
+        gone = [p for p in before if p.startswith("~/") and p not in files] if case is good else []
+        if gone:
+            lines += ["", "Without " + ", ".join(f"`{p}`" for p in gone) + "."]
+        words = scan_words(case)
+        if words and (case is bad or words != scan_words(bad)):
+            lines += ["", words]
     return lines
 
 
 NO_EXAMPLE = (
-    "Rules without an example below need your shell, a toolchain or a running IDE (a "
-    "static example cannot show them), or: E002 (a FIFO or an oversized file), J007 "
-    "(needs git's index to know workspace.xml is committed), J012 (a module's .iml), "
-    "V010 (a note, not a finding)."
+    "A rule that needs more than the files is shown with the `$HOME` files (`~/...`) it was "
+    "scanned with and the scan's command line."
 )
+
+
+def _missing(examples: dict[str, Example]) -> str:
+    missing = sorted(set(load_all()) - set(examples))
+    return NO_EXAMPLE + (f" Rules without an example yet: {', '.join(missing)}." if missing else "")
 
 
 def render() -> str:
@@ -82,8 +179,8 @@ def render() -> str:
         "`a running IDE`: the IDE's own environment). `ideaudit scan --static` (CI, "
         "pre-commit) runs only the rules that need nothing but files.",
         "",
-        "Each rule that the committed files decide shows a minimal bad configuration and the "
-        "corrected one (`ideaudit/rules/examples/`, checked by tests/test_rule_examples.py). " + NO_EXAMPLE,
+        "Each rule shows a minimal bad configuration and the corrected one "
+        "(`ideaudit/rules/examples/`, checked by tests/test_rule_examples.py). " + _missing(examples),
         "",
         "| code | name | severity | applies to | needs | title |",
         "| --- | --- | --- | --- | --- | --- |",

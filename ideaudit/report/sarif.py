@@ -3,15 +3,20 @@
 One run; ``tool.driver.rules`` are built from the rule registry passed in (id, name,
 short/full description, help, default level); each result has ``ruleId``, ``level``
 (error/warning/note), ``message.text`` and, when the finding points at a file, a
-physical location.  Files inside the workspace are given relative to the ``SRCROOT``
-base (the workspace root), others as absolute ``file://`` URIs.
+physical location.  Files inside the git repository that holds the workspace are
+given relative to the ``SRCROOT`` base, the repository root (GitHub code scanning
+resolves a relative ``uri`` against it, and the workspace may be a subfolder); with no
+repository, relative to the workspace root.  Others are absolute ``file://`` URIs.
 
 For GitHub code scanning: every result has a location (a finding with no file points
 at the file that defines its context, else at the workspace's first configuration
 file, line 1), ``partialFingerprints`` carry :attr:`Finding.fingerprint` (stable across
-runs, checkouts and the current directory), rules have ``helpUri`` (their anchor in
-docs/rules.md) and ``help.markdown``, and the X rules are tagged ``security`` with a
-``security-severity`` (GitHub ranks alerts by it).
+runs, checkouts and the current directory), rules have ``help.markdown`` and, when
+the user says where docs/rules.md is published (``--help-uri-base``, the
+``help-uri-base`` key, ``IDEAUDIT_HELP_URI_BASE``), ``helpUri`` (the rule's anchor
+there: SARIF wants an absolute URI, and the project has no public home to invent one),
+and the X rules are tagged ``security`` with a ``security-severity`` (GitHub ranks
+alerts by it).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from ideaudit.model import Finding, Location, Report, Severity
-from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, relpath
+from ideaudit.report import SEVERITY_ORDER, labelled_message, one_per_place, repository_path
 
 if TYPE_CHECKING:
     from ideaudit.rules.base import Rule
@@ -31,9 +36,6 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "SRCROOT"
-# Where docs/rules.md is published: helpUri is this plus the rule's anchor.  The project
-# has no public home yet (see pyproject.toml); set this when it has one.
-RULES_DOC = "https://github.com/ideaudit/ideaudit/blob/main/docs/rules.md"
 FINGERPRINT = "ideauditFingerprint/v1"
 # GitHub's scale: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, under 4.0 low.
 SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
@@ -47,11 +49,11 @@ def _file_uri(path: str) -> str:
     return "file://" + quote(posix, safe="/:")
 
 
-def _artifact(file: str, workspace: str) -> dict[str, Any]:
-    rel = relpath(file, workspace)
-    if rel != file or not (file.startswith("/") or file[1:3] in (":\\", ":/")):
+def _artifact(file: str, report: Report) -> dict[str, Any]:
+    rel = repository_path(file, report)
+    if not (rel.startswith("/") or rel[1:3] in (":\\", ":/")):
         return {"uri": quote(rel.replace("\\", "/"), safe="/"), "uriBaseId": SRCROOT}
-    return {"uri": _file_uri(file)}
+    return {"uri": _file_uri(rel)}
 
 
 def _region(loc: Location) -> dict[str, int] | None:
@@ -67,7 +69,7 @@ def _region(loc: Location) -> dict[str, int] | None:
     return region
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _descriptor(rule: Rule, help_uri_base: str | None = None) -> dict[str, Any]:
     props: dict[str, Any] = {"contextKinds": list(rule.kinds), "needs": list(rule.needs)}
     tags = [rule.family]
     if rule.family in SECURITY_FAMILIES:
@@ -75,16 +77,18 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         props["security-severity"] = SECURITY_SEVERITY[rule.severity]
     props["tags"] = tags
     markdown = f"**{rule.code} {rule.name}**: {rule.title}\n\n{rule.explanation}\n\n**Fix:** {rule.fix}"
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation or rule.title},
         "help": {"text": rule.fix, "markdown": markdown},
-        "helpUri": f"{RULES_DOC}#{rule.code.lower()}",
-        "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": props,
     }
+    if help_uri_base:
+        descriptor["helpUri"] = f"{help_uri_base.split('#', 1)[0]}#{rule.code.lower()}"
+    descriptor["defaultConfiguration"] = {"level": LEVEL[rule.severity]}
+    descriptor["properties"] = props
+    return descriptor
 
 
 def _fallback_location(f: Finding, report: Report) -> Location | None:
@@ -98,7 +102,7 @@ def _fallback_location(f: Finding, report: Report) -> Location | None:
     return next(iter(defined.values()), None)
 
 
-def _result(f: Finding, index: int, workspace: str, report: Report | None = None) -> dict[str, Any]:
+def _result(f: Finding, index: int, report: Report) -> dict[str, Any]:
     text = labelled_message(f)
     if f.fix:
         text += f"\nFix: {f.fix}"
@@ -109,10 +113,10 @@ def _result(f: Finding, index: int, workspace: str, report: Report | None = None
         "message": {"text": text},
     }
     loc = f.location
-    if loc is None and report is not None:
+    if loc is None:
         loc = _fallback_location(f, report)
     if loc is not None:
-        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, workspace)}
+        physical: dict[str, Any] = {"artifactLocation": _artifact(loc.file, report)}
         region = _region(loc) if loc is f.location else {"startLine": loc.line or 1}
         if region is not None:
             physical["region"] = region
@@ -135,16 +139,18 @@ def _result(f: Finding, index: int, workspace: str, report: Report | None = None
     return result
 
 
-def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[str, Any]:
+def to_sarif(
+    report: Report, rules: Mapping[str, Rule] | None = None, help_uri_base: str | None = None
+) -> dict[str, Any]:
     rules = rules or {}
-    descriptors = [_descriptor(rules[code]) for code in sorted(rules)]
+    descriptors = [_descriptor(rules[code], help_uri_base) for code in sorted(rules)]
     for code in sorted({f.code for f in report.findings} - set(rules)):
         descriptors.append({"id": code})  # a finding from a rule the caller did not pass
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     ordered = sorted(
         one_per_place(report.findings), key=lambda f: (SEVERITY_ORDER[f.severity], *f.sort_key())
     )
-    root = report.root or report.workspace
+    root = report.repository or report.root or report.workspace
     base = root.replace("\\", "/").rstrip("/") + "/"
     run: dict[str, Any] = {
         "tool": {
@@ -155,7 +161,7 @@ def to_sarif(report: Report, rules: Mapping[str, Rule] | None = None) -> dict[st
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": _file_uri(base)}},
-        "results": [_result(f, index[f.code], root, report) for f in ordered],
+        "results": [_result(f, index[f.code], report) for f in ordered],
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
@@ -166,5 +172,6 @@ def render(
     color: bool = False,
     verbose: bool = False,
     rules: Mapping[str, Rule] | None = None,
+    help_uri_base: str | None = None,
 ) -> str:
-    return json.dumps(to_sarif(report, rules), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(to_sarif(report, rules, help_uri_base), indent=2, ensure_ascii=False) + "\n"

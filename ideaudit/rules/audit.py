@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ideaudit._fast.record import record
+from ideaudit._fast.record import field, record
 from ideaudit.contexts.vscode import FolderContexts
+from ideaudit.go.disk import DiskFacts
 from ideaudit.go.facts import GoFacts
 from ideaudit.model import Context, EnvInput, IdeEnvironment, IdeProcess, Problem, ShellSnapshot
 
@@ -39,6 +40,33 @@ class Audit:
     # Project-local environments (.envrc, pins, dev containers) and the terminal in this
     # project; ``shell`` is that terminal when the project adds variables to it.
     local: LocalFacts | None = None
+    # What the rules would otherwise stat or read (links, GOROOT layouts and VERSION
+    # files, the C compiler on PATH): found by ideaudit.go.disk.collect before the rules.
+    disk: DiskFacts = field(default_factory=DiskFacts)
+
+    def with_disk_facts(self, *, read_versions: bool = True) -> Audit:
+        """This audit with :attr:`disk` answered for its contexts, module folders and
+        GoLand SDK paths: the last step of building it (the pipeline's, ``--static``'s
+        and a test's), so that the rules read facts instead of files.  The stat and
+        reads happen in :func:`ideaudit.go.disk.collect`; ``read_versions=False``
+        (``--static``) stats only."""
+        from ideaudit._fast.record import replace
+        from ideaudit.go import disk
+
+        return replace(
+            self,
+            disk=disk.collect(
+                [
+                    *([self.shell] if self.shell else []),
+                    *self.contexts,
+                    *(c for g in self.goland for c in g.contexts),
+                ],
+                home=self.home,
+                folders=[m.gomod.folder for m in self.go.modules] if self.go else [],
+                roots=[g.project.goroot.value for g in self.goland if g.project.goroot],
+                read_versions=read_versions,
+            ),
+        )
 
     def ide_contexts(self, *kinds: str) -> list[Context]:
         return [c for c in self.contexts if not kinds or c.kind in kinds]

@@ -16,7 +16,6 @@ from ideaudit.rules.common import (
     config_location,
     effective_cgo,
     finding,
-    finds_executable,
     layers,
     value,
 )
@@ -44,7 +43,7 @@ def cgo_enabled_differs(audit: Audit) -> Iterable[Finding]:
         Severity.WARNING,
         "CGO_ENABLED",
         "cgo packages build in one and not the other, and DNS resolution differs",
-        effective=effective_cgo,
+        effective=lambda ctx: effective_cgo(ctx, audit.disk),
     )
 
 
@@ -84,10 +83,10 @@ def cc_differs(audit: Audit) -> Iterable[Finding]:
 def cgo_without_compiler(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         # Explicitly on, or on by go's own account (go env): either way cgo will run CC.
-        if effective_cgo(ctx) != "1" or (value(ctx, "CGO_ENABLED") != "1" and ctx.go_env is None):
+        if effective_cgo(ctx, audit.disk) != "1" or (value(ctx, "CGO_ENABLED") != "1" and ctx.go_env is None):
             continue
         cc = c_compiler(ctx)
-        if finds_executable(cc, value(ctx, "PATH")):
+        if audit.disk.find(cc, value(ctx, "PATH")):
             continue
         shell_cc = c_compiler(audit.shell) if audit.shell else None
         yield finding(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from ideaudit.go.toolchain import go_version_of_root, goroot_of, realpath, which
+from ideaudit.contexts.vscode import GOPLS_BUILD_ENV
+
+# Re-exported for the families: the facts they read, and the C compiler those facts key on.
+from ideaudit.go.disk import DiskFacts as DiskFacts
+from ideaudit.go.disk import c_compiler as c_compiler
 from ideaudit.model import Context, EnvVar, Finding, Layer, Location, Severity
 
 # Layers that are the environment a context inherits, not configuration a user wrote.
@@ -53,6 +57,12 @@ def decided_by_config(ctx: Context, name: str) -> bool:
     return bool(chain) and is_config_layer(chain[-1])
 
 
+def split_path(value: str | None) -> list[str]:
+    """A PATH-like list's entries, empty ones dropped (as ``go.toolchain.split_path``,
+    repeated here because rules may not import the module that stats)."""
+    return [p for p in (value or "").split(os.pathsep) if p]
+
+
 def go_value(ctx: Context, name: str) -> str | None:
     """What ``go env`` said in this context (``""`` read as unset), if go was asked."""
     if ctx.go_env is None or name not in ctx.go_env:
@@ -65,28 +75,17 @@ def effective_gopath(ctx: Context, home: str) -> str:
     return go_value(ctx, "GOPATH") or value(ctx, "GOPATH") or os.path.join(value(ctx, "HOME") or home, "go")
 
 
-def effective_goroot(ctx: Context) -> str | None:
+def effective_goroot(ctx: Context, disk: DiskFacts) -> str | None:
     """GOROOT as go sees it: ``go env``'s answer, else the variable, else the installation
     the ``go`` binary is in."""
     explicit = go_value(ctx, "GOROOT") or value(ctx, "GOROOT")
     if explicit:
         return explicit
     go = ctx.tools.get("go")
-    return goroot_of(go.path) if go and go.path else None
+    return disk.go_root(go.path) if go and go.path else None
 
 
-def c_compiler(ctx: Context) -> str:
-    cc = value(ctx, "CC") or "gcc"
-    return cc.split()[0] if cc.strip() else "gcc"
-
-
-def finds_executable(name: str, path_value: str | None) -> str | None:
-    if os.path.isabs(name):
-        return name if os.access(name, os.X_OK) and os.path.isfile(name) else None
-    return which(name, path_value)
-
-
-def effective_cgo(ctx: Context) -> str:
+def effective_cgo(ctx: Context, disk: DiskFacts) -> str:
     """CGO_ENABLED as go (>= 1.20) decides it: ``go env``'s answer, else the variable,
     else 1 only with a C compiler on PATH."""
     asked = go_value(ctx, "CGO_ENABLED")
@@ -95,19 +94,19 @@ def effective_cgo(ctx: Context) -> str:
     explicit = value(ctx, "CGO_ENABLED")
     if explicit is not None and explicit != "":
         return explicit
-    return "1" if finds_executable(c_compiler(ctx), value(ctx, "PATH")) else "0"
+    return "1" if disk.find(c_compiler(ctx), value(ctx, "PATH")) else "0"
 
 
-def go_version(ctx: Context) -> str | None:
+def go_version(ctx: Context, disk: DiskFacts) -> str | None:
     """The Go version this context runs: ``go env GOVERSION``, else the VERSION file of
-    the installation its ``go`` belongs to (read, not executed)."""
+    the installation its ``go`` belongs to (read by the stage, not executed)."""
     asked = go_value(ctx, "GOVERSION")
     if asked:
         return asked
     go = ctx.tools.get("go")
-    root = goroot_of(go.path) if go and go.path else None
+    root = disk.go_root(go.path) if go and go.path else None
     root = root or value(ctx, "GOROOT")
-    return go_version_of_root(root) if root else None
+    return disk.version(root) if root else None
 
 
 # The first Go version that reads each variable (older ones ignore it).
@@ -121,21 +120,15 @@ INTRODUCED = {
 }
 
 
-def knows(ctx: Context, name: str) -> bool:
+def knows(ctx: Context, name: str, disk: DiskFacts) -> bool:
     """Whether the Go this context runs reads ``name`` at all (unknown version: yes)."""
     since = INTRODUCED.get(name)
     if since is None:
         return True
     from ideaudit.sources.gomod import version_tuple
 
-    have = version_tuple(go_version(ctx))
+    have = version_tuple(go_version(ctx, disk))
     return have is None or have >= since
-
-
-def same_path(a: str | None, b: str | None) -> bool:
-    if a is None or b is None:
-        return a == b
-    return realpath(a.rstrip("/") or "/") == realpath(b.rstrip("/") or "/")
 
 
 def finding(
@@ -233,6 +226,45 @@ def show(v: str | None) -> str:
     return "(unset)" if v is None else f"{v!r}" if v == "" else v
 
 
+# What a variable does to gopls alone, when it is set only in gopls's build.env.
+_GOPLS_EFFECT = {
+    "GOFLAGS": "gopls loads packages with these flags (-tags=pro: the files behind that build tag "
+    "are type-checked, completed and navigated)",
+}
+
+
+def _gopls_only(
+    code: str,
+    name: str,
+    ctx: Context,
+    ctx_value: str | None,
+    shell_value: str | None,
+    where: Location | None,
+    chain: tuple[Layer, ...],
+) -> Finding:
+    """A difference that only gopls sees (``"gopls": {"build.env": ...}``): gopls applies
+    build.env to the go commands it runs itself (package loading for diagnostics,
+    completion, navigation), while `go build`/`go test`, the test code lens, the debugger
+    and the other tools vscode-go starts do not get it.  Usually deliberate (vcluster
+    sets ``GOFLAGS=-tags=pro`` so that the editor sees its tagged files), hence an info."""
+    effect = _GOPLS_EFFECT.get(name, f"gopls runs its go commands with {name}={show(ctx_value)}")
+    return finding(
+        code,
+        Severity.INFO,
+        f"{name} is {show(ctx_value)} for gopls only (gopls build.env) but {show(shell_value)} in your "
+        f"shell: {effect}; go build and go test, the test code lens, the debugger and the other tools "
+        "do not get it, so the editor can show what your builds do not",
+        ctx,
+        fix=f"Nothing to do if the editor is meant to see it; otherwise remove {name} from "
+        f"gopls build.env at {where}, or set it in your shell too.",
+        location=where,
+        variable=name,
+        context_value=ctx_value,
+        shell_value=shell_value,
+        provenance=chain,
+    )
+
+
 def compare_with_shell(
     audit: object,
     code: str,
@@ -266,11 +298,16 @@ def compare_with_shell(
         shell_value = go_value(shell, name) if asked else value(shell, name)
         if (ctx_value or None) == (shell_value or None):
             continue
-        if not (knows(ctx, name) and knows(shell, name)):
+        disk: DiskFacts = audit.disk  # type: ignore[attr-defined]
+        if not (knows(ctx, name, disk) and knows(shell, name, disk)):
             continue  # e.g. GOTOOLCHAIN means nothing to a Go 1.19: no difference in behaviour
         if effective is not None and effective(ctx) == effective(shell):
             continue
         where = config_location(ctx, name)
+        chain = layers(ctx, name)
+        if chain and chain[-1].source == GOPLS_BUILD_ENV:
+            yield _gopls_only(code, name, ctx, ctx_value, shell_value, where, chain)
+            continue
         if ctx_value is None:
             fix = f"Set {name}={shell_value} in the IDE's environment: {how_to(ctx, 'set_env')}."
         elif shell_value is None:

@@ -92,10 +92,13 @@ def shell_capture_failed(audit: Audit) -> Iterator[Finding]:
             "jetbrains": "the login shell as GoLand starts it",
         }.get(snap.profile, "your terminal shell")
         cmd = " ".join(snap.argv[:-1]) if snap.argv else snap.shell
+        how = snap.error or "failed"
+        if not how.startswith("timed out after"):  # that one says its time already
+            how += f" after {snap.duration:.1f} s"
         yield finding(
             "E003",
             Severity.ERROR,
-            f"{what} ({cmd}) {snap.error or 'failed'} after {snap.duration:.1f} s"
+            f"{what} ({cmd}) {how}"
             + (
                 "; the IDE then starts with its own process environment" if snap.profile != "terminal" else ""
             ),

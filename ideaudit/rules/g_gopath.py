@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
-from ideaudit.go.toolchain import realpath
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, rule
 from ideaudit.rules.common import (
+    DiskFacts,
     config_location,
     decided_by_config,
     effective_gopath,
     effective_goroot,
     finding,
     layers,
-    same_path,
     shell_origin,
     value,
 )
@@ -43,7 +43,7 @@ def gopath_differs(audit: Audit) -> Iterator[Finding]:
     shell_gopath = effective_gopath(audit.shell, audit.home)
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         gp = effective_gopath(ctx, audit.home)
-        if gp == shell_gopath or same_path(gp, shell_gopath):
+        if gp == shell_gopath or audit.disk.same_path(gp, shell_gopath):
             continue
         yield finding(
             "G001",
@@ -65,8 +65,27 @@ def gopath_differs(audit: Audit) -> Iterator[Finding]:
         )
 
 
-def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
+def _windows_list(value: str) -> bool:
+    """A Windows path list: an entry with a drive letter (``C:\\x``, ``D:/x``), or ';'
+    between entries that have backslashes."""
+    entries = [e.strip() for e in value.split(";")]
+    if any(re.match(r"^[A-Za-z]:[\\/]", e) for e in entries):
+        return True
+    return len(entries) > 1 and any("\\" in e for e in entries)
+
+
+def gopath_defects(gopath: str, goroot: str | None, disk: DiskFacts) -> list[str]:
     """What go (and tools) reject in a GOPATH value, in the user's words."""
+    if os.pathsep == ":" and _windows_list(gopath):
+        # terraform's settings.json: "go.gopath": "D:\\...\\src;D:\\...\\vendor".  Split on
+        # ':' it is junk ("'D' is relative", "'\\CSG...;D' contains backslashes"); say
+        # what it is instead: a Windows list that go here cannot use.
+        entries = [e for e in gopath.split(";") if e.strip()]
+        return [
+            f"it is a Windows path list ({len(entries)} {'entry' if len(entries) == 1 else 'entries'}, "
+            f"like {entries[0]!r}): go here splits GOPATH on ':' and rejects it (GOPATH entry is "
+            "relative), so it works only on Windows"
+        ]
     defects = []
     for entry in gopath.split(os.pathsep):
         if entry == "":
@@ -77,7 +96,7 @@ def gopath_defects(gopath: str, goroot: str | None) -> list[str]:
             defects.append(f"{entry!r} is relative (go: GOPATH entry is relative; must be absolute path)")
         if "\\" in entry and os.sep == "/":
             defects.append(f"{entry!r} contains backslashes")
-        if goroot and realpath(entry) == realpath(goroot):
+        if goroot and disk.realpath(entry) == disk.realpath(goroot):
             defects.append(f"{entry!r} is the same as GOROOT (go: GOPATH and GOROOT are the same directory)")
     if os.pathsep == ":" and ";" in gopath:
         defects.append("entries are separated by ';' but the list separator here is ':'")
@@ -108,7 +127,7 @@ def gopath_malformed(audit: Audit) -> Iterator[Finding]:
         gopath = value(ctx, "GOPATH")
         if not gopath:
             continue
-        defects = gopath_defects(gopath, effective_goroot(ctx))
+        defects = gopath_defects(gopath, effective_goroot(ctx, audit.disk), audit.disk)
         if not defects:
             continue
         yield finding(
@@ -214,9 +233,9 @@ def module_path_mismatch(audit: Audit) -> Iterator[Finding]:
         mod = info.gomod
         if not mod.module:
             continue
-        folder = realpath(mod.folder)
+        folder = audit.disk.realpath(mod.folder)
         for entry in gopath.split(os.pathsep):
-            src = realpath(os.path.join(entry, "src")) + os.sep
+            src = audit.disk.realpath(os.path.join(entry, "src")) + os.sep
             if not folder.startswith(src):
                 continue
             expected = folder[len(src) :].replace(os.sep, "/")

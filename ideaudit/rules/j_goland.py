@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ideaudit._fast.lazyre import lazy_re
-from ideaudit.go.toolchain import go_version_of_root
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.redact import is_secret_name, looks_like_secret_value
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, TOOLCHAIN, rule
-from ideaudit.rules.common import config_location, effective_goroot, finding, layers, same_path, show, value
+from ideaudit.rules.common import DiskFacts, config_location, effective_goroot, finding, layers, show, value
 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
@@ -44,8 +43,8 @@ def _ctx(gc: GoLandContexts, ctx_id: str) -> Context | None:
     return next((c for c in gc.contexts if c.id == ctx_id), None)
 
 
-def _version(root: str) -> str:
-    v = go_version_of_root(root)
+def _version(root: str, disk: DiskFacts) -> str:
+    v = disk.version(root)
     return f"{root} ({v})" if v else root
 
 
@@ -70,7 +69,7 @@ def sdk_invalid(audit: Audit) -> Iterator[Finding]:
             continue
         shim = bool(_SHIM.search(root.value))
         why = "a version-manager shim, not an installation" if shim else gc.sdk_problem
-        shell_root = effective_goroot(audit.shell) if audit.shell else None
+        shell_root = effective_goroot(audit.shell, audit.disk) if audit.shell else None
         yield finding(
             "J001",
             Severity.ERROR,
@@ -103,17 +102,18 @@ def sdk_invalid(audit: Audit) -> Iterator[Finding]:
 def sdk_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
         return
-    shell_root = effective_goroot(audit.shell)
+    shell_root = effective_goroot(audit.shell, audit.disk)
     if shell_root is None:
         return
     for gc in audit.goland:
         root = gc.project.goroot
-        if root is None or gc.sdk_problem is not None or same_path(root.value, shell_root):
+        if root is None or gc.sdk_problem is not None or audit.disk.same_path(root.value, shell_root):
             continue
         yield finding(
             "J002",
             Severity.WARNING,
-            f"GoLand's Go SDK is {_version(root.value)}; your shell runs {_version(shell_root)}",
+            f"GoLand's Go SDK is {_version(root.value, audit.disk)}; "
+            f"your shell runs {_version(shell_root, audit.disk)}",
             _tools(gc),
             fix=f"Set Settings | Go | GOROOT to {shell_root}, or change your shell's PATH if "
             "GoLand's is the Go you want.",
@@ -408,8 +408,8 @@ def ides_disagree(audit: Audit) -> Iterator[Finding]:
         for vs in vs_tools:
             for name in ("GOROOT", "GOFLAGS"):
                 if name == "GOROOT":
-                    a, b = effective_goroot(gl), effective_goroot(vs)
-                    same = a is None or b is None or same_path(a, b)
+                    a, b = effective_goroot(gl, audit.disk), effective_goroot(vs, audit.disk)
+                    same = a is None or b is None or audit.disk.same_path(a, b)
                 else:
                     a, b = value(gl, name), value(vs, name)
                     same = (a or None) == (b or None)

@@ -8,15 +8,15 @@ from ideaudit.local.pins import Pin, matches, shim_manager
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import TOOLCHAIN, rule
-from ideaudit.rules.common import finding, go_version, how_to, value
+from ideaudit.rules.common import DiskFacts, finding, go_version, how_to, value
 from ideaudit.rules.l_local import APPLIES_TO, short
 from ideaudit.sources.gomod import version_tuple
 
 
-def effective_version(ctx: Context, toolchain: Pin | None) -> str | None:
+def effective_version(ctx: Context, toolchain: Pin | None, disk: DiskFacts) -> str | None:
     """The Go that really builds in ``ctx``: its own, or the one GOTOOLCHAIN (env, or
     go.mod's ``toolchain`` line under the default ``auto``) switches to on Go >= 1.21."""
-    have = go_version(ctx)
+    have = go_version(ctx, disk)
     have_t = version_tuple(have)
     if have_t is None or have_t < (1, 21):
         return have  # older Go ignores GOTOOLCHAIN and the toolchain line
@@ -56,7 +56,7 @@ def go_version_not_pinned(audit: Audit) -> Iterator[Finding]:
         return
     toolchain = local.pins.toolchain_pin
     for ctx in audit.ide_contexts(*APPLIES_TO["L010"]):
-        runs = effective_version(ctx, toolchain)
+        runs = effective_version(ctx, toolchain, audit.disk)
         if pin.manager.endswith("toolchain"):
             ok = (version_tuple(runs) or ()) >= (version_tuple(pin.version) or ()) if runs else None
         else:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from ideaudit.go.toolchain import realpath
 from ideaudit.model import Context, Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, FILES, SHELL, TOOLCHAIN, rule
@@ -122,12 +121,12 @@ for _code, _var, _name, _severity, _why in MODULE_VARS:
 def _contexts_of(audit: Audit, folder: str) -> list[Context]:
     """Contexts whose workspace folder lies inside (or is) the module's folder, or that
     contain it: the go commands they run see this go.mod."""
-    real = realpath(folder)
+    real = audit.disk.realpath(folder)
     out = []
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         if ctx.folder is None:
             continue
-        f = realpath(ctx.folder)
+        f = audit.disk.realpath(ctx.folder)
         if f == real or f.startswith(real + os.sep) or real.startswith(f + os.sep):
             out.append(ctx)
     return out
@@ -161,7 +160,7 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
         if needed is None:
             continue
         for ctx in _contexts_of(audit, mod.folder):
-            runs = go_version(ctx)
+            runs = go_version(ctx, audit.disk)
             have = version_tuple(runs)
             if have is None or have >= needed:
                 continue
@@ -188,9 +187,10 @@ def go_mod_needs_newer_go(audit: Audit) -> Iterator[Finding]:
                 fix=f"Use Go {mod.go} or newer here (go.alternateTools.go / go.goroot / PATH), "
                 "or lower the go line if the code allows it.",
                 location=mod.go_location,
-                variable="GOTOOLCHAIN",
+                # the values are Go versions: what `go env GOVERSION` prints, not GOTOOLCHAIN
+                variable="GOVERSION",
                 context_value=runs,
-                shell_value=go_version(audit.shell) if audit.shell else None,
+                shell_value=go_version(audit.shell, audit.disk) if audit.shell else None,
             )
 
 
@@ -217,19 +217,19 @@ def gopath_mode_with_go_mod(audit: Audit) -> Iterator[Finding]:
         mod = info.gomod
         for ctx in _contexts_of(audit, mod.folder):
             mode = (go_value(ctx, "GO111MODULE") or value(ctx, "GO111MODULE") or "").lower()
-            have = version_tuple(go_version(ctx))
+            have = version_tuple(go_version(ctx, audit.disk))
             reason = None
             if mode == "off":
                 reason = "GO111MODULE=off"
             elif mode == "auto" and have is not None and have < (1, 13):
                 gopath = effective_gopath(ctx, audit.home)
-                folder = realpath(mod.folder)
+                folder = audit.disk.realpath(mod.folder)
                 if any(
-                    folder.startswith(realpath(os.path.join(e, "src")) + os.sep)
+                    folder.startswith(audit.disk.realpath(os.path.join(e, "src")) + os.sep)
                     for e in gopath.split(os.pathsep)
                     if e
                 ):
-                    reason = f"GO111MODULE=auto with {go_version(ctx)} inside $GOPATH/src"
+                    reason = f"GO111MODULE=auto with {go_version(ctx, audit.disk)} inside $GOPATH/src"
             if reason is None:
                 continue
             yield finding(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from ideaudit.go.toolchain import go_version_of_root, goroot_of, same_file, split_path
 from ideaudit.model import Finding, Location, Severity, ToolLookup
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, DEBUGGERS, FILES, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
+    DiskFacts,
     config_location,
     decided_by_config,
     deciding_location,
@@ -18,6 +18,7 @@ from ideaudit.rules.common import (
     is_config_layer,
     layers,
     shell_origin,
+    split_path,
     value,
 )
 
@@ -36,15 +37,26 @@ def shell_tool(audit: Audit, tool: str) -> str | None:
 
 
 def _searched(lookup: ToolLookup) -> str:
-    dirs = list(dict.fromkeys(lookup.searched))
+    searched = list(dict.fromkeys(lookup.searched))
+    # vscode-go splits go.gopath/go.toolsGopath on ':' here, so a Windows list (terraform's
+    # "D:\\...;D:\\...") becomes pieces like "D/bin" and "\\CSG\\...;D/bin": relative, never
+    # found, and noise in the message.  Name how many there were instead.
+    dirs = [d for d in searched if os.path.isabs(d)]
+    junk = [d for d in searched if not os.path.isabs(d)]
     if len(dirs) > 6:
         dirs = [*dirs[:6], f"... {len(dirs) - 6} more"]
+    if junk:
+        windows = any("\\" in d or ";" in d for d in junk)
+        dirs.append(
+            f"{len(junk)} relative {'entry' if len(junk) == 1 else 'entries'}"
+            + (" (a Windows path list split on ':')" if windows else "")
+        )
     return ", ".join(dirs) or "(nothing: PATH is empty)"
 
 
-def _version(go_path: str) -> str:
-    root = goroot_of(go_path)
-    version = go_version_of_root(root) if root else None
+def _version(go_path: str, disk: DiskFacts) -> str:
+    root = disk.go_root(go_path)
+    version = disk.version(root) if root else None
     return f"{go_path} ({version})" if version else go_path
 
 
@@ -241,13 +253,14 @@ def different_go(audit: Audit) -> Iterator[Finding]:
         return
     for ctx in audit.ide_contexts(*GO_USERS):
         lookup = ctx.tools.get("go")
-        if lookup is None or not lookup.path or same_file(lookup.path, shell_go):
+        if lookup is None or not lookup.path or audit.disk.same_path(lookup.path, shell_go):
             continue
         via = f" (found via {lookup.via})"
         yield finding(
             "P004",
             Severity.WARNING,
-            f"{ctx.label} runs {_version(lookup.path)}{via}; your shell runs {_version(shell_go)}",
+            f"{ctx.label} runs {_version(lookup.path, audit.disk)}{via}; "
+            f"your shell runs {_version(shell_go, audit.disk)}",
             ctx,
             fix=how_to(ctx, "pin_go", audit.home, go=shell_go, sentence=True)
             + f", or fix the PATH order so {os.path.dirname(shell_go)} comes first.",
@@ -362,7 +375,7 @@ def tool_built_with_older_go(audit: Audit) -> Iterator[Finding]:
 
     seen: set[tuple[str, str]] = set()
     for ctx in audit.ide_contexts("debug", "exec", "tests", "tools", "attach"):
-        runs = go_version(ctx)
+        runs = go_version(ctx, audit.disk)
         runs_minor = _minor(runs)
         if runs_minor is None:
             continue

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ideaudit.go.toolchain import go_version_of_root, goroot_of, goroot_problem
 from ideaudit.model import Finding, Severity
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import BUILDS, SHELL, TOOLCHAIN, rule
 from ideaudit.rules.common import (
+    DiskFacts,
     config_location,
     effective_goroot,
     finding,
     layers,
-    same_path,
     value,
 )
 
 
-def _describe(root: str) -> str:
-    version = go_version_of_root(root)
+def _describe(root: str, disk: DiskFacts) -> str:
+    version = disk.version(root)
     return f"{root} ({version})" if version else root
 
 
@@ -43,7 +42,7 @@ def goroot_invalid(audit: Audit) -> Iterator[Finding]:
         goroot = value(ctx, "GOROOT")
         if not goroot:
             continue
-        problem = goroot_problem(goroot)
+        problem = audit.disk.root_problem(goroot)
         if problem is None:
             continue
         yield finding(
@@ -56,7 +55,7 @@ def goroot_invalid(audit: Audit) -> Iterator[Finding]:
             location=config_location(ctx, "GOROOT"),
             variable="GOROOT",
             context_value=goroot,
-            shell_value=effective_goroot(audit.shell) if audit.shell else None,
+            shell_value=effective_goroot(audit.shell, audit.disk) if audit.shell else None,
             provenance=layers(ctx, "GOROOT"),
         )
 
@@ -78,19 +77,20 @@ def goroot_invalid(audit: Audit) -> Iterator[Finding]:
 def goroot_differs(audit: Audit) -> Iterator[Finding]:
     if audit.shell is None:
         return
-    shell_root = effective_goroot(audit.shell)
+    shell_root = effective_goroot(audit.shell, audit.disk)
     if shell_root is None:
         return
     for ctx in audit.ide_contexts("debug", "tests", "tools", "attach"):
         explicit = value(ctx, "GOROOT")
-        if not explicit or goroot_problem(explicit) is not None:
+        if not explicit or audit.disk.root_problem(explicit) is not None:
             continue  # unset: P004 covers another go; invalid: R001
-        if same_path(explicit, shell_root):
+        if audit.disk.same_path(explicit, shell_root):
             continue
         yield finding(
             "R002",
             Severity.WARNING,
-            f"{ctx.label} uses GOROOT {_describe(explicit)}; your shell uses {_describe(shell_root)}",
+            f"{ctx.label} uses GOROOT {_describe(explicit, audit.disk)}; "
+            f"your shell uses {_describe(shell_root, audit.disk)}",
             ctx,
             fix=f"Remove the GOROOT override at {config_location(ctx, 'GOROOT')} or set it to {shell_root}.",
             location=config_location(ctx, "GOROOT"),
@@ -119,20 +119,21 @@ def goroot_binary_mismatch(audit: Audit) -> Iterator[Finding]:
     for ctx in audit.ide_contexts("debug", "tests", "tools", "terminal", "attach"):
         explicit = value(ctx, "GOROOT")
         go = ctx.tools.get("go")
-        if not explicit or go is None or not go.path or goroot_problem(explicit) is not None:
+        if not explicit or go is None or not go.path or audit.disk.root_problem(explicit) is not None:
             continue
-        own = goroot_of(go.path)
-        if own is None or same_path(own, explicit):
+        own = audit.disk.go_root(go.path)
+        if own is None or audit.disk.same_path(own, explicit):
             continue
         yield finding(
             "R003",
             Severity.ERROR,
-            f"{ctx.label} runs {go.path} (from {_describe(own)}) with GOROOT={_describe(explicit)}",
+            f"{ctx.label} runs {go.path} (from {_describe(own, audit.disk)}) "
+            f"with GOROOT={_describe(explicit, audit.disk)}",
             ctx,
             fix=f"Remove GOROOT, or put {explicit}/bin first on PATH.",
             location=config_location(ctx, "GOROOT"),
             variable="GOROOT",
             context_value=explicit,
-            shell_value=effective_goroot(audit.shell) if audit.shell else None,
+            shell_value=effective_goroot(audit.shell, audit.disk) if audit.shell else None,
             provenance=layers(ctx, "GOROOT"),
         )

@@ -510,3 +510,136 @@ def workspace_folder_missing(audit: Audit) -> Iterator[Finding]:
             fix="Fix its path in the .code-workspace file (relative to that file), or remove the entry.",
             location=folder.defined_at,
         )
+
+
+def go_tags(value: str) -> list[str] | None:
+    """The build tags go takes from ``-tags VALUE`` (``cmd/go/internal/work``'s
+    ``tagsFlag.Set``): a value with a space or a ``'`` is read as Go 1.12 read it, as
+    fields split by white space, a field wholly in ``'...'`` or ``"..."`` taken without
+    its quotes (``cmd/internal/quoted.Split``); any other value is split on commas.
+    None when go rejects it (an unterminated quote)."""
+    if " " not in value and "'" not in value:
+        return [t for t in value.split(",") if t]
+    tags: list[str] = []
+    rest = value
+    while True:
+        rest = rest.lstrip(" \t\n\r")
+        if not rest:
+            return tags
+        quote = rest[0]
+        if quote in "'\"":
+            end = rest.find(quote, 1)
+            if end < 0:
+                return None
+            tags.append(rest[1:end])
+            rest = rest[end + 1 :]
+            continue
+        cut = min((i for i in (rest.find(c) for c in " \t\n\r") if i >= 0), default=len(rest))
+        tags.append(rest[:cut])
+        rest = rest[cut:]
+
+
+def _tag_values(fc: FolderContexts) -> Iterator[tuple[str, str, Location | None]]:
+    """(setting, -tags value, where) for the settings vscode-go passes to go as ``-tags``."""
+    settings = fc.folder.settings
+    for key in ("go.buildTags", "go.testTags"):
+        found = settings.get(key)
+        if found is not None and isinstance(found.value, str) and found.value.strip():
+            yield key, found.value, found.location
+    flags = settings.get("go.buildFlags")
+    if flags is not None and isinstance(flags.value, list):
+        items = [x for x in flags.value if isinstance(x, str)]
+        for i, item in enumerate(items):
+            if item.split("=", 1)[0] in ("-tags", "--tags") and "=" in item:
+                yield "go.buildFlags", item.split("=", 1)[1], flags.location
+            elif item in ("-tags", "--tags") and i + 1 < len(items):
+                yield "go.buildFlags", items[i + 1], flags.location
+
+
+@rule(
+    "V014",
+    "build-tags-quoted",
+    "Build tags written with quotes are not the tags you meant",
+    Severity.WARNING,
+    """
+    vscode-go passes ``go.buildTags`` (``go.testTags``, a ``-tags`` in ``go.buildFlags``)
+    to go as one argument, with no shell in between, so quotes in it reach go.  go reads
+    ``"\\"sqlite\\""`` as the tag ``"sqlite"`` (quotes included) and
+    ``"'sqlite sqlite_unlock_notify'"`` as the single tag ``sqlite sqlite_unlock_notify``
+    (a quoted field keeps its space): neither matches ``//go:build sqlite``, and the files
+    behind the tag silently drop out of gopls, the tests and the build.  (Seen in gitea's
+    settings; checked against go 1.19's ``go list -tags``.)
+    """,
+    'Write the tags comma-separated without quotes: "go.buildTags": "sqlite,sqlite_unlock_notify".',
+    needs=FILES,
+)
+def build_tags_quoted(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        for key, raw, loc in _tag_values(fc):
+            tags = go_tags(raw)
+            bad = [t for t in tags or () if any(c in t for c in "'\" \t")]
+            if tags is not None and not bad:
+                continue
+            meant = ",".join(
+                p for t in (tags or [raw]) for p in t.replace("'", " ").replace('"', " ").split()
+            )
+            what = (
+                "go rejects it (an unterminated quote)"
+                if tags is None
+                else "go sees the tag" + ("s " if len(bad) > 1 else " ") + ", ".join(repr(t) for t in bad)
+            )
+            yield finding(
+                "V014",
+                Severity.WARNING,
+                f"{key} {raw!r}: {what}; quotes reach go literally (no shell reads this setting), "
+                "so files behind those build tags are left out",
+                _tools_ctx(fc),
+                fix=f'Write "{meant}" (comma-separated, no quotes).',
+                location=loc,
+            )
+
+
+@rule(
+    "V015",
+    "task-platform-args-replace-args",
+    "A task's platform block replaces its args",
+    Severity.WARNING,
+    """
+    In a tasks.json of version 2.0.0, VS Code replaces a task's ``args`` with those of
+    its ``linux``/``osx``/``windows`` block on that platform (``assignProperties`` with
+    ``overwriteArgs`` in ``taskConfiguration.ts``; version 0.1.0 appended them).  A task
+    written as ``"args": ["build"], "linux": {"args": ["-o", "app", "main.go"]}`` (gitea's)
+    runs ``go -o app main.go`` on Linux, without ``build``, and fails.
+    """,
+    "Repeat the top-level args in the platform block, or move all args into the platform blocks.",
+    needs=FILES,
+)
+def task_platform_args_replace_args(audit: Audit) -> Iterator[Finding]:
+    for fc in audit.vscode:
+        doc = fc.folder.tasks
+        if doc is None or doc.get("version") != "2.0.0":
+            continue
+        tasks = doc.get("tasks")
+        for i, task in enumerate(tasks if isinstance(tasks, list) else []):
+            if not isinstance(task, dict):
+                continue
+            block = task.get(PLATFORM_KEY)
+            top = task.get("args")
+            if not (isinstance(block, dict) and "args" in block and isinstance(top, list) and top):
+                continue
+            mine = block["args"] if isinstance(block["args"], list) else [block["args"]]
+            if [str(a) for a in mine[: len(top)]] == [str(a) for a in top]:
+                continue  # the platform args repeat the top-level ones
+            label = task.get("label") or task.get("taskName") or f"#{i + 1}"
+            command = task.get(PLATFORM_KEY, {}).get("command") or task.get("command") or ""
+            runs = " ".join(str(x) for x in [command, *mine] if x != "")
+            yield finding(
+                "V015",
+                Severity.WARNING,
+                f"task '{label}': on {PLATFORM_KEY} its args {top} are replaced by {PLATFORM_KEY}.args, "
+                f"so it runs `{runs}`",
+                None,
+                fix=f"Write {PLATFORM_KEY}.args as {[*top, *mine]} (the top-level args first), "
+                "or move every arg into the platform blocks.",
+                location=doc.key_location("tasks", i, PLATFORM_KEY, "args"),
+            )

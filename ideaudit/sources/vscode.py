@@ -139,6 +139,8 @@ class VSCodeFolder:
     # A folder of a .code-workspace: where its "path" is written, and whether it exists.
     defined_at: Location | None = None
     exists: bool = True
+    # .vscode/tasks.json, read for rule V015 (ideaudit never runs a task)
+    tasks: JsoncDocument | None = None
 
 
 @record
@@ -289,4 +291,5 @@ def _load_folder(
         settings=Settings(files),
         launch=launch_configs(launch_doc) if launch_doc is not None else [],
         launch_file=launch_path if launch_doc is not None else None,
+        tasks=loader.load(os.path.join(path, ".vscode", "tasks.json")),
     )

@@ -200,7 +200,7 @@ class Session:
             findings.sort(key=Finding.sort_key)
         from ideaudit.pipeline import relative_to_root
 
-        findings = relative_to_root(findings, result.report.root)
+        findings = relative_to_root(findings, result.report.root, result.report.home)
         report = scrub_report(_with_findings(result.report, findings), result.secrets)
         new = index(report.findings)
         changes = compare(
