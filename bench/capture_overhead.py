@@ -31,7 +31,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from ideaudit.shell.capture import _dump_dir, capture, session_base_env
+from ideaudit.shell.capture import capture
+from ideaudit.shell.process import dump_dir as _dump_dir
+from ideaudit.shell.profiles import session_base_env
 
 TARGET = 1.15
 

@@ -45,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ideaudit.shell.capture import session_base_env  # noqa: E402
+from ideaudit.shell.profiles import session_base_env  # noqa: E402
 
 TARGETS = {"sleep": 1.15, "compinit": 1.5, "loop": 1.5, "diverge": 1.15}
 

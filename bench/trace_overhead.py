@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import capture as shell_capture
+from ideaudit.shell import profiles as shell_profiles
 from ideaudit.shell.trace import trace_startup
 
 RC = """\
@@ -48,12 +49,12 @@ def main(rounds: int) -> None:
             if shell is None:
                 print(f"{name}: not installed, skipped")
                 continue
-            base = shell_env.session_base_env(str(home), shell)
+            base = shell_profiles.session_base_env(str(home), shell)
             plain: list[float] = []
             traced: list[float] = []
             for _ in range(rounds):
                 t0 = time.perf_counter()
-                snap = shell_env.capture(
+                snap = shell_capture.capture(
                     shell, str(home), "terminal", base_env=base, cache_dir=str(cache), refresh=True
                 )
                 plain.append(time.perf_counter() - t0)

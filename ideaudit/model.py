@@ -254,6 +254,9 @@ class ShellSnapshot:
     error: str | None = None
     cached: bool = False
     startup_files: tuple[str, ...] = ()
+    #: The profile whose run this snapshot was derived from instead of running it
+    #: (``shell.derive``: the terminal from the IDE model), or None for a real run.
+    derived_from: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -35,7 +35,18 @@ from ideaudit.model import (
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.base import drop_superseded, selected, split_notes, where_it_applies
 from ideaudit.rules.catalog import load_all
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import (
+    cache as shell_cache,
+)
+from ideaudit.shell import (
+    capture as shell_capture,
+)
+from ideaudit.shell import (
+    process as shell_process,
+)
+from ideaudit.shell import (
+    profiles as shell_profiles,
+)
 from ideaudit.sources.vscode import load_workspace, user_settings_path
 from ideaudit.workspace import Target, has_goland_project, repository_root, resolve_target
 
@@ -93,7 +104,7 @@ def _capture_all(
 
     def captures() -> None:
         found.update(
-            shell_env.capture_many(
+            shell_capture.capture_wave(
                 shell,
                 home,
                 profiles,
@@ -126,7 +137,9 @@ def _capture_all(
 
     with waiting(f"your shell's start-up ({os.path.basename(shell)}: {', '.join(profiles)})"):
         if speculate:
-            shell_env.run_all(lambda job: captures() if job == "captures" else trace(), ["captures", "trace"])
+            shell_process.run_all(
+                lambda job: captures() if job == "captures" else trace(), ["captures", "trace"]
+            )
         else:
             captures()
     return found, (traced[0] if traced else None)
@@ -189,7 +202,7 @@ def scan(options: ScanOptions) -> ScanResult:
     clear_caches()  # a scan sees the file system as it is now (watch re-scans)
     target = resolve_target(options.path)
     home = os.path.abspath(options.home) if options.home else os.path.expanduser("~")
-    shell = options.shell or shell_env.default_shell()
+    shell = options.shell or shell_profiles.default_shell()
     if not os.path.isabs(shell):
         shell = which(shell, os.environ.get("PATH")) or shell
     if options.static:
@@ -197,7 +210,7 @@ def scan(options: ScanOptions) -> ScanResult:
 
         audit, ide, terminal, skipped = static_audit(target, home)
         return finish(audit, target, ide, terminal, options, skipped)
-    base = shell_env.session_base_env(home, shell)
+    base = shell_profiles.session_base_env(home, shell)
 
     # GoLand: a project with .idea/ or .run/; VS Code too unless it is GoLand-only.
     goland = has_goland_project(target.root)
@@ -252,7 +265,7 @@ def scan(options: ScanOptions) -> ScanResult:
             home=home,
             trust=options.trust,
             run_go=options.go_env,
-            cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+            cache_dir=options.cache_dir or shell_cache.default_cache_dir(),
             refresh=options.refresh,
         )
     stage.problems.extend(go.problems)
@@ -362,7 +375,7 @@ def _local_stage(
         jetbrains_config_dir=options.jetbrains_config_dir,
         inside=inside,
         probe=probe,
-        cache_dir=options.cache_dir or shell_env.default_cache_dir(),
+        cache_dir=options.cache_dir or shell_cache.default_cache_dir(),
         refresh=options.refresh,
     )
     stage.problems.extend(local.problems)
@@ -605,11 +618,10 @@ def build_report(
     findings = fingerprint_all(findings, base)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
-    shell_desc: str | None = (
-        f"{terminal.shell} ({'cached' if terminal.cached else f'{terminal.duration:.2f} s'})"
-        if terminal.shell
-        else None  # static mode: no shell captured
-    )
+    how = "cached" if terminal.cached else f"{terminal.duration:.2f} s"
+    if terminal.derived_from:  # no run of its own: see shell.derive
+        how += f", derived from {terminal.derived_from}'s run"
+    shell_desc: str | None = f"{terminal.shell} ({how})" if terminal.shell else None  # static: none
     from ideaudit.redact import scrub_report
 
     # The report keeps only the Go variables of each context; a secret copied from any

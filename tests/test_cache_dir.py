@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ideaudit.shell.capture import default_cache_dir
+from ideaudit.shell.cache import default_cache_dir
 
 
 @pytest.mark.parametrize("xdg", [None, "/tmp/xdg-cache-test", "  "])

@@ -16,7 +16,8 @@ import pytest
 
 from ideaudit._fast.record import replace
 from ideaudit.pipeline import ScanOptions, scan
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import capture as shell_capture
+from ideaudit.shell import profiles as shell_profiles
 from ideaudit.shell.startup_files import BASE, CAPTURE, variant_plan, wave
 from tests.conftest import shell_path
 
@@ -100,7 +101,7 @@ def test_cold_scan_starts_every_shell_at_once_and_each_once(kind: str, tmp_path:
     assert [line for line in log if line.startswith("saw")] == [f"saw {expect}"] * expect, log
     # The analysis has every variant, obtained without a shell run of its own.
     sa = result.audit.startup
-    assert sa is not None and set(sa.variants) == set(shell_env.VARIANTS)
+    assert sa is not None and set(sa.variants) == set(shell_profiles.VARIANTS)
 
     # A warm scan starts no shell.
     scan(replace(options, refresh=False))
@@ -131,7 +132,7 @@ def test_plan_reuses_captures_and_derives_what_reads_nothing(tmp_path: Path) -> 
     home = tmp_path / "home"
     write(home / ".bashrc", "export A=1\n")
     write(home / ".bash_profile", ". ~/.bashrc\n")
-    base = shell_env.session_base_env(str(home), bash)
+    base = shell_profiles.session_base_env(str(home), bash)
     plan = variant_plan(bash, str(home), base, ["terminal", "vscode"])
     assert plan == {
         "login-interactive": "vscode",
@@ -162,9 +163,9 @@ def test_a_variant_that_reads_nothing_is_exactly_its_capture(kind: str, tmp_path
     home = tmp_path / "home"
     write(home / ".bashrc", "export A=1\n")
     write(home / ".profile", "export B=2\n")
-    base = shell_env.session_base_env(str(home), shell)
+    base = shell_profiles.session_base_env(str(home), shell)
     assert variant_plan(shell, str(home), base, ["terminal"])["plain"] == BASE
-    real = shell_env.capture(shell, str(home), "plain", base_env=base, cache_dir="")
+    real = shell_capture.capture(shell, str(home), "plain", base_env=base, cache_dir="")
     derived = _from_base(shell, str(home), "plain", base)
     assert real.ok and derived.ok
     assert derived.env == real.env
@@ -179,10 +180,10 @@ def test_reused_capture_equals_the_variant_run(tmp_path: Path) -> None:
     home = tmp_path / "home"
     write(home / ".bashrc", 'export GOPATH="$HOME/go"\necho hello\n')
     write(home / ".bash_profile", ". ~/.bashrc\nexport P=1\n")
-    base = shell_env.session_base_env(str(home), bash)
+    base = shell_profiles.session_base_env(str(home), bash)
     assert variant_plan(bash, str(home), base, ["vscode"])["login-interactive"] == "vscode"
-    ide = shell_env.capture(bash, str(home), "vscode", base_env=base, cache_dir="")
-    variant = shell_env.capture(bash, str(home), "login-interactive", base_env=base, cache_dir="")
+    ide = shell_capture.capture(bash, str(home), "vscode", base_env=base, cache_dir="")
+    variant = shell_capture.capture(bash, str(home), "login-interactive", base_env=base, cache_dir="")
     assert ide.env == variant.env
     assert (ide.stdout_bytes, ide.exit_status) == (variant.stdout_bytes, variant.exit_status)
 

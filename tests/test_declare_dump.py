@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from ideaudit.shell.capture import _parse_declare, _parse_nul_env
+from ideaudit.shell.dump import parse_declare as _parse_declare
+from ideaudit.shell.dump import parse_nul_env as _parse_nul_env
 from tests.conftest import shell_path
 
 TRICKY = {

@@ -29,7 +29,7 @@ from ideaudit.fixes.apply import apply_edits
 from ideaudit.fixes.jsonc_edit import EditError, JsoncEditor
 from ideaudit.fixes.xml_edit import element_text, escape_attr, insert_child, remove_element, set_attribute
 from ideaudit.model import Edit, Problem
-from ideaudit.shell import capture as shell_module
+from ideaudit.shell import dump as shell_dump
 from ideaudit.sources.envfile import parse_envfile
 from ideaudit.sources.goenvfile import load_goenv_file
 from ideaudit.sources.gomod import parse_gomod
@@ -552,7 +552,7 @@ def _declare_word(value: str, ansi: bool) -> str:
     return "$'" + "".join(out) + "'"
 
 
-_parse_declare = shell_module._parse_declare
+_parse_declare = shell_dump.parse_declare
 
 
 @given(

@@ -14,7 +14,8 @@ import pytest
 
 from ideaudit.ide.environment import find_running_goland, goland_environment
 from ideaudit.pipeline import ScanOptions, scan
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import capture as shell_capture
+from ideaudit.shell import profiles as shell_profiles
 from tests.conftest import SAMPLES, shell_path
 
 
@@ -68,17 +69,17 @@ def test_goland_env_file_wins(tmp_path: Path) -> None:
 
 
 def test_desktop_profile_reads_profile_not_bashrc(tmp_path: Path) -> None:
-    if not os.access(shell_env.DESKTOP_SHELL, os.X_OK):
+    if not os.access(shell_profiles.DESKTOP_SHELL, os.X_OK):
         pytest.skip("/bin/sh is not present")
     bash = shell_path("bash")
     home = tmp_path / "home"
     home.mkdir()
     (home / ".profile").write_text("export FROM_PROFILE=1\n")
     (home / ".bashrc").write_text("export FROM_BASHRC=1\n")
-    base = shell_env.session_base_env(str(home), bash)
-    snap = shell_env.capture(bash, str(home), "desktop", base_env=base, cache_dir="")
+    base = shell_profiles.session_base_env(str(home), bash)
+    snap = shell_capture.capture(bash, str(home), "desktop", base_env=base, cache_dir="")
     assert snap.ok, snap.error
-    assert snap.shell == shell_env.DESKTOP_SHELL
+    assert snap.shell == shell_profiles.DESKTOP_SHELL
     assert snap.argv[1:3] == ("-l", "-c")
     assert snap.env.get("FROM_PROFILE") == "1" and "FROM_BASHRC" not in snap.env
     ide, _ = goland_environment(

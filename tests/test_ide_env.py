@@ -14,8 +14,9 @@ import pytest
 
 from ideaudit.ide.environment import VSCODE_PROCESS_NAMES, find_running_vscode, vscode_environment
 from ideaudit.model import Location, ShellSnapshot
-from ideaudit.shell.capture import capture, session_base_env
+from ideaudit.shell.capture import capture
 from ideaudit.shell.dump import load_env_dump, parse_env_dump
+from ideaudit.shell.profiles import session_base_env
 
 # --------------------------------------------------------------------------- envdump
 

@@ -340,3 +340,27 @@ def test_dotenv_is_loaded_only_with_direnvs_load_dotenv(tmp_path: Path, cache_di
     l001 = [f for f in result.findings if f.code == "L001" and f.context_id == "vscode:tools"]
     assert l001 and l001[0].location is not None
     assert (Path(l001[0].location.file).name, l001[0].location.line) == (".env", 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/workspaces/api/bin:/usr/local/bin", "(go, gopls and dlv are no longer found)"),
+        ("/usr/local/go/bin:/usr/bin", "(gopls and dlv are no longer found)"),
+        ("/go/bin:/usr/local/go/bin/:/usr/bin", "(go and its tools are still listed;"),
+    ],
+)
+def test_l020_says_only_what_a_hard_coded_path_really_loses(
+    tmp_path: Path, cache_dir: str, path: str, said: str
+) -> None:
+    """A remoteEnv PATH that lists the Go image's /usr/local/go/bin and /go/bin still finds
+    go, gopls and dlv (a public devcontainer.json did): L020 must not claim otherwise."""
+    project = _copy("devcontainer-path-and-env", tmp_path)
+    dc = project / ".devcontainer" / "devcontainer.json"
+    dc.write_text(dc.read_text().replace("/workspaces/api/bin:/usr/local/bin", path))
+    result = scan(
+        ScanOptions(path=str(project), home=str(project / "home"), shell=shell_path("bash"),
+                    cache_dir=cache_dir, go_env=False)
+    )  # fmt: skip
+    (l020,) = [f for f in result.findings if f.code == "L020"]
+    assert said in l020.message, l020.message

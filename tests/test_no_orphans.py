@@ -23,7 +23,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from ideaudit.shell.capture import capture, session_base_env
+from ideaudit.shell.capture import capture
+from ideaudit.shell.profiles import session_base_env
 
 LINUX = sys.platform.startswith("linux")
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from ideaudit.model import ShellSnapshot
-from ideaudit.shell.capture import (
+from ideaudit.shell.cache import default_cache_dir
+from ideaudit.shell.capture import capture
+from ideaudit.shell.profiles import (
     PROFILES,
     SESSION_PATH,
-    capture,
-    default_cache_dir,
     default_shell,
     session_base_env,
     shell_argv,

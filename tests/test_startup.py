@@ -11,7 +11,8 @@ from ideaudit.report import render
 from ideaudit.rules import s_shell
 from ideaudit.rules.audit import Audit
 from ideaudit.rules.catalog import load_all
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import capture as shell_capture
+from ideaudit.shell import profiles as shell_profiles
 from ideaudit.shell.startup_files import Divergence, StartupAnalysis, analyze_startup, variant_label
 from tests.conftest import shell_path
 
@@ -25,12 +26,12 @@ def write(path: Path, text: str) -> Path:
 
 
 def capture(shell: str, home: Path, profile: str) -> ShellSnapshot:
-    base = shell_env.session_base_env(str(home), shell)
-    return shell_env.capture(shell, str(home), profile, base_env=base, cache_dir="")
+    base = shell_profiles.session_base_env(str(home), shell)
+    return shell_capture.capture(shell, str(home), profile, base_env=base, cache_dir="")
 
 
 def analyze(shell: str, home: Path, **kw: object) -> StartupAnalysis:
-    base = shell_env.session_base_env(str(home), shell)
+    base = shell_profiles.session_base_env(str(home), shell)
     terminal = capture(shell, home, "terminal")
     return analyze_startup(shell, str(home), base, terminal=terminal, cache_dir="", **kw)  # type: ignore[arg-type]
 
@@ -45,7 +46,7 @@ def test_bash_profile_without_bashrc_is_explained_with_file_and_line(tmp_path: P
     write(home / ".bashrc", '# tools\nexport GOPATH="$HOME/gp"\nexport PATH="$GOPATH/bin:$PATH"\n')
     (home / "gp" / "bin").mkdir(parents=True)
     sa = analyze(bash, home)
-    assert set(sa.variants) == set(shell_env.VARIANTS)
+    assert set(sa.variants) == set(shell_profiles.VARIANTS)
     assert all(s.ok for s in sa.variants.values())
     # Only the interactive variant reads ~/.bashrc.
     assert "GOPATH" in sa.variants["interactive"].env
@@ -142,7 +143,7 @@ def test_noisy_and_failing_variants_are_seen(tmp_path: Path) -> None:
 
 
 def _snap(profile: str, env: dict[str, str], duration: float = 0.05, **kw: object) -> ShellSnapshot:
-    argv = tuple(shell_env.shell_argv("/bin/zsh", profile, "CMD"))
+    argv = tuple(shell_profiles.shell_argv("/bin/zsh", profile, "CMD"))
     return ShellSnapshot("/bin/zsh", profile, argv, env, duration, 0, **kw)  # type: ignore[arg-type]
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from ideaudit.model import Location
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import process as shell_process
+from ideaudit.shell import profiles as shell_profiles
 from ideaudit.shell.trace import (
     Assignment,
     origin_of,
@@ -132,7 +133,7 @@ def test_real_bash_trace_names_file_and_line_and_keeps_no_secret(
     bash = shell_path("bash")
     dumps = tmp_path / "dumps"
     dumps.mkdir()
-    monkeypatch.setattr(shell_env, "_dump_dir", lambda: str(dumps))
+    monkeypatch.setattr(shell_process, "dump_dir", lambda: str(dumps))
     home = _home(tmp_path)
     write(home / ".bash_aliases", "export FROM_ALIASES=1\n")
     write(
@@ -144,7 +145,7 @@ def test_real_bash_trace_names_file_and_line_and_keeps_no_secret(
         '. "$HOME/.bash_aliases"\n',
     )
     cache = tmp_path / "cache"
-    base = shell_env.session_base_env(str(home), bash)
+    base = shell_profiles.session_base_env(str(home), bash)
     t = trace_startup(bash, str(home), "terminal", base, cache_dir=str(cache))
     assert t.method == "xtrace" and t.error is None and not t.cached
     rc = str(home / ".bashrc")
@@ -176,7 +177,7 @@ def test_real_zsh_trace_from_zshenv_to_zshrc_ignoring_stderr_noise(tmp_path: Pat
         "[[ -n $VSCODE_RESOLVING_ENVIRONMENT ]] && return\n"
         'export GOPATH="$HOME/gp"\n',
     )
-    base = shell_env.session_base_env(str(home), zsh)
+    base = shell_profiles.session_base_env(str(home), zsh)
     t = trace_startup(zsh, str(home), "terminal", base, cache_dir="")
     assert t.method == "xtrace" and t.error is None
     assert origin_of(t.assignments, "PATH", str(home / "sdk" / "bin")) == Location(str(home / ".zshenv"), 2)
@@ -188,7 +189,7 @@ def test_fish_is_read_statically(tmp_path: Path) -> None:
     fish = shell_path("fish")
     home = _home(tmp_path)
     conf = write(home / ".config" / "fish" / "conf.d" / "go.fish", "set -gx GOPATH $HOME/gp\n")
-    base = shell_env.session_base_env(str(home), fish)
+    base = shell_profiles.session_base_env(str(home), fish)
     t = trace_startup(fish, str(home), "terminal", base, cache_dir="")
     assert t.method == "static"
     assert origin_of(t.assignments, "GOPATH") == Location(str(conf), 1)
@@ -198,7 +199,7 @@ def test_a_hanging_rc_file_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
     bash = shell_path("bash")
     home = _home(tmp_path)
     write(home / ".bashrc", "export EARLY=1\nsleep 30\n")
-    base = shell_env.session_base_env(str(home), bash)
+    base = shell_profiles.session_base_env(str(home), bash)
     t0 = time.perf_counter()
     t = trace_startup(bash, str(home), "terminal", base, timeout=0.5, cache_dir="")
     assert time.perf_counter() - t0 < 5

@@ -217,7 +217,7 @@ def _cache_file(path: str, extra: Sequence[str], cache_dir: str | None) -> tuple
     except OSError:
         return None
     if cache_dir is None:
-        from ideaudit.shell.capture import default_cache_dir
+        from ideaudit.shell.cache import default_cache_dir
 
         cache_dir = os.environ.get("IDEAUDIT_CACHE_DIR") or default_cache_dir()
     full = os.path.abspath(path)

@@ -444,7 +444,7 @@ def backup_root(cache_dir: str | None = None) -> str:
     if cache_dir is None:
         cache_dir = os.environ.get("IDEAUDIT_CACHE_DIR")
     if not cache_dir:
-        from ideaudit.shell.capture import default_cache_dir
+        from ideaudit.shell.cache import default_cache_dir
 
         cache_dir = default_cache_dir()
     return os.path.join(cache_dir, "fix-backups")

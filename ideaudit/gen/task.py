@@ -88,12 +88,13 @@ def path_warning(command: str, ide_env: Mapping[str, str] | None) -> str | None:
 def ide_environment(home: str | None = None, shell: str | None = None) -> Mapping[str, str] | None:
     """The environment VS Code started from the desktop resolves (your login shell, as
     ``$SHELL -i -l``; cached like a scan's), or None when it cannot be captured."""
-    from ideaudit.shell import capture as shell_env
+    from ideaudit.shell import capture as shell_capture
+    from ideaudit.shell import profiles as shell_profiles
 
     home = home or os.path.expanduser("~")
-    shell = shell or shell_env.default_shell()
-    base = shell_env.session_base_env(home, shell)
-    snap = shell_env.capture_many(shell, home, ["vscode"], base_env=base).get("vscode")
+    shell = shell or shell_profiles.default_shell()
+    base = shell_profiles.session_base_env(home, shell)
+    snap = shell_capture.capture_many(shell, home, ["vscode"], base_env=base).get("vscode")
     return snap.env if snap is not None and snap.ok else None
 
 

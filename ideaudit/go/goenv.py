@@ -63,9 +63,9 @@ def _key(binary: str, env: Mapping[str, str], home: str) -> str:
     blob = json.dumps(stats, sort_keys=True).encode() + "\0".join(
         f"{k}={v}" for k, v in sorted(env.items())
     ).encode("utf-8", "surrogateescape")
-    from ideaudit.shell.capture import _sha256_hex
+    from ideaudit.shell.cache import sha256_hex
 
-    return _sha256_hex(blob)
+    return sha256_hex(blob)
 
 
 def _cache_file(binary: str, env: Mapping[str, str], home: str, cache_dir: str | None) -> str | None:

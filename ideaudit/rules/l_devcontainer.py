@@ -45,13 +45,26 @@ def path_replaced(audit: Audit) -> Iterator[Finding]:
                     "L020",
                     Severity.ERROR,
                     f"{block} sets PATH to '{item.value}' in {short(Location(dc.path), local.root)}, "
-                    "dropping the container's PATH "
-                    "(go, gopls and dlv are no longer found)",
+                    f"dropping the container's PATH {_what_is_lost(item.value)}",
                     None,
                     fix=f'"remoteEnv": {{"PATH": "{item.value.rstrip(":")}:${{containerEnv:PATH}}"}}',
                     location=item.location,
                     variable="PATH",
                 )
+
+
+# Where the Go images and the devcontainer Go feature put go and the tools it installs
+# (GOPATH=/go: gopls, dlv): a hard-coded PATH that lists them still finds them.
+_GO_DIRS = (("/usr/local/go/bin", "go"), ("/go/bin", "gopls and dlv"))
+
+
+def _what_is_lost(value: str) -> str:
+    """What the hard-coded PATH loses, said only as far as it is true."""
+    entries = {e.rstrip("/") for e in value.split(":")}
+    lost = [tools for folder, tools in _GO_DIRS if folder not in entries]
+    if not lost:
+        return "(go and its tools are still listed; whatever else the image or a feature adds is not)"
+    return f"({', '.join(lost)} {'is' if lost == ['go'] else 'are'} no longer found)"
 
 
 @rule(

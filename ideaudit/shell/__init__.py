@@ -1,2 +1,2 @@
-"""Capturing a login shell's environment: start-up files, process control, dump parsing,
-cache, tracing."""
+"""Capturing a login shell's environment: profiles and start-up files, process control,
+dump parsing, cache, the capture, tracing, start-up analysis."""

@@ -1,6 +1,10 @@
-"""Read an environment dump a user hands us (``--ide-env FILE``).
+"""Read environment dumps: the ones our captured shells write, and one a user hands us.
 
-Three formats, detected from the bytes:
+A captured shell writes ``env -0`` (NUL-separated ``KEY=VALUE``), or, for bash, the
+output of its ``declare -px`` builtin (no extra process): :func:`parse_nul_env` and
+:func:`parse_declare` read those.
+
+A user's dump (``--ide-env FILE``) comes in three formats, detected from the bytes:
 
 * NUL-separated ``KEY=VALUE`` entries: ``env -0`` output, ``/proc/PID/environ``;
 * a JSON object of strings (any text starting with ``{`` or ``[`` is taken for JSON):
@@ -22,9 +26,10 @@ import json
 import os
 import re
 
+from ideaudit._fast.lazyre import lazy_re
 from ideaudit.model import Location, Problem
 
-__all__ = ["load_env_dump", "parse_env_dump"]
+__all__ = ["load_env_dump", "parse_declare", "parse_env_dump", "parse_nul_env"]
 
 #: A variable name in the line format: shell names, plus ``.``, ``-`` and ``%`` that some
 #: tools use (``BASH_FUNC_f%%`` is how bash exports a function).
@@ -165,3 +170,115 @@ def load_env_dump(path: str | os.PathLike[str]) -> tuple[dict[str, str] | None, 
     if not env and problems:
         return None, problems
     return env, problems
+
+
+# --------------------------------------------------------------------------- captured dumps
+
+
+_DECLARE = lazy_re(r"(?:declare -[A-Za-z]*|export) ([A-Za-z_][A-Za-z0-9_]*)")
+_C_ESCAPES = {
+    "a": 7, "b": 8, "e": 27, "E": 27, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11,
+    "\\": 92, "'": 39, '"': 34, "?": 63,
+}  # fmt: skip
+
+
+def parse_declare(data: bytes) -> dict[str, str] | None:
+    """The environment from bash's ``declare -px`` (None when it is not that).
+
+    Hand-written because no library reads bash's output: ``declare -x NAME="v"`` with
+    ``\\ \" \\$ \\``` escaped, ``declare -x NAME=$'...'`` (ANSI-C quoting, used for
+    newlines, control and non-ASCII bytes), ``declare -x NAME`` (exported, no value:
+    not in the environment), and ``export NAME=...`` in POSIX mode.
+    """
+    text = data.decode("utf-8", "surrogateescape")
+    env: dict[str, str] = {}
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _DECLARE.match(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        if pos < end and text[pos] == "=":
+            parsed = _bash_word(text, pos + 1)
+            if parsed is None:
+                return None
+            value, pos = parsed
+            if not text.startswith(("declare -a", "declare -A"), m.start()):
+                env[m.group(1)] = value
+        if pos < end:
+            if text[pos] != "\n":
+                return None
+            pos += 1
+    return env
+
+
+def _bash_word(text: str, pos: int) -> tuple[str, int] | None:
+    if text.startswith('"', pos):
+        out: list[str] = []
+        i = pos + 1
+        while i < len(text):
+            ch = text[i]
+            if ch == '"':
+                return "".join(out), i + 1
+            if ch == "\\" and i + 1 < len(text) and text[i + 1] in '"\\$`':
+                out.append(text[i + 1])
+                i += 2
+                continue
+            out.append(ch)
+            i += 1
+        return None
+    if text.startswith("$'", pos):
+        raw = bytearray()
+        i = pos + 2
+        while i < len(text):
+            ch = text[i]
+            if ch == "'":
+                return raw.decode("utf-8", "surrogateescape"), i + 1
+            if ch != "\\" or i + 1 >= len(text):
+                raw += ch.encode("utf-8", "surrogateescape")
+                i += 1
+                continue
+            nxt = text[i + 1]
+            if nxt in _C_ESCAPES:
+                raw.append(_C_ESCAPES[nxt])
+                i += 2
+            elif nxt in "01234567":
+                j = i + 1
+                while j < min(i + 4, len(text)) and text[j] in "01234567":
+                    j += 1
+                raw.append(int(text[i + 1 : j], 8) & 0xFF)
+                i = j
+            elif nxt in "xuU":
+                width = {"x": 2, "u": 4, "U": 8}[nxt]
+                j = i + 2
+                while j < min(i + 2 + width, len(text)) and text[j] in "0123456789abcdefABCDEF":
+                    j += 1
+                if j == i + 2:
+                    raw += text[i : i + 2].encode()
+                else:
+                    code = int(text[i + 2 : j], 16)
+                    raw += bytes([code]) if nxt == "x" else chr(code).encode("utf-8", "surrogatepass")
+                i = j
+            elif nxt == "c" and i + 2 < len(text):
+                raw.append(ord(text[i + 2]) & 0x1F)
+                i += 3
+            else:
+                raw += text[i : i + 2].encode("utf-8", "surrogateescape")
+                i += 2
+        return None
+    # Unquoted (bash never prints it, but POSIX-mode output could): up to the line end.
+    stop = text.find("\n", pos)
+    stop = len(text) if stop < 0 else stop
+    return text[pos:stop], stop
+
+
+def parse_nul_env(data: bytes) -> dict[str, str]:
+    """``env -0`` output as a dict; an entry without ``=`` is skipped (a captured shell's
+    dump, not a user's file: nothing to report it to)."""
+    env: dict[str, str] = {}
+    for entry in data.split(b"\0"):
+        key, sep, value = entry.partition(b"=")
+        if not sep or not key:
+            continue
+        env[key.decode("utf-8", "surrogateescape")] = value.decode("utf-8", "surrogateescape")
+    return env

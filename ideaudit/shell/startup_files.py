@@ -33,7 +33,18 @@ from collections.abc import Callable, Mapping, Sequence
 from ideaudit._fast.lazyre import lazy_re
 from ideaudit._fast.record import field, record
 from ideaudit.model import Location, ShellSnapshot
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import (
+    cache as shell_cache,
+)
+from ideaudit.shell import (
+    capture as shell_capture,
+)
+from ideaudit.shell import (
+    process as shell_process,
+)
+from ideaudit.shell import (
+    profiles as shell_profiles,
+)
 from ideaudit.shell.trace import (
     Assignment,
     Trace,
@@ -141,7 +152,7 @@ class StartupAnalysis:
 
 def variant_label(shell: str, profile: str) -> str:
     """``bash -i -l`` for a profile: the shell's name and its start-up flags."""
-    argv = shell_env.shell_argv(shell, profile, "")
+    argv = shell_profiles.shell_argv(shell, profile, "")
     flags = [a for a in argv[1:-1] if a not in ("-c", "-Command")]
     return " ".join([os.path.basename(shell), *(flags or ["-c"])])
 
@@ -176,18 +187,18 @@ def _read(path: str) -> list[str]:
 def _user_files(shell: str, home: str, base: Mapping[str, str]) -> list[str]:
     """Existing start-up files under ``home`` that any variant reads, in reading order,
     plus the alias files rc files conventionally source."""
-    kind = shell_env.shell_kind(shell)
+    kind = shell_profiles.shell_kind(shell)
     seen: dict[str, None] = {}
     prefix = home.rstrip("/") + "/"
-    for profile in ("terminal", "vscode", *shell_env.VARIANTS):
-        for f in shell_env.startup_files(shell, home, profile, base):
+    for profile in ("terminal", "vscode", *shell_profiles.VARIANTS):
+        for f in shell_profiles.startup_files(shell, home, profile, base):
             if f.startswith(prefix):
                 seen[f] = None
     extras = {"bash": (".bash_aliases", ".aliases"), "zsh": (".zsh_aliases", ".aliases")}
     for name in extras.get(kind, ()):
         seen[os.path.join(home, name)] = None
     if kind == "fish":
-        _, _, config = shell_env._fish_dirs(shell, home, base)
+        _, _, config = shell_profiles.fish_dirs(shell, home, base)
         seen[os.path.join(config, "functions", "go.fish")] = None
     return [f for f in seen if os.path.isfile(f)]
 
@@ -278,7 +289,7 @@ CAPTURE = "capture"  # its own shell run
 BASE = "base"  # it reads no start-up file: the session environment is its result
 
 #: The variable names whose mention in a start-up file means the IDE's marker may matter.
-_MARKER_NAMES = {profile: name for profile, (name, _) in shell_env.MARKERS.items()}
+_MARKER_NAMES = {profile: name for profile, (name, _) in shell_profiles.MARKERS.items()}
 
 
 _SOURCED = lazy_re(r"""(?:^|[;&|{]\s*)(?:source|\.)\s+["']?([^\s"';|&)]+)""", re.MULTILINE)
@@ -330,23 +341,25 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
     path: ``bash -i -l`` with and without ``VSCODE_RESOLVING_ENVIRONMENT=1`` is one run
     then; real rc files do test it, mostly to skip tmux or shell-wrapper start-ups); it
     is ``BASE`` when its mode reads no start-up file at all (``bash -c``: the result is
-    the session environment); otherwise ``CAPTURE``.  Empty for shells whose start-up is not explained.
+    the session environment); otherwise ``CAPTURE``.  ``login`` is ``plain`` when zsh's
+    login-only files do nothing (:func:`ideaudit.shell.derive.login_is_plain`).  Empty for
+    shells whose start-up is not explained.
     """
-    kind = shell_env.shell_kind(shell)
+    kind = shell_profiles.shell_kind(shell)
     if kind not in EXPLAINED:
         return {}
-    sources = [p for p in ("terminal", *captured) if p in captured and p in shell_env.PROFILES]
+    sources = [p for p in ("terminal", *captured) if p in captured and p in shell_profiles.PROFILES]
     plan: dict[str, str] = {}
-    for variant in shell_env.VARIANTS:
-        mode = shell_env._mode(shell, variant)
+    for variant in shell_profiles.VARIANTS:
+        mode = shell_profiles.mode(shell, variant)
         how = CAPTURE
         for profile in dict.fromkeys(sources):
-            if shell_env._mode(shell, profile) != mode:
+            if shell_profiles.mode(shell, profile) != mode:
                 continue
             marker = _MARKER_NAMES.get(profile)
             if marker is not None:
-                files = shell_env.startup_files(shell, home, profile, base)
-                files += shell_env._cache_inputs(shell, home, base)
+                files = shell_profiles.startup_files(shell, home, profile, base)
+                files += shell_cache.cache_inputs(shell, home, base)
                 zdotdir = base.get("ZDOTDIR") or home
                 if _mentions(list(dict.fromkeys(files)), marker, home, zdotdir):
                     continue
@@ -355,6 +368,11 @@ def variant_plan(shell: str, home: str, base: Mapping[str, str], captured: Seque
         if how == CAPTURE and _reads_nothing(shell, kind, home, variant, base):
             how = BASE
         plan[variant] = how
+    if plan.get("login") == CAPTURE and plan.get("plain") == CAPTURE:
+        from ideaudit.shell.derive import login_is_plain
+
+        if login_is_plain(shell, home, base):
+            plan["login"] = "plain"  # one run of `zsh -c` stands for `zsh -l` too
     return plan
 
 
@@ -364,21 +382,21 @@ def _reads_nothing(shell: str, kind: str, home: str, variant: str, base: Mapping
         return False
     if kind == "fish":  # fish always runs its own share/config.fish
         return False
-    return not any(os.path.exists(f) for f in shell_env.startup_files(shell, home, variant, base))
+    return not any(os.path.exists(f) for f in shell_profiles.startup_files(shell, home, variant, base))
 
 
 def _from_base(shell: str, home: str, variant: str, base: Mapping[str, str]) -> ShellSnapshot:
     """The snapshot of a start-up that reads no file: the session environment itself
     (what the shell adds on its own, PWD, SHLVL, ``_``, is noise a capture drops too)."""
-    env = {k: v for k, v in base.items() if k not in shell_env.NOISE and k not in _MARKER_NAMES.values()}
+    env = {k: v for k, v in base.items() if k not in shell_profiles.NOISE and k not in _MARKER_NAMES.values()}
     return ShellSnapshot(
         shell=shell,
         profile=variant,
-        argv=tuple(shell_env.shell_argv(shell, variant, "")),
+        argv=tuple(shell_profiles.shell_argv(shell, variant, "")),
         env=env,
         duration=0.0,
         exit_status=0,
-        startup_files=tuple(shell_env.startup_files(shell, home, variant, base)),
+        startup_files=tuple(shell_profiles.startup_files(shell, home, variant, base)),
     )
 
 
@@ -400,7 +418,7 @@ def plan_wave(
 ) -> tuple[list[str], dict[str, str]]:
     """:func:`wave` and the :func:`variant_plan` it follows (pass it to
     :func:`analyze_startup`, which would otherwise read the start-up files again)."""
-    if shell_env.shell_kind(shell) not in EXPLAINED:
+    if shell_profiles.shell_kind(shell) not in EXPLAINED:
         return [], {}
     extra = [] if "vscode" in profiles else ["vscode"]
     plan = variant_plan(shell, home, base, [*profiles, "vscode"])
@@ -412,11 +430,11 @@ def plan_wave(
 def _hint_path(shell: str, home: str, base: Mapping[str, str], cache_dir: str | None) -> str | None:
     """Where the last analysis of this shell, HOME and session left its divergence hint."""
     if cache_dir is None:
-        cache_dir = shell_env.default_cache_dir()
+        cache_dir = shell_cache.default_cache_dir()
     if not cache_dir:
         return None
     parts = ["hint1", os.path.realpath(shell), home, *(f"{k}={v}" for k, v in sorted(base.items()))]
-    key = shell_env._sha256_hex("\0".join(parts).encode("utf-8", "surrogateescape"))
+    key = shell_cache.sha256_hex("\0".join(parts).encode("utf-8", "surrogateescape"))
     return os.path.join(cache_dir, "startup-hint", key)
 
 
@@ -427,7 +445,7 @@ def expects_divergence(shell: str, home: str, base: Mapping[str, str], cache_dir
     scan cold: a cold scan then starts the trace with its other shells instead of after
     them, betting that one edit rarely fixes every divergence (a wrong bet costs a
     trace run that is cached, not a wait)."""
-    if shell_env.shell_kind(shell) not in ("bash", "zsh"):  # the others are read, not run
+    if shell_profiles.shell_kind(shell) not in ("bash", "zsh"):  # the others are read, not run
         return False
     path = _hint_path(shell, home, base, cache_dir)
     return path is not None and os.path.exists(path)
@@ -446,7 +464,7 @@ def _remember_divergence(path: str | None, diverged: bool) -> None:
 
 def _together(jobs: Sequence[Callable[[], None]]) -> None:
     """Run the jobs at once (each starts shells; none waits for another)."""
-    shell_env.run_all(lambda i: jobs[int(i)](), [str(i) for i in range(len(jobs))])
+    shell_process.run_all(lambda i: jobs[int(i)](), [str(i) for i in range(len(jobs))])
 
 
 def _path_entries(
@@ -507,7 +525,7 @@ def analyze_startup(
     trace the caller already ran (speculatively, with the other shells), ``plan`` the
     :func:`variant_plan` it followed.
     """
-    kind = shell_env.shell_kind(shell)
+    kind = shell_profiles.shell_kind(shell)
     if kind not in EXPLAINED:
         return StartupAnalysis(shell, kind, home, terminal, ide, timeout)
     have: dict[str, ShellSnapshot] = {**(captured or {}), "terminal": terminal}
@@ -520,7 +538,7 @@ def analyze_startup(
         todo = [p for p in profiles if p not in have]
         if todo:
             have.update(
-                shell_env.capture_many(
+                shell_capture.capture_many(
                     shell,
                     home,
                     todo,
@@ -614,7 +632,7 @@ def analyze_startup(
                 break
         sources = _mentions_bashrc(login_file, home)
     ide_reads = tuple(
-        f for f in shell_env.startup_files(shell, home, "vscode", base_env) if os.path.isfile(f)
+        f for f in shell_profiles.startup_files(shell, home, "vscode", base_env) if os.path.isfile(f)
     )
     shims = tuple(e for e in _entries(terminal.env.get("PATH")) if _SHIM_DIRS.search(e))
     return StartupAnalysis(

@@ -35,20 +35,17 @@ are cached like shell snapshots, keyed by the stat of the start-up files.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ideaudit._fast.lazyre import lazy_re
 from ideaudit._fast.record import record
 from ideaudit.model import Location
-from ideaudit.shell import capture as shell_env
-
-if TYPE_CHECKING:
-    import subprocess
+from ideaudit.shell import cache, process
+from ideaudit.shell.profiles import shell_argv, shell_kind, startup_files
 
 __all__ = [
     "Assignment",
@@ -352,79 +349,6 @@ def origin_of(assignments: Iterable[Assignment], name: str, entry: str | None = 
 # --------------------------------------------------------------------------- running
 
 
-def _run_traced(
-    argv: list[str],
-    env: Mapping[str, str],
-    cwd: str | None,
-    timeout: float,
-    stderr_fd: int | None,
-    pass_fds: tuple[int, ...],
-) -> str | None:
-    """Run the traced start-up; an error message, or None.
-
-    Output goes to files, not pipes, so a background process an rc file leaves behind
-    cannot hold us; on timeout the session is killed as :func:`shell.capture` does, and
-    what left it is adopted and killed by :mod:`ideaudit.shell.reaper`.
-    """
-    import signal
-    import subprocess  # imported here: a warm scan never traces, and this costs ~5 ms
-
-    from ideaudit.shell import reaper
-
-    with reaper.adopting():
-        try:
-            proc = reaper.spawn(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr_fd if stderr_fd is not None else subprocess.DEVNULL,
-                env=dict(env),
-                cwd=cwd,
-                start_new_session=True,
-                pass_fds=pass_fds,
-            )
-        except OSError as exc:
-            return f"cannot start {argv[0]}: {exc.strerror or exc}"
-        try:
-            _wait(proc, timeout)
-        except subprocess.TimeoutExpired:
-            reaper.finish(proc, kill=True)
-            return f"timed out after {timeout:.1f} s"
-        finally:
-            if proc.returncode is None:  # an unexpected error in _wait
-                reaper.finish(proc, kill=True)
-        # Whatever it left running in its process group goes too: nobody reads its output.
-        # (Not the /proc scan of reaper.kill_session: that costs more than a bash start-up;
-        # the reaper adopts and kills the rest when the block ends.)
-        with contextlib.suppress(OSError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        reaper.release(proc.pid)
-        if not reaper.adoption_active():
-            reaper.kill_session(proc.pid, time.perf_counter() + 1.0)
-    return None
-
-
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> None:
-    """``proc.wait(timeout)`` without its polling: Popen.wait with a timeout sleeps in
-    growing steps (up to 50 ms), a third of a bash start-up on average.  A pidfd
-    (Linux >= 5.3) wakes us the moment the shell exits."""
-    import select
-    import subprocess
-
-    try:
-        pidfd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):
-        proc.wait(timeout=timeout)
-        return
-    try:
-        ready, _, _ = select.select([pidfd], [], [], timeout)
-        if not ready:
-            raise subprocess.TimeoutExpired(proc.args, timeout)
-        proc.wait()
-    finally:
-        os.close(pidfd)
-
-
 def _quote(path: str) -> str:
     return "'" + path.replace("'", "'\\''") + "'"
 
@@ -468,28 +392,28 @@ def _trace_bash(
     tmpdir: str,
     wrapper_dir: str | None = None,
 ) -> tuple[list[Assignment], str | None]:
-    """bash with ``BASH_XTRACEFD`` on a pipe that :func:`shell._run` reads as it runs
+    """bash with ``BASH_XTRACEFD`` on a pipe that :func:`process.run` reads as it runs
     (no trace file to create and read back), the wrapper rc file kept in the cache."""
     env = dict(base)
     r, w = os.pipe()
     env["BASH_XTRACEFD"] = str(w)
     wrapper, temporary = "", False
-    login = "-l" in shell_env.shell_argv(shell, profile, ":")
+    login = "-l" in shell_argv(shell, profile, ":")
     try:
         if login:
             env["PS4"] = "+${BASH_SOURCE}:${LINENO}: "
-            argv = [shell, "-x", *shell_env.shell_argv(shell, profile, ":")[1:]]
+            argv = [shell, "-x", *shell_argv(shell, profile, ":")[1:]]
         else:
             lines = ["PS4='+${BASH_SOURCE}:${LINENO}: '", "set -x"]
-            for f in shell_env.startup_files(shell, home, profile, base):
+            for f in startup_files(shell, home, profile, base):
                 lines.append(f"[ -f {_quote(f)} ] && . {_quote(f)}")
             wrapper, temporary = _persistent(wrapper_dir, tmpdir, "ideaudit-rc-", "\n".join(lines) + "\n")
             argv = [shell, "--rcfile", wrapper, "-i", "-c", ":"]
         cwd = home if os.path.isdir(home) else None
-        _, timed_out, _, _, data = shell_env._run(argv, env, cwd, timeout, time.perf_counter(), (r, w))
-        r = w = -1  # _run closed both
-        error = f"timed out after {timeout:.1f} s" if timed_out else None
-        text = data.decode("utf-8", "replace")
+        pipe, r, w = (r, w), -1, -1  # process.run closes both
+        outcome = process.run(argv, env, cwd, timeout, time.perf_counter(), pipe)
+        error = f"timed out after {timeout:.1f} s" if outcome.timed_out else None
+        text = outcome.data.decode("utf-8", "replace")
         return parse_bash_trace(text, home, [wrapper] if wrapper else []), error
     except OSError as exc:
         return [], f"cannot start {shell}: {exc.strerror or exc}"
@@ -542,33 +466,30 @@ def _trace_zsh(
     tmpdir: str,
     wrapper_dir: str | None = None,
 ) -> tuple[list[Assignment], str | None]:
-    import tempfile
-
     nonce = "@ideaudit-" + os.urandom(8).hex() + "@"  # not `secrets`: its import costs ~5 ms
-    fd, out = tempfile.mkstemp(prefix="ideaudit-trace-", dir=tmpdir)
+    env = dict(base)
+    env["PS4"] = nonce + "+%x:%I> "
+    # Trace the user's files only: `zsh -x` would also trace every line of the
+    # system rc files (Debian's /etc/zsh/zshrc alone makes it ~1.5x a plain start).
+    # ZDOTDIR points at wrappers that turn xtrace on around each user file; the
+    # user's own ZDOTDIR (or HOME) is restored for what those files see.
+    user_zdot = base.get("ZDOTDIR") or home
+    zdot, temporary = _zsh_wrappers(user_zdot, wrapper_dir, tmpdir)
+    env["ZDOTDIR"] = zdot
+    argv = shell_argv(shell, profile, ":")
+    cwd = home if os.path.isdir(home) else None
     try:
-        env = dict(base)
-        env["PS4"] = nonce + "+%x:%I> "
-        # Trace the user's files only: `zsh -x` would also trace every line of the
-        # system rc files (Debian's /etc/zsh/zshrc alone makes it ~1.5x a plain start).
-        # ZDOTDIR points at wrappers that turn xtrace on around each user file; the
-        # user's own ZDOTDIR (or HOME) is restored for what those files see.
-        user_zdot = base.get("ZDOTDIR") or home
-        zdot, temporary = _zsh_wrappers(user_zdot, wrapper_dir, tmpdir)
-        env["ZDOTDIR"] = zdot
-        argv = shell_env.shell_argv(shell, profile, ":")
-        error = _run_traced(argv, env, home if os.path.isdir(home) else None, timeout, fd, ())
+        # zsh has no XTRACEFD: the trace is its stderr, kept (nonce lines only count).
+        outcome = process.run(argv, env, cwd, timeout, time.perf_counter(), keep_stderr=True)
+    except OSError as exc:
+        return [], f"cannot start {shell}: {exc.strerror or exc}"
+    finally:
         if temporary:
             import shutil
 
             shutil.rmtree(zdot, ignore_errors=True)
-        with open(out, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-        return parse_zsh_trace(text, nonce, home), error
-    finally:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(out)
+    error = f"timed out after {timeout:.1f} s" if outcome.timed_out else None
+    return parse_zsh_trace(outcome.data.decode("utf-8", "replace"), nonce, home), error
 
 
 def _to_json(trace: Trace) -> dict[str, Any]:
@@ -607,55 +528,33 @@ def _from_json(data: Any) -> Trace | None:
 
 def _cache_path(shell: str, home: str, profile: str, base: Mapping[str, str], cache_dir: str) -> str:
     resolved = os.path.realpath(shell)
-    files = shell_env._cache_inputs(shell, home, base)
-    key = shell_env._cache_key(resolved, "trace:" + profile, home, base, files)
+    files = cache.cache_inputs(shell, home, base)
+    key = cache.cache_key(resolved, "trace:" + profile, home, base, files)
     return os.path.join(cache_dir, "trace", key + ".json")
 
 
 def _cache_write(path: str, trace: Trace) -> None:
     """Write the cache entry, unless it already says the same (a refreshed trace that
     found nothing new): a rename on ext4 costs as much as a bash start-up."""
-    import tempfile
-
     data = _to_json(trace)
-    data_same = {**data, "duration": None}
-    try:
-        with open(path, encoding="utf-8") as fh:
-            if {**json.load(fh), "duration": None} == data_same:
-                return
-    except (OSError, ValueError, TypeError):
-        pass
-    directory = os.path.dirname(path)
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
-    except OSError:
+    old = cache.read_json(path)
+    if isinstance(old, dict) and {**old, "duration": None} == {**data, "duration": None}:
         return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    cache.write_json(path, data)
 
 
 def _cache_read(path: str) -> Trace | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return _from_json(json.load(fh))
-    except (OSError, ValueError):
-        return None
+    return _from_json(cache.read_json(path))
 
 
 def is_cached(
     shell: str, home: str, profile: str, base_env: Mapping[str, str], cache_dir: str | None
 ) -> bool:
     """Whether :func:`trace_startup` would answer from its cache (runs nothing)."""
-    if shell_env.shell_kind(shell) not in ("bash", "zsh"):
+    if shell_kind(shell) not in ("bash", "zsh"):
         return True  # read statically: nothing to run
     if cache_dir is None:
-        cache_dir = shell_env.default_cache_dir()
+        cache_dir = cache.default_cache_dir()
     return bool(cache_dir) and _cache_read(_cache_path(shell, home, profile, base_env, cache_dir)) is not None
 
 
@@ -675,8 +574,8 @@ def trace_startup(
     read statically.  Never raises for a broken rc file: ``error`` says what happened
     and whatever was traced before it is kept.
     """
-    kind = shell_env.shell_kind(shell)
-    files = shell_env.startup_files(shell, home, profile, base_env)
+    kind = shell_kind(shell)
+    files = startup_files(shell, home, profile, base_env)
     if kind not in ("bash", "zsh"):
         existing = [f for f in files if os.path.isfile(f)]
         items = parse_fish_files(existing, home) if kind == "fish" else parse_sh_files(existing, home)
@@ -684,7 +583,7 @@ def trace_startup(
 
     cache_file: str | None = None
     if cache_dir is None:
-        cache_dir = shell_env.default_cache_dir()
+        cache_dir = cache.default_cache_dir()
     if cache_dir:
         cache_file = _cache_path(shell, home, profile, base_env, cache_dir)
         if not refresh:
@@ -693,7 +592,7 @@ def trace_startup(
                 return hit
 
     t0 = time.perf_counter()
-    tmpdir = shell_env._dump_dir()
+    tmpdir = process.dump_dir()
     try:
         if kind == "bash":
             items, error = _trace_bash(shell, home, profile, base_env, timeout, tmpdir, cache_dir or None)

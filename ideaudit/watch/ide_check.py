@@ -13,7 +13,7 @@ from typing import Any
 
 from ideaudit.ide.environment import VSCODE_PROCESS_NAMES
 from ideaudit.model import EnvInput, IdeProcess
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import profiles as shell_profiles
 
 #: GoLand: the native launcher or script (the JVM is recognised by its command line).
 GOLAND_NAMES = ("goland", "goland64", "goland.sh", "GoLand")
@@ -126,12 +126,12 @@ def env_inputs(shell: str, home: str, goenv_file: str | None) -> tuple[EnvInput,
     so its shell files count there.  Files that do not exist are left out: deleting
     one is also a change, but its time is unknown.
     """
-    base = shell_env.session_base_env(home, shell)
+    base = shell_profiles.session_base_env(home, shell)
     ides_of: dict[str, list[str]] = {}
-    for f in shell_env.startup_files(shell, home, "vscode", base):
+    for f in shell_profiles.startup_files(shell, home, "vscode", base):
         ides_of.setdefault(f, []).append("vscode")
     if sys.platform == "darwin":
-        for f in shell_env.startup_files(shell, home, "jetbrains", base):
+        for f in shell_profiles.startup_files(shell, home, "jetbrains", base):
             ides_of.setdefault(f, []).append("goland")
     result: list[EnvInput] = []
     for path, ides in ides_of.items():

@@ -20,7 +20,8 @@ import sys
 from collections.abc import Iterable, Mapping
 
 from ideaudit._fast.record import record
-from ideaudit.shell import capture as shell_env
+from ideaudit.shell import cache as shell_cache
+from ideaudit.shell import profiles as shell_profiles
 from ideaudit.workspace import find_go_mod
 
 #: Files inside these folders (relative to a workspace folder) are IDE configuration;
@@ -166,8 +167,8 @@ def make_plan(
     # The shell capture's inputs: exactly what its cache is keyed on, so an event here
     # and a cache miss mean the same thing.
     shell_files: set[str] = set()
-    base = shell_env.session_base_env(home, shell)
-    for item in shell_env._cache_inputs(shell, home, base):
+    base = shell_profiles.session_base_env(home, shell)
+    for item in shell_cache.cache_inputs(shell, home, base):
         shell_files.add(item)
         if os.path.isdir(item) or item.endswith(".d"):
             add_pattern(item, ANY)  # a snippet folder (/etc/profile.d, conf.d), maybe not there yet

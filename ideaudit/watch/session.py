@@ -7,7 +7,7 @@ How it fits together:
   findings of the last one, so each audit is reported as a difference (new and resolved
   findings, keyed by :func:`~ideaudit.watch.output.finding_key`).  The login shell is
   captured again only when an input of the capture changed (``refresh=True``); otherwise
-  the capture cache of :mod:`ideaudit.shell.capture`, keyed by the stat of the start-up
+  the capture cache of :mod:`ideaudit.shell.cache`, keyed by the stat of the start-up
   files, answers in well under a millisecond.  A whole warm re-audit of a sample
   workspace takes ~3 ms, so configuration files are simply read again (each is a few
   hundred bytes; the JSONC parser handles them in microseconds) rather than cached
@@ -160,7 +160,7 @@ class Session:
     def audit(self, changed: Collection[str] = ()) -> AuditOutcome:
         """Audit now; ``changed`` are the paths that triggered it."""
         from ideaudit.redact import scrub_report
-        from ideaudit.shell import capture as shell_env
+        from ideaudit.shell import profiles as shell_profiles
 
         t0 = time.perf_counter()
         plan = self.plan
@@ -227,7 +227,7 @@ class Session:
             folders=[fc.folder.path for fc in audit.vscode] or [target.root],
             root=target.root,
             code_workspace=target.code_workspace,
-            shell=shell if os.path.isabs(shell) else shell_env.default_shell(),
+            shell=shell if os.path.isabs(shell) else shell_profiles.default_shell(),
             home=home,
             shell_env_vars=terminal.env,
             user_settings=user_settings_path(opts.scan.vscode_user_dir, home),
