@@ -10,6 +10,10 @@ notes its RSS, then reads and parses the file the way a scan does and reads the
 high-water mark (``VmHWM``).  The ratio is ``(peak - RSS before) / file size``.
 Sizes default to just under each cap; pass ``--scale 0.25`` for a quicker run.
 
+The same children report the CPU time (user + system) of that read and parse, so a
+change that saves memory can be seen not to cost speed: CPU time, not wall time,
+because the machines this runs on are shared and wall time there is mostly noise.
+
     python bench/memory.py [--scale S] [--runs N]
 """
 
@@ -31,6 +35,9 @@ CHILD = r"""
 import json, resource, sys
 sys.path.insert(0, {root!r})
 kind, path = sys.argv[1], sys.argv[2]
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 from ideaudit.sources import jsonc, envfile, xmlpos, vscode, goland  # noqa: F401 (baseline)
 import defusedxml.ElementTree, xml.parsers.expat  # noqa: F401 (loaded lazily by a scan)
 def status(key):
@@ -43,6 +50,7 @@ try:  # Linux >= 4.0: reset the high-water mark so the imports' transient peak i
 except OSError:  # elsewhere: ru_maxrss, which may hide small inputs under the imports' peak
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = cpu()
 if kind in ("settings", "launch"):
     doc = jsonc.load_jsonc(path)
     assert not isinstance(doc, jsonc.Problem), doc
@@ -55,8 +63,9 @@ elif kind == "workspace.xml":
 elif kind == "envfile":
     entries, problems = envfile.load_envfile(path, {{}})
     assert entries and not problems
+seconds = cpu() - started
 after = peak()
-print(json.dumps({{"before_kib": before, "after_kib": after}}))
+print(json.dumps({{"before_kib": before, "after_kib": after, "cpu_s": seconds}}))
 """
 
 
@@ -133,7 +142,7 @@ def main() -> int:
             path = os.path.join(tmp, name)
             Path(path).write_text(make(int(cap * args.scale)), encoding="utf-8")
             size = os.path.getsize(path)
-            ratios, grown = [], []
+            ratios, grown, cpu = [], [], []
             for _ in range(args.runs):
                 out = subprocess.run(
                     [sys.executable, "-c", child, kind, path], capture_output=True, text=True, check=True
@@ -141,13 +150,15 @@ def main() -> int:
                 data = json.loads(out)
                 growth = (data["after_kib"] - data["before_kib"]) * 1024
                 grown.append(growth)
+                cpu.append(data["cpu_s"])
                 ratios.append(growth / size)
             ratio = statistics.median(ratios)
             worst = max(worst, ratio)
             print(
                 f"{kind:14} {size / 2**20:7.1f} MiB (cap {cap / 2**20:.0f} MiB): peak +"
                 f"{statistics.median(grown) / 2**20:7.1f} MiB = {ratio:4.2f}x its size "
-                f"(median of {args.runs}; runs {', '.join(f'{r:.2f}' for r in ratios)})"
+                f"(median of {args.runs}; runs {', '.join(f'{r:.2f}' for r in ratios)}); "
+                f"CPU {statistics.median(cpu) * 1000:.0f} ms"
             )
     verdict = "within" if worst <= BUDGET else "OVER"
     print(f"worst {worst:.2f}x: {verdict} the {BUDGET:.0f}x budget")

@@ -443,3 +443,33 @@ def test_100kb_settings_parse_without_json5(monkeypatch: pytest.MonkeyPatch) -> 
     d = parse_jsonc(big_settings(100_000), "settings.json")
     assert isinstance(d, JsoncDocument)
     assert d.get("k7") == "v // not a comment"
+
+
+# -- the compact index (memory bound) ----------------------------------------------------
+
+
+def test_text_is_given_back_exactly_after_blanking() -> None:
+    """The document keeps the blanked text and what was blanked; ``text`` is the file."""
+    text = (
+        '\ufeff{\r\n  // a comment\r\n  "a": 1, /* multi\r\n line */ "b": [1, 2,],\u00a0\r\n'
+        '  "c": {"d": "é", },\r\n}\r\n'
+    )
+    d = doc(text)
+    assert d.text == text
+    assert d.data == {"a": 1, "b": [1, 2], "c": {"d": "é"}}
+    assert value_text(d, "c", "d") == '"é"'
+    assert d.key_location("b") == Location("settings.json", 4, 10)
+    assert d.member_at(4, 10) == ("b",)
+
+
+def test_large_objects_and_arrays_keep_lookups_and_the_last_duplicate() -> None:
+    members = ", ".join(f'"k{i}": {{"v": [{i}, {i + 1}]}}' for i in range(100))
+    d = doc("{" + members + ', "k7": {"v": [0]}, "arr": [' + ", ".join(str(i) for i in range(50)) + "]}")
+    for i in range(100):
+        path = (f"k{i}", "v", 1 if i != 7 else 0)
+        span = d.span(*path)
+        assert span is not None and d.text[span.start : span.end] == str(i + 1 if i != 7 else 0)
+        key = d.span(f"k{i}")
+        assert key is not None and d.member_at(key.key_line, key.key_col) == (f"k{i}",)  # type: ignore[arg-type]
+    assert d.span("k7", "v", 1) is None  # the earlier "k7" is hidden, as in the values
+    assert value_text(d, "arr", 49) == "49" and d.span("arr", 50) is None

@@ -240,3 +240,53 @@ def test_cli_fix_of_a_non_ascii_run_config_leaves_valid_xml(tmp_path: Path, cach
     kept = [line for line in original.splitlines(keepends=True) if 'name="PATH"' not in line]
     assert all(line in after for line in kept)
     assert not re.search(r'value="[^"]*"\s+value=', after)
+
+
+# -- attributes read from the text (the memory bound: no dict per element) -------------
+
+
+def _expat_attrs(raw: bytes) -> list[dict[str, str]]:
+    """Every element's attributes as expat itself gives them, set up as ElementTree
+    (and so defusedxml) sets it up: namespaces on, ``}`` between URI and name."""
+    from xml.parsers import expat
+
+    found: list[dict[str, str]] = []
+    parser = expat.ParserCreate("utf-8", "}")
+    parser.StartElementHandler = lambda tag, attrs: found.append(attrs)
+    parser.Parse(raw, True)
+    return found
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # entities, character references, literal line breaks and tabs (normalised to
+        # spaces, CRLF counting as one), '>' and the other quote inside a value
+        b'<r a="x&amp;y&lt;&gt;&quot;&apos;" b="1&#10;2&#x41;&#13;" c="l1\r\nl2\nl3\rl4\tt">'
+        b'<e d=\'say "hi" > there\' e = "sp aced"\n  f=""/></r>',
+        "<r><e v=\"é😀&#x1F600;\" w='ü'/>\r\n<e/></r>".encode(),
+        # namespaces and a DTD that adds a default attribute: expat's own dicts are kept
+        b'<r xmlns:x="urn:x"><e x:a="1" b="2"/></r>',
+        b'<!DOCTYPE r [<!ATTLIST e d CDATA "def">]><r><e/><e d="own"/></r>',
+    ],
+)
+def test_attributes_are_what_expat_reads(raw: bytes) -> None:
+    doc, problems = parse_xml_bytes(raw, "a.xml")
+    assert doc is not None and not problems
+    nodes = list(doc.root.iter())
+    assert [n.attrs for n in nodes] == _expat_attrs(raw)
+    for node, expected in zip(nodes, _expat_attrs(raw), strict=True):
+        for name, value in expected.items():
+            assert node.get(name) == value
+        assert node.get("missing", "d") == "d"
+        for name, span in node.attr_spans.items():  # each written value's own text
+            assert doc.text[span[0] - 1] in "\"'" and doc.text[span[1]] == doc.text[span[0] - 1]
+            assert name in node.attrs or ":" in name
+
+
+def test_childless_elements_share_no_list_and_gain_one_with_a_child() -> None:
+    doc, _ = parse_xml_bytes(b"<r><a/><b><c/></b></r>", "c.xml")
+    assert doc is not None
+    a, b = doc.root.children
+    assert list(a.children) == [] and [c.tag for c in b.children] == ["c"]
+    assert a.find("x") is None and [n.tag for n in doc.root.iter()] == ["r", "a", "b", "c"]

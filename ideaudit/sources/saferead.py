@@ -14,9 +14,10 @@ source parser and every fixer that reads goes through :func:`read_bytes`:
 - refusals are :class:`ReadRefused`, an ``OSError`` whose ``strerror`` says why in
   words, so every caller's existing ``except OSError`` turns it into its E002 finding.
 
-Parsing costs a multiple of a file's size (``bench/memory.py`` measures it: about 16x
-for JSONC, 9x for XML and 10x for an envFile today), so the caps also bound memory: a
-scan's largest single parse stays under ~300 MiB.  They are still generous: real
+Parsing costs a multiple of a file's size (``bench/memory.py`` measures it: about 6x
+for a settings.json, 8x for a launch.json with its configurations, 3x for XML and 8x
+for an envFile), so the caps also bound memory: a scan's largest single parse stays
+under ~100 MiB.  They are still generous: real
 settings/launch files are kilobytes, and a GoLand ``workspace.xml`` of a big
 monorepo a few megabytes.
 """

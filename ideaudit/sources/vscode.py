@@ -89,6 +89,8 @@ class LaunchConfig:
     VS Code replaces top-level keys shallowly with those of the ``linux``/``osx``/
     ``windows`` block for the running platform: an ``osx.env`` replaces the whole
     ``env``, it does not merge.  ``from_platform`` lists the keys that came from it.
+    ``effective`` is the document's own dict when there is no platform block (a copy
+    per configuration doubled a large launch.json's memory): read it, never change it.
     """
 
     name: str
@@ -191,10 +193,14 @@ def launch_configs(doc: JsoncDocument, prefix: tuple[str | int, ...] = ()) -> li
     for i, raw in enumerate(configs):
         if not isinstance(raw, dict):
             continue
-        effective = {k: v for k, v in raw.items() if k not in ("linux", "osx", "windows")}
+        # Shared with the document's data unless a platform block changes it: a copy
+        # of every configuration doubled what a large launch.json costs in memory.
+        effective = raw
+        if "linux" in raw or "osx" in raw or "windows" in raw:
+            effective = {k: v for k, v in raw.items() if k not in ("linux", "osx", "windows")}
         block = raw.get(PLATFORM_KEY)
         replaced: tuple[str, ...] = ()
-        if isinstance(block, dict):
+        if isinstance(block, dict):  # then effective is a copy (the block is in raw)
             effective.update(block)
             replaced = tuple(block)
         name = effective.get("name")

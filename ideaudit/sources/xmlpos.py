@@ -22,6 +22,16 @@ there is one.  A file with merge-conflict markers (``<<<<<<<``) is reported as *
 parse problem at the first marker's line, before parsing: expat would otherwise report
 some confusing later error ("mismatched tag") far from the cause.
 
+Memory: a parse costs a small multiple of the file (``bench/memory.py``), so the
+file is held once, as the decoded text: the bytes are let go once decoded (expat is
+fed the text re-encoded a megabyte at a time), an element keeps its offsets and
+no copies of its text, and its attributes are read from the text when asked
+(:meth:`XNode.get`, :attr:`XNode.attrs`) rather than kept as a dict per element:
+a ``workspace.xml`` is mostly ``<property name=... value=.../>`` elements, and a
+dict and two strings for each cost five times their bytes.  A document that could
+make the text say something else than expat (namespaces, a DTD that declares
+attributes) keeps expat's attribute dicts instead.
+
 ``defusedxml``/``xml.etree`` are imported inside :func:`parse_xml` only, so importing this
 module costs nothing on a scan that has no JetBrains files.
 """
@@ -31,7 +41,8 @@ from __future__ import annotations
 import bisect
 import codecs
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ideaudit._fast.record import record
@@ -42,10 +53,26 @@ from ideaudit.model import Location, Problem
 #: may walk the tree) far from Python's recursion limit.
 MAX_DEPTH = 256
 
+#: Characters of text encoded and given to expat at a time.
+_CHUNK = 1 << 20
+
 _BOM = "\ufeff"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CONFLICT = re.compile(r"(?:^|(?<=[\r\n]))<{7}(?=[ \r\n]|$)")
 _NEWLINE = re.compile(r"\r\n?|\n")
 _ATTR = re.compile(r"""([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# The next attribute of a start tag, from the end of the tag name or the previous one.
+_NEXT_ATTR = re.compile(r"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# What expat changes in an attribute value (XML 1.0 sections 2.11, 3.3.3, 4.6): the
+# predefined entities and character references are replaced, and each literal line
+# break (``\r\n`` counting as one) or tab becomes a space.
+_ATTR_ESCAPE = re.compile(r"&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));|\r\n|[\t\n\r]")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# Text that lets expat's attributes differ from what the start tag says: namespace
+# declarations and prefixes (expat runs with namespaces on), and a DTD (default
+# values, tokenized types).  Such a document keeps expat's dicts.
+_EXPAT_ATTRS = re.compile(r"xmlns|xml:|<!DOCTYPE")
+_NOT_BLANK = re.compile(r"[^ \t\r\n\ufeff]")
 # The rest of a start tag after its name: anything but quotes and '>', or a quoted
 # value (which may hold '>' when a file was written by hand), up to the closing '>'.
 _TAG_REST = re.compile(r"""(?:[^"'>]++|"[^"]*+"|'[^']*+')*+>""")
@@ -70,12 +97,30 @@ _NOT_FILE_ENCODINGS = frozenset(
 )
 
 
+def _unescape_match(m: re.Match[str]) -> str:
+    if m.group(3) is not None:
+        return _ENTITIES[m.group(3)]
+    if m.group(1) is not None:
+        return chr(int(m.group(1), 16))
+    if m.group(2) is not None:
+        return chr(int(m.group(2)))
+    return " "
+
+
+def _attr_value(raw: str) -> str:
+    """An attribute's value as expat gives it, from its text between the quotes."""
+    if "&" not in raw and "\n" not in raw and "\r" not in raw and "\t" not in raw:
+        return raw  # the usual case, four C-level scans (a regex search costs more)
+    return _ATTR_ESCAPE.sub(_unescape_match, raw)
+
+
 class _Positions:
     """Character offset -> 1-based (line, col) for one text; lines end at ``\\n``,
-    ``\\r\\n`` and ``\\r``; a leading BOM is not a column."""
+    ``\\r\\n`` and ``\\r``; a leading BOM is not a column.  Line starts are one
+    array of machine integers (4 bytes a line, not a Python int's 36)."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0]
+        self.starts = array("i" if len(text) < 2**31 - 1 else "q", [0])
         self.starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self.bom = text.startswith(_BOM)
 
@@ -88,28 +133,36 @@ class _Positions:
 
 
 class _ByteToChar:
-    """UTF-8 byte offsets -> character offsets, for offsets that mostly grow.
+    """Offsets into the UTF-8 encoding of a text -> character offsets into the text,
+    for offsets that mostly grow.
 
-    Each call decodes only the bytes between the previous offset and this one, so the
-    whole parse decodes the file once (a per-event conversion from the line start
-    made a one-line 1 MB file quadratic).  Offsets from expat always fall between
-    characters, so every slice decodes cleanly.
+    Each call encodes only the characters between the previous offset and this one (at
+    most as many characters as bytes), so the whole parse encodes the file about once
+    (a per-event conversion from the line start made a one-line 1 MB file quadratic),
+    and the encoded file is never held whole.  Offsets from expat always fall between
+    characters, so every piece decodes cleanly.
     """
 
-    __slots__ = ("_byte", "_char", "_data")
+    __slots__ = ("_byte", "_char", "_text")
 
-    def __init__(self, data: bytes) -> None:
-        self._data = data
+    def __init__(self, text: str) -> None:
+        self._text = text
         self._byte = 0
         self._char = 0
 
     def __call__(self, byte: int) -> int:
-        if byte >= self._byte:
-            self._char += len(self._data[self._byte : byte].decode("utf-8", "replace"))
+        gap = byte - self._byte
+        if gap >= 0:
+            piece = self._text[self._char : self._char + gap].encode("utf-8")[:gap]
+            self._char += len(piece.decode("utf-8", "replace"))
         else:
-            self._char -= len(self._data[byte : self._byte].decode("utf-8", "replace"))
+            piece = self._text[max(0, self._char + gap) : self._char].encode("utf-8")[gap:]
+            self._char -= len(piece.decode("utf-8", "replace"))
         self._byte = byte
         return self._char
+
+
+_NO_CHILDREN: tuple[XNode, ...] = ()
 
 
 class XNode:
@@ -119,13 +172,15 @@ class XNode:
     :meth:`span` covers an attribute's value without its quotes (the raw, still
     entity-escaped text), ``text_span`` the element's direct text content.  Attribute
     positions are computed on first use: a 1 MB workspace.xml has tens of thousands of
-    attributes and a scan looks at a few dozen.
+    attributes and a scan looks at a few dozen.  So are the attributes themselves
+    (see the module docstring), and an element without children shares one empty
+    tuple instead of a list of its own.
     """
 
     __slots__ = (
+        "_attrs",
         "_doc",
         "_spans",
-        "attrs",
         "children",
         "content_start",
         "end_offset",
@@ -137,12 +192,12 @@ class XNode:
 
     # Kept minimal: a 1 MB workspace.xml has ~13,000 elements and this runs for each;
     # line/column are worked out only for the few elements a finding points at.
-    def __init__(self, tag: str, attrs: dict[str, str], doc: _Doc, offset: int) -> None:
+    def __init__(self, tag: str, attrs: dict[str, str] | None, doc: _Doc, offset: int) -> None:
         self.tag = tag
-        self.attrs = attrs
+        self._attrs = attrs  # None: read from the text when asked
         self._doc = doc
         self.offset = offset
-        self.children: list[XNode] = []
+        self.children: Sequence[XNode] = _NO_CHILDREN
         self.text = ""
         self.text_span: tuple[int, int] | None = None
         self.end_offset: int | None = None
@@ -165,7 +220,39 @@ class XNode:
         return f"<XNode {self.tag} {self.file}:{self.line}:{self.col}>"
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self.attrs.get(name, default)
+        """The value of attribute ``name`` (unescaped, as expat gives it)."""
+        if self._attrs is not None:
+            return self._attrs.get(name, default)
+        # _raw_attrs inlined: this runs for every element a scan looks at
+        text = self._doc.text
+        match = _NEXT_ATTR.match
+        pos = self.offset + 1 + len(self.tag)
+        while (m := match(text, pos)) is not None:
+            if m.group(1) == name:
+                raw = m.group(2)
+                return _attr_value(raw if raw is not None else m.group(3))
+            pos = m.end()
+        return default
+
+    @property
+    def attrs(self) -> dict[str, str]:
+        """Every attribute, unescaped, in the order written (a new dict each time
+        unless the document keeps expat's; see the module docstring)."""
+        if self._attrs is not None:
+            return self._attrs
+        return {attr: _attr_value(raw) for attr, raw in self._raw_attrs()}
+
+    def _raw_attrs(self) -> Iterator[tuple[str, str]]:
+        """(name, text between the quotes) of each attribute of the start tag."""
+        text = self._doc.text
+        pos = self.offset + 1 + len(self.tag)
+        while True:
+            m = _NEXT_ATTR.match(text, pos)
+            if m is None:
+                return
+            value = m.group(2)
+            yield m.group(1), value if value is not None else m.group(3)
+            pos = m.end()
 
     @property
     def tag_end(self) -> int:
@@ -268,10 +355,11 @@ class _Builder:
     wrappers instead costs three times as much on a large workspace.xml.
     """
 
-    def __init__(self, doc: _Doc, to_char: _ByteToChar | None, expat: Any) -> None:
+    def __init__(self, doc: _Doc, to_char: _ByteToChar | None, expat: Any, keep_attrs: bool) -> None:
         self.doc = doc
         self.to_char = to_char
         self.expat = expat
+        self.keep_attrs = keep_attrs
         self.stack: list[XNode] = []
         self.root: XNode | None = None
 
@@ -285,9 +373,13 @@ class _Builder:
         offset = self.expat.CurrentByteIndex if self.to_char is None else self._offset()
         if len(self.stack) >= MAX_DEPTH:
             raise _TooDeep(offset)
-        node = XNode(tag, attrs, self.doc, offset)
+        node = XNode(tag, attrs if self.keep_attrs else None, self.doc, offset)
         if self.stack:
-            self.stack[-1].children.append(node)
+            parent = self.stack[-1]
+            if parent.children:
+                parent.children.append(node)  # type: ignore[attr-defined]
+            else:
+                parent.children = [node]
         else:
             self.root = node
         self.stack.append(node)
@@ -337,10 +429,10 @@ def _parse_xml(path: str, display: str | None) -> tuple[XmlDocument | None, list
     from ideaudit.sources.saferead import read_bytes
 
     try:
-        raw = read_bytes(path, "xml")
+        held = [read_bytes(path, "xml")]
     except OSError as exc:
         return None, [Problem("unreadable", f"cannot read {name}: {exc.strerror or exc}", Location(path))]
-    return parse_xml_bytes(raw, path, name)
+    return _parse_bytes(held, path, name)
 
 
 def _line_col_of_byte(raw: bytes, index: int, encoding: str) -> tuple[int, int]:
@@ -380,8 +472,11 @@ def decode_xml(raw: bytes, path: str, name: str) -> tuple[str, str] | Problem:
     if encoding == "utf-8" and skip:
         skip = 0  # keep the UTF-8 BOM: offsets then match the file read as UTF-8
     try:
-        text = raw[skip:].decode(encoding)
-        text.encode("utf-8")  # a codec that yields lone surrogates is no file encoding
+        text = raw[skip:].decode(encoding) if skip else raw.decode(encoding)
+        if encoding != "utf-8" and _SURROGATE.search(text):
+            # a codec that yields lone surrogates is no file encoding (the UTF-8
+            # codec never does); checked without a second copy of the file
+            text.encode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col_of_byte(raw[skip:], exc.start, encoding)
         return Problem(
@@ -402,8 +497,15 @@ def parse_xml_bytes(
     raw: bytes, path: str, name: str | None = None
 ) -> tuple[XmlDocument | None, list[Problem]]:
     """Parse the bytes of an XML file; never raises for bad input (see the module doc)."""
+    return _parse_bytes([raw], path, name)
+
+
+def _parse_bytes(held: list[bytes], path: str, name: str | None) -> tuple[XmlDocument | None, list[Problem]]:
+    """:func:`parse_xml_bytes` of the bytes in ``held``, taken out of it: when the
+    caller keeps no other reference, they are freed once decoded."""
     name = name or path
-    decoded = decode_xml(raw, path, name)
+    decoded = decode_xml(held[0], path, name)
+    held.clear()
     if isinstance(decoded, Problem):
         return None, [decoded]
     text, encoding = decoded
@@ -417,7 +519,7 @@ def parse_xml_bytes(
                 Location(path, conflict, 1),
             )
         ]
-    if not text.strip(" \t\r\n" + _BOM):
+    if _NOT_BLANK.search(text) is None:
         return None, [Problem("parse", f"{name} is empty, not XML", Location(path, 1, 1))]
 
     from xml.parsers.expat import ExpatError
@@ -429,22 +531,28 @@ def parse_xml_bytes(
     # declarations, no external references); the tree handlers are ours.  expat gets
     # UTF-8 whatever the file's encoding, told so explicitly: the declaration has been
     # honoured by decode_xml already, and byte offsets then map back through one codec.
-    data = raw if encoding == "utf-8" else text.encode("utf-8")
     expat = DefusedXMLParser(encoding="utf-8").parser
     doc = _Doc(path, text)
-    to_char = None if text.isascii() else _ByteToChar(data)
-    builder = _Builder(doc, to_char, expat)
+    to_char = None if text.isascii() else _ByteToChar(text)
+    builder = _Builder(doc, to_char, expat, _EXPAT_ATTRS.search(text) is not None)
     expat.StartElementHandler = builder.start
     expat.EndElementHandler = builder.end
     expat.CharacterDataHandler = builder.data
     expat.buffer_text = True
     expat.ordered_attributes = False
+    fed = 0  # bytes given to expat so far
     try:
-        expat.Parse(data, True)
+        # A megabyte of text at a time: the file's encoded bytes are never held whole.
+        for at in range(0, len(text), _CHUNK):
+            data = text[at : at + _CHUNK].encode("utf-8")
+            fed += len(data)
+            expat.Parse(data, False)
+            del data
+        expat.Parse(b"", True)
     except ExpatError as exc:
         msg = str(exc).split(":")[0]
         byte = int(expat.ErrorByteIndex)
-        offset = byte if to_char is None else to_char(max(0, min(byte, len(data))))
+        offset = byte if to_char is None else to_char(max(0, min(byte, fed)))
         line, col = doc.pos.line_col(min(offset, len(text)))
         return None, [Problem("parse", f"{name}: invalid XML ({msg})", Location(path, line, col))]
     except _TooDeep as exc:
