@@ -209,3 +209,49 @@ def test_a_platform_block_replacing_a_tasks_args_is_flagged(tmp_path: Path) -> N
     for text, expected in ((old, 0), (fixed, 1)):
         ws2, _ = _tasks_workspace(tmp_path / str(expected), text)
         assert len([f for f in _static(ws2, home) if f.code == "V015"]) == expected
+
+
+# temporalio/temporal .vscode/launch.json's shape: an attach and several launch
+# configurations, none setting GOPATH (reduced to three of its seven)
+TEMPORAL = """{
+\t"version": "0.2.0",
+\t"configurations": [
+\t\t{"name": "Debug Running Server", "type": "go", "request": "attach", "mode": "local",
+\t\t "cwd": "${workspaceFolder}",},
+\t\t{"name": "Debug Server", "type": "go", "request": "launch", "mode": "debug",
+\t\t "program": "${workspaceFolder}/cmd/server", "cwd": "${workspaceFolder}", "args": ["start",]},
+\t\t{"name": "Debug Server with SQLite", "type": "go", "request": "launch", "mode": "debug",
+\t\t "program": "${workspaceFolder}/cmd/server", "args": ["--env", "development-sqlite", "start",]},
+\t],
+}
+"""
+
+
+@pytest.mark.skipif(not GO119.is_file(), reason="Debian's golang-1.19-go is not installed")
+def test_dlv_not_installed_is_one_cause_for_every_debug_configuration(tmp_path: Path, cache_dir: str) -> None:
+    """vscode-go looks dlv up the same way for every launch configuration, so "dlv is not
+    installed" is one finding naming the configurations, not one per configuration; a
+    configuration that sets GOPATH itself (where vscode-go also looks) stays apart, at its line."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(TEMPORAL)
+    (ws / "cmd" / "server").mkdir(parents=True)
+    (ws / "cmd" / "server" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (home / ".profile").write_text(f"export PATH={GO119.parent}:/usr/bin:/bin\n")
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    p002 = [f for f in scan(options).report.findings if f.code == "P002"]
+    assert len(p002) == 1
+    assert {c.label for c in p002[0].contexts} == {
+        "VS Code debug 'Debug Running Server'",
+        "VS Code debug 'Debug Server'",
+        "VS Code debug 'Debug Server with SQLite'",
+    }
+    assert p002[0].location is None  # not any one configuration's line
+    assert "3 contexts" in p002[0].message and "do not find it, nor does your shell" in p002[0].message
+    own = TEMPORAL.replace('"args": ["start",]', '"args": ["start",], "env": {"GOPATH": "/opt/gp"}')
+    (ws / ".vscode" / "launch.json").write_text(own)
+    p002 = [f for f in scan(options).report.findings if f.code == "P002"]
+    assert len(p002) == 2
+    apart = [f for f in p002 if f.context_id == "vscode:debug:Debug Server"]
+    assert apart and apart[0].location is not None and apart[0].location.file == ".vscode/launch.json"
