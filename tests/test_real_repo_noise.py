@@ -255,3 +255,40 @@ def test_dlv_not_installed_is_one_cause_for_every_debug_configuration(tmp_path: 
     assert len(p002) == 2
     apart = [f for f in p002 if f.context_id == "vscode:debug:Debug Server"]
     assert apart and apart[0].location is not None and apart[0].location.file == ".vscode/launch.json"
+
+
+# jonathanleahy/lighthouse pkg/gitParser/.idea/workspace.xml's shape: the SDK GoLand set
+# automatically on a machine with Go from snap
+LIGHTHOUSE = """<?xml version="1.0" encoding="UTF-8"?>
+<project version="4">
+  <component name="GOROOT" url="file://{root}" />
+  <component name="VgoProject">
+    <settings-migrated>true</settings-migrated>
+  </component>
+</project>
+"""
+
+
+@pytest.mark.parametrize(
+    ("root", "shim"),
+    [
+        ("/snap/go/current", False),
+        ("/snap/go/10535", False),
+        ("/snap/bin", True),
+        ("/home/u/.asdf/shims", True),
+    ],
+)
+def test_a_snap_goroot_is_not_called_a_shim(tmp_path: Path, cache_dir: str, root: str, shim: bool) -> None:
+    """/snap/go/current is the snap's real GOROOT (only /snap/bin holds launchers): on a
+    machine without it J001 says the folder is missing, not that it is a shim."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "settings.json").unlink()
+    (ws / ".idea").mkdir()
+    (ws / ".idea" / "workspace.xml").write_text(LIGHTHOUSE.format(root=root))
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    j001 = [f for f in scan(options).report.findings if f.code == "J001"]
+    assert len(j001) == 1 and root in j001[0].message
+    assert ("shim" in j001[0].message) is shim
+    assert ("does not exist" in j001[0].message) is not shim
