@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from ideaudit._fast.record import field, record
 from ideaudit.findings.causes import group_causes
@@ -21,9 +21,41 @@ from ideaudit.model import Finding, Severity, fails
 from ideaudit.report import plural, tally
 
 if TYPE_CHECKING:
-    from ideaudit.pipeline import ScanOptions, ScanResult
+    from ideaudit.model import Report
+    from ideaudit.rules.audit import Audit
 
 MAX_ROUNDS = 10
+
+
+# What the fix rounds need of a scan, as protocols: the pipeline's ScanOptions and
+# ScanResult satisfy them, and the pipeline (which calls into the fixes) is not imported
+# back, not even for its types.  The scan function itself comes in as an argument.
+class ScanRequest(Protocol):
+    """The options of a scan, as far as the fixes read them."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def cache_dir(self) -> str | None: ...
+
+
+class ScanOutcome(Protocol):
+    """A scan's result, as far as the fixes read it."""
+
+    @property
+    def report(self) -> Report: ...
+    @property
+    def audit(self) -> Audit: ...
+    @property
+    def findings(self) -> list[Finding]: ...
+    @property
+    def fixes(self) -> FixSet | None: ...
+    @property
+    def secrets(self) -> frozenset[str]: ...
+
+
+ScanOptions = TypeVar("ScanOptions", bound=ScanRequest)
+ScanResult = TypeVar("ScanResult", bound=ScanOutcome)
 
 
 def applicabilities(*, unsafe: bool, shell: bool, workspace: bool = True) -> list[str]:
@@ -45,7 +77,7 @@ def planned(fixset: FixSet, apps: Iterable[str]) -> tuple[list[Fix], dict[str, t
     return kept, new_texts(kept, fixset.originals)
 
 
-def diff(result: ScanResult, apps: Iterable[str], base: str | None = None) -> tuple[str, int]:
+def diff(result: ScanOutcome, apps: Iterable[str], base: str | None = None) -> tuple[str, int]:
     """Unified diffs of the first round of fixes (secret values redacted) and their count."""
     if result.fixes is None:
         return "", 0
@@ -58,7 +90,7 @@ diff_text = diff  # under another name for run_scan_fixes, whose `diff` is a fla
 
 
 @record
-class FixOutcome:
+class FixOutcome(Generic[ScanResult]):
     result: ScanResult
     fixed: int = 0
     written: list[str] = field(default_factory=list)
@@ -68,7 +100,7 @@ class FixOutcome:
     fixed_findings: list[Finding] = field(default_factory=list)
 
 
-def workspace_roots(options: ScanOptions, result: ScanResult) -> list[str]:
+def workspace_roots(options: ScanRequest, result: ScanOutcome) -> list[str]:
     """The folders a workspace fix may write in: the audited folder (or the
     ``.code-workspace`` file's), each VS Code folder and each GoLand project."""
     from ideaudit.workspace import resolve_target
@@ -86,7 +118,7 @@ def fix_rounds(
     scan: Callable[[ScanOptions], ScanResult],
     *,
     allow_read_only: bool = False,
-) -> FixOutcome:
+) -> FixOutcome[ScanResult]:
     """Apply fixes and re-scan until nothing more applies (or :data:`MAX_ROUNDS`).
 
     All rounds are one :class:`~ideaudit.fixes.apply.FixRun`: ``fix --undo`` restores
@@ -138,7 +170,7 @@ def fix_rounds(
     return outcome
 
 
-def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
+def _fixable(result: ScanOutcome, apps: Iterable[str]) -> list[Finding]:
     """The causes the first round of fixes would remove."""
     if result.fixes is None:
         return []
@@ -147,7 +179,7 @@ def _fixable(result: ScanResult, apps: Iterable[str]) -> list[Finding]:
     return group_causes([result.findings[i] for i in indices])
 
 
-def _redacted(text: str, result: ScanResult) -> str:
+def _redacted(text: str, result: ScanOutcome) -> str:
     from ideaudit.redact import known_secrets, redact_diff
 
     return redact_diff(text, known_secrets(result.report, result.secrets))
