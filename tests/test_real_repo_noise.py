@@ -292,3 +292,73 @@ def test_a_snap_goroot_is_not_called_a_shim(tmp_path: Path, cache_dir: str, root
     assert len(j001) == 1 and root in j001[0].message
     assert ("shim" in j001[0].message) is shim
     assert ("does not exist" in j001[0].message) is not shim
+
+
+# woodpecker-ci/woodpecker's .vscode/launch.json and .gitignore shapes: every Go
+# configuration reads "${workspaceFolder}/.env", which .gitignore ignores
+WOODPECKER = """{
+  "version": "0.2.0",
+  "configurations": [
+    {"name": "Woodpecker server", "type": "go", "request": "launch", "mode": "debug",
+     "envFile": "${workspaceFolder}/.env", "program": "${workspaceFolder}/cmd/server/",
+     "cwd": "${workspaceFolder}"},
+    {"name": "Woodpecker agent", "type": "go", "request": "launch", "mode": "debug",
+     "envFile": "${workspaceFolder}/.env", "program": "${workspaceFolder}/cmd/agent/",
+     "cwd": "${workspaceFolder}"}
+  ]
+}
+"""
+WOODPECKER_IGNORE = "### IDEs ###\n.idea/\n.vscode/*\n!.vscode/launch.json\n\n### Other ##\n*.sqlite\n/.env\n"
+
+
+def test_a_git_ignored_envfile_is_not_missing_in_static_mode(tmp_path: Path) -> None:
+    """No checkout has a git-ignored .env, CI's included: --static (only what the committed
+    files decide) says nothing of it; an envFile that is not ignored is still missing."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(WOODPECKER)
+    for cmd in ("server", "agent"):
+        (ws / "cmd" / cmd).mkdir(parents=True)
+        (ws / "cmd" / cmd / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE)
+    assert [f for f in _static(ws, home) if f.code == "V002"] == []
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE.replace("/.env", "/.env.local"))
+    assert len([f for f in _static(ws, home) if f.code == "V002"]) == 2
+
+
+def test_a_git_ignored_envfile_is_still_missing_on_your_machine(tmp_path: Path, cache_dir: str) -> None:
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(WOODPECKER)
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE)
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    v002 = [f for f in scan(options).report.findings if f.code == "V002"]
+    assert len(v002) == 2  # F5 fails: vscode-go cannot load the envFile
+    assert ".gitignore:8 ignores it" in v002[0].message and "add it to .gitignore" not in (v002[0].fix or "")
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line"),
+    [
+        ({".gitignore": "# c\n\n/.env\n"}, ".env", 3),
+        ({".gitignore": "/.env\n"}, "sub/.env", None),  # anchored at the root
+        ({".gitignore": "*.env\n", "sub/.gitignore": "!.env\n"}, "sub/.env", None),  # deeper wins
+        ({".gitignore": ".env\n", ".vscode/.gitignore": "local.env\n"}, ".vscode/local.env", 1),
+        ({}, ".env", None),
+    ],
+)
+def test_ignored_by_reads_gitignore_as_git_does(
+    tmp_path: Path, files: dict[str, str], path: str, line: int | None
+) -> None:
+    from ideaudit.sources.gitignore import ignored_by
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    got = ignored_by(str(tmp_path), str(tmp_path / path))
+    assert (got.line if got else None) == line
+    # the same answer as git's own
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        check = subprocess.run(["git", "-C", str(tmp_path), "check-ignore", "-q", path], check=False)
+        assert (check.returncode == 0) == (line is not None)
