@@ -93,5 +93,6 @@ def static_audit(target: Target, home: str) -> tuple[Audit, IdeEnvironment, Shel
         goland=tuple(goland_results),
         ide=ide,
         home=home,
+        static=True,
     ).with_disk_facts(read_versions=False)  # links and layouts (stat) only: no VERSION file
     return audit, ide, terminal, skipped

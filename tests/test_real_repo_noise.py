@@ -209,3 +209,156 @@ def test_a_platform_block_replacing_a_tasks_args_is_flagged(tmp_path: Path) -> N
     for text, expected in ((old, 0), (fixed, 1)):
         ws2, _ = _tasks_workspace(tmp_path / str(expected), text)
         assert len([f for f in _static(ws2, home) if f.code == "V015"]) == expected
+
+
+# temporalio/temporal .vscode/launch.json's shape: an attach and several launch
+# configurations, none setting GOPATH (reduced to three of its seven)
+TEMPORAL = """{
+\t"version": "0.2.0",
+\t"configurations": [
+\t\t{"name": "Debug Running Server", "type": "go", "request": "attach", "mode": "local",
+\t\t "cwd": "${workspaceFolder}",},
+\t\t{"name": "Debug Server", "type": "go", "request": "launch", "mode": "debug",
+\t\t "program": "${workspaceFolder}/cmd/server", "cwd": "${workspaceFolder}", "args": ["start",]},
+\t\t{"name": "Debug Server with SQLite", "type": "go", "request": "launch", "mode": "debug",
+\t\t "program": "${workspaceFolder}/cmd/server", "args": ["--env", "development-sqlite", "start",]},
+\t],
+}
+"""
+
+
+@pytest.mark.skipif(not GO119.is_file(), reason="Debian's golang-1.19-go is not installed")
+def test_dlv_not_installed_is_one_cause_for_every_debug_configuration(tmp_path: Path, cache_dir: str) -> None:
+    """vscode-go looks dlv up the same way for every launch configuration, so "dlv is not
+    installed" is one finding naming the configurations, not one per configuration; a
+    configuration that sets GOPATH itself (where vscode-go also looks) stays apart, at its line."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(TEMPORAL)
+    (ws / "cmd" / "server").mkdir(parents=True)
+    (ws / "cmd" / "server" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (home / ".profile").write_text(f"export PATH={GO119.parent}:/usr/bin:/bin\n")
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    p002 = [f for f in scan(options).report.findings if f.code == "P002"]
+    assert len(p002) == 1
+    assert {c.label for c in p002[0].contexts} == {
+        "VS Code debug 'Debug Running Server'",
+        "VS Code debug 'Debug Server'",
+        "VS Code debug 'Debug Server with SQLite'",
+    }
+    assert p002[0].location is None  # not any one configuration's line
+    assert "3 contexts" in p002[0].message and "do not find it, nor does your shell" in p002[0].message
+    own = TEMPORAL.replace('"args": ["start",]', '"args": ["start",], "env": {"GOPATH": "/opt/gp"}')
+    (ws / ".vscode" / "launch.json").write_text(own)
+    p002 = [f for f in scan(options).report.findings if f.code == "P002"]
+    assert len(p002) == 2
+    apart = [f for f in p002 if f.context_id == "vscode:debug:Debug Server"]
+    assert apart and apart[0].location is not None and apart[0].location.file == ".vscode/launch.json"
+
+
+# jonathanleahy/lighthouse pkg/gitParser/.idea/workspace.xml's shape: the SDK GoLand set
+# automatically on a machine with Go from snap
+LIGHTHOUSE = """<?xml version="1.0" encoding="UTF-8"?>
+<project version="4">
+  <component name="GOROOT" url="file://{root}" />
+  <component name="VgoProject">
+    <settings-migrated>true</settings-migrated>
+  </component>
+</project>
+"""
+
+
+@pytest.mark.parametrize(
+    ("root", "shim"),
+    [
+        ("/snap/go/current", False),
+        ("/snap/go/10535", False),
+        ("/snap/bin", True),
+        ("/home/u/.asdf/shims", True),
+    ],
+)
+def test_a_snap_goroot_is_not_called_a_shim(tmp_path: Path, cache_dir: str, root: str, shim: bool) -> None:
+    """/snap/go/current is the snap's real GOROOT (only /snap/bin holds launchers): on a
+    machine without it J001 says the folder is missing, not that it is a shim."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "settings.json").unlink()
+    (ws / ".idea").mkdir()
+    (ws / ".idea" / "workspace.xml").write_text(LIGHTHOUSE.format(root=root))
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    j001 = [f for f in scan(options).report.findings if f.code == "J001"]
+    assert len(j001) == 1 and root in j001[0].message
+    assert ("shim" in j001[0].message) is shim
+    assert ("does not exist" in j001[0].message) is not shim
+
+
+# woodpecker-ci/woodpecker's .vscode/launch.json and .gitignore shapes: every Go
+# configuration reads "${workspaceFolder}/.env", which .gitignore ignores
+WOODPECKER = """{
+  "version": "0.2.0",
+  "configurations": [
+    {"name": "Woodpecker server", "type": "go", "request": "launch", "mode": "debug",
+     "envFile": "${workspaceFolder}/.env", "program": "${workspaceFolder}/cmd/server/",
+     "cwd": "${workspaceFolder}"},
+    {"name": "Woodpecker agent", "type": "go", "request": "launch", "mode": "debug",
+     "envFile": "${workspaceFolder}/.env", "program": "${workspaceFolder}/cmd/agent/",
+     "cwd": "${workspaceFolder}"}
+  ]
+}
+"""
+WOODPECKER_IGNORE = "### IDEs ###\n.idea/\n.vscode/*\n!.vscode/launch.json\n\n### Other ##\n*.sqlite\n/.env\n"
+
+
+def test_a_git_ignored_envfile_is_not_missing_in_static_mode(tmp_path: Path) -> None:
+    """No checkout has a git-ignored .env, CI's included: --static (only what the committed
+    files decide) says nothing of it; an envFile that is not ignored is still missing."""
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(WOODPECKER)
+    for cmd in ("server", "agent"):
+        (ws / "cmd" / cmd).mkdir(parents=True)
+        (ws / "cmd" / cmd / "main.go").write_text("package main\n\nfunc main() {}\n")
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE)
+    assert [f for f in _static(ws, home) if f.code == "V002"] == []
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE.replace("/.env", "/.env.local"))
+    assert len([f for f in _static(ws, home) if f.code == "V002"]) == 2
+
+
+def test_a_git_ignored_envfile_is_still_missing_on_your_machine(tmp_path: Path, cache_dir: str) -> None:
+    ws, home = _workspace(tmp_path, "{}")
+    (ws / ".vscode" / "launch.json").write_text(WOODPECKER)
+    (ws / ".gitignore").write_text(WOODPECKER_IGNORE)
+    options = ScanOptions(
+        path=str(ws), home=str(home), shell=shell_path("bash"), cache_dir=cache_dir, go_env=False
+    )
+    v002 = [f for f in scan(options).report.findings if f.code == "V002"]
+    assert len(v002) == 2  # F5 fails: vscode-go cannot load the envFile
+    assert ".gitignore:8 ignores it" in v002[0].message and "add it to .gitignore" not in (v002[0].fix or "")
+
+
+@pytest.mark.parametrize(
+    ("files", "path", "line"),
+    [
+        ({".gitignore": "# c\n\n/.env\n"}, ".env", 3),
+        ({".gitignore": "/.env\n"}, "sub/.env", None),  # anchored at the root
+        ({".gitignore": "*.env\n", "sub/.gitignore": "!.env\n"}, "sub/.env", None),  # deeper wins
+        ({".gitignore": ".env\n", ".vscode/.gitignore": "local.env\n"}, ".vscode/local.env", 1),
+        ({}, ".env", None),
+    ],
+)
+def test_ignored_by_reads_gitignore_as_git_does(
+    tmp_path: Path, files: dict[str, str], path: str, line: int | None
+) -> None:
+    from ideaudit.sources.gitignore import ignored_by
+
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    got = ignored_by(str(tmp_path), str(tmp_path / path))
+    assert (got.line if got else None) == line
+    # the same answer as git's own
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        check = subprocess.run(["git", "-C", str(tmp_path), "check-ignore", "-q", path], check=False)
+        assert (check.returncode == 0) == (line is not None)

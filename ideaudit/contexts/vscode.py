@@ -26,6 +26,7 @@ from ideaudit.contexts.substitute import Substituted, SubstScope, env_value_text
 from ideaudit.go.toolchain import goroot_of, inside_any, path_lookup, vscode_go_lookup
 from ideaudit.model import Context, IdeEnvironment, Location, Problem, ShellSnapshot, ToolLookup
 from ideaudit.sources.envfile import load_envfile
+from ideaudit.sources.gitignore import ignored_by
 from ideaudit.sources.vscode import PLATFORM_KEY, LaunchConfig, VSCodeFolder
 
 # The layer of a variable set in ``"gopls": {"build.env": {...}}``: only gopls gets it
@@ -61,6 +62,9 @@ class EnvFileRef:
     # the literal text, so the meant file is missing or not, independently of the syntax.
     meant: str | None = None
     meant_exists: bool = True
+    # A missing file that the workspace's .gitignore ignores (its line): each developer
+    # creates it, so no checkout, CI's included, has it (woodpecker's "/.env").
+    ignored_by: Location | None = None
 
 
 _HOME_SYNTAX = re.compile(r"^(~(?=/|$)|\$HOME\b|\$\{HOME\})")
@@ -370,6 +374,7 @@ class _FolderBuilder:
                 exists,
                 meant=meant,
                 meant_exists=meant is None or os.path.exists(meant),
+                ignored_by=None if exists or not os.path.isabs(path) else ignored_by(self.folder.path, path),
             )
         )
         if not exists:

@@ -43,6 +43,9 @@ class Audit:
     # What the rules would otherwise stat or read (links, GOROOT layouts and VERSION
     # files, the C compiler on PATH): found by ideaudit.go.disk.collect before the rules.
     disk: DiskFacts = field(default_factory=DiskFacts)
+    # ``--static``: only the committed files count, so what a checkout lacks by design
+    # (a git-ignored envFile) is no finding.
+    static: bool = False
 
     def with_disk_facts(self, *, read_versions: bool = True) -> Audit:
         """This audit with :attr:`disk` answered for its contexts, module folders and

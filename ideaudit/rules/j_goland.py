@@ -21,7 +21,11 @@ from ideaudit.rules.common import DiskFacts, config_location, effective_goroot, 
 if TYPE_CHECKING:
     from ideaudit.contexts.goland import GoLandContexts
 
-_SHIM = lazy_re(r"(^|/)(shims?|\.?asdf/shims|\.goenv/shims|mise/shims)(/|$)|^/snap/")
+# /snap/bin holds snapd's launchers (the shim); /snap/go/current and /snap/go/<revision>
+# are the snap's real GOROOT (`go env GOROOT` prints /snap/go/<revision>), which GoLand
+# offers as an SDK.  A workspace.xml naming /snap/go/current on a machine without the
+# snap is a missing folder, not a shim (jonathanleahy/lighthouse's committed one).
+_SHIM = lazy_re(r"(^|/)(shims?|\.?asdf/shims|\.goenv/shims|mise/shims)(/|$)|^/snap/bin(/|$)")
 _PROXY_ENTRY = lazy_re(r"^(direct|off|[A-Za-z][A-Za-z0-9+.-]*://\S+|/\S+|[A-Za-z0-9.-]+(:\d+)?(/\S*)?)$")
 
 #: run configuration env variables that change how go builds, and what goes wrong

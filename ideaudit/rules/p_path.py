@@ -178,7 +178,7 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
                 "dlv": "github.com/go-delve/delve/cmd/dlv@latest",
                 "gopls": "golang.org/x/tools/gopls@latest",
             }[tool]
-            msg = f"{tool} is not installed: neither {ctx.label} nor your shell finds it"
+            msg = f"{tool} is not installed: {ctx.label} does not find it, nor does your shell"
             fix = f"Run `go install {pkg}` (it lands in GOBIN or GOPATH/bin)."
         yield finding(
             code,
@@ -186,7 +186,12 @@ def _tool_missing(audit: Audit, tool: str, kinds: tuple[str, ...], code: str) ->
             msg + ". vscode-go looked in: " + _searched(lookup),
             ctx,
             fix=fix,
-            location=ctx.defined_at or config_location(ctx, "GOPATH"),
+            # Not the configuration that needs the tool: vscode-go looks dlv up the same
+            # way for every launch configuration (temporalio/temporal's seven configs
+            # gave seven copies of one "dlv is not installed").  A place only when a
+            # configuration decided GOPATH; otherwise the cause is the IDE's environment,
+            # one for every context, so the findings merge into one.
+            location=config_location(ctx, "GOPATH") if decided_by_config(ctx, "GOPATH") else None,
             variable="GOPATH",
             context_value=value(ctx, "GOPATH"),
             shell_value=value(audit.shell, "GOPATH") if audit.shell else None,

@@ -52,6 +52,8 @@ def dlv_tool_path(audit: Audit) -> Iterator[Finding]:
     A launch configuration's ``envFile`` (or ``go.testEnvFile``) that does not exist:
     vscode-go refuses to start the debug session (or the tests run without the
     variables you expect).  Often an untracked file that a teammate never created.
+    ``--static`` does not report a file that the workspace's .gitignore ignores: no
+    checkout has it, and whether you created yours is not in the committed files.
     """,
     "Create the file (and keep it out of git), or remove the envFile entry.",
     needs=FILES,
@@ -73,12 +75,17 @@ def envfile_missing(audit: Audit) -> Iterator[Finding]:
                 continue
             if ref.exists or not os.path.isabs(ref.path):
                 continue
+            if ref.ignored_by is not None and audit.static:
+                continue  # git-ignored: no checkout has it; whether yours does is not committed
+            ignored = f"; {ref.ignored_by} ignores it, so each developer creates it" if ref.ignored_by else ""
             yield finding(
                 "V002",
                 Severity.ERROR,
-                f"envFile {ref.raw!r} does not exist ({ref.path})",
+                f"envFile {ref.raw!r} does not exist ({ref.path}){ignored}",
                 audit.context(ref.context_id),
-                fix=f"Create {ref.path} (and add it to .gitignore), or remove the envFile entry.",
+                fix=f"Create {ref.path}"
+                + ("" if ref.ignored_by else " (and add it to .gitignore)")
+                + ", or remove the envFile entry.",
                 location=ref.location,
             )
 
